@@ -1,0 +1,53 @@
+# make install | make run | make test   (see README.md)
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: install run test test-sqlite test-postgres chromium lint bench clean
+
+install: $(VENV)/.installed
+
+# torch first, pinned to the CPU build already on disk, so nothing pulls a CUDA build.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+	  --access-logfile - --timeout 120 wsgi:app
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation)
+
+# The whole suite on SQLite; again on PostgreSQL when LISTENING_TEST_POSTGRES_URL is set (CI).
+test: install chromium test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@if [ -n "$$LISTENING_TEST_POSTGRES_URL" ]; then \
+	  echo "== the suite again on PostgreSQL"; \
+	  LISTENING_TEST_DATABASE_URL="$$LISTENING_TEST_POSTGRES_URL" $(BIN)/pytest $(PYTEST_ARGS); \
+	else echo "(LISTENING_TEST_POSTGRES_URL unset: PostgreSQL run skipped; .ci/run sets it)"; fi
+
+lint: install
+	$(BIN)/ruff check listening tests bench
+	$(BIN)/ruff format --check listening tests bench
+
+bench: install
+	$(BIN)/python bench/themes.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3*

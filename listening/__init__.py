@@ -1,0 +1,104 @@
+"""The listening app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+from listening import config as config_module
+from listening.extensions import csrf, db, login_manager, migrate
+
+ROOT = config_module.INSTANCE_DIR.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then LISTENING_* from the environment, then `config`."""
+    app = Flask(
+        __name__,
+        static_folder="static",
+        static_url_path="/assets",
+        instance_path=str(config_module.INSTANCE_DIR),
+    )
+    configure(app, config)
+    configure_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    from listening import security
+
+    security.init_app(app)
+    return app
+
+
+def configure(app: Flask, config: dict[str, Any] | None) -> None:
+    app.config.from_object(config_module.Config)
+    app.config.from_prefixed_env("LISTENING")
+    app.config.update(config or {})
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(
+        app.config["DATABASE_URL"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.secret_key_fallback()
+
+
+def configure_templates(app: Flask) -> None:
+    app.jinja_options = {
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader(
+            [
+                FileSystemLoader(str(ROOT / "templates")),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+        "autoescape": True,
+        "extensions": ["jinja2.ext.do"],
+    }
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    from listening.accounts import auth
+
+    login_manager.user_loader(auth.load_user)
+    login_manager.request_loader(auth.load_user_from_request)
+
+
+def register_blueprints(app: Flask) -> None:
+    from listening.accounts import views as _accounts_views  # noqa: F401
+    from listening.accounts import bp as accounts_bp
+    from listening.assembly import bp as assembly_bp
+    from listening.assembly import views as _assembly_views  # noqa: F401
+    from listening.intake import bp as intake_bp
+    from listening.intake import views as _intake_views  # noqa: F401
+    from listening.themes import bp as themes_bp
+    from listening.themes import views as _themes_views  # noqa: F401
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(intake_bp, url_prefix="/intake")
+    app.register_blueprint(themes_bp, url_prefix="/themes")
+    app.register_blueprint(assembly_bp)
+    from listening import api, core
+
+    app.register_blueprint(core.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from listening import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from listening import cli
+
+    cli.register(app)

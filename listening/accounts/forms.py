@@ -1,0 +1,40 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from listening.accounts.models import ROLES
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password"), Length(max=200)]
+    )
+
+
+class LogoutForm(FlaskForm):
+    pass
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter an email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            Length(max=254),
+        ],
+    )
+    name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
+    organisation = StringField(
+        "Organisation",
+        validators=[Optional(), Length(max=200)],
+        description="Required for partners. A new organisation is created if it does not exist.",
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter a password"), Length(max=200)]
+    )

@@ -1,0 +1,1 @@
+"""Public JSON for pledges (issue 4)."""

@@ -1,0 +1,60 @@
+"""CLI groups: users, demo, intake, themes. Each feature's commands live in its package."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from listening.extensions import db
+
+users_cli = AppGroup("users", help="Create users and API tokens.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["partner", "reviewer", "admin"]), required=True)
+@click.option("--organisation", default=None, help="Created if it does not exist.")
+@click.option("--name", default="")
+@click.option("--password", default=None, help="Prompted for when not given.")
+def create_user_command(email, role, organisation, name, password):
+    """Create a user (and its organisation if new)."""
+    from listening.accounts import operations
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = operations.create_user(
+            email, role, password, organisation_name=organisation, name=name
+        )
+    except operations.AccountError as error:
+        raise click.BadParameter(error.message, param_hint=f"--{error.field}") from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+def token_command(email):
+    """Print a new API token for the user."""
+    from listening.accounts import operations
+
+    user = operations.find_user(email)
+    if user is None:
+        raise click.BadParameter(f"No user with email {email}", param_hint="EMAIL")
+    token = operations.issue_token(user)
+    db.session.commit()
+    click.echo(token)
+
+
+def register(app: Flask) -> None:
+    from listening.assembly.cli import assembly_cli
+    from listening.demo import demo_cli
+    from listening.intake.cli import intake_cli
+    from listening.themes.cli import themes_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(intake_cli)
+    app.cli.add_command(themes_cli)
+    app.cli.add_command(assembly_cli)

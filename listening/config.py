@@ -1,0 +1,52 @@
+"""Typed defaults; every key can be overridden from the environment as LISTENING_<KEY>."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+class Config:
+    """Defaults for a single-machine install: SQLite (WAL) and in-process jobs."""
+
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str = f"sqlite:///{INSTANCE_DIR / 'listening.sqlite3'}"
+    REDIS_URL: str | None = None
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # a partner may keep a form open for hours on a slow phone
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set LISTENING_SESSION_COOKIE_SECURE=true behind TLS
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads (spreadsheets) up to 10 MiB
+    LOGIN_MAX_FAILURES = 5  # per email and per address within LOGIN_WINDOW_SECONDS
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    PASSWORD_MIN_LENGTH = 10
+    PUBLIC_MIN_COUNT = 5  # counts of fewer people are shown as "fewer than 5" in public
+    ORIGINAL_TEXT_RETENTION_DAYS = 365  # unredacted answers are cleared after this
+    THEMES_SEED = 42
+    DEFAULT_CAMPAIGN = "sel-2023"
+    TESTING = False
+
+
+def database_url(url: str) -> str:
+    """Normalise a database URL so PostgreSQL uses psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key_fallback() -> str:
+    """A per-instance random key kept in instance/ so sessions survive restarts."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,109 @@
+"""Intake sync: PUT /api/v1/conversations/<uuid>, idempotent by the client's UUID."""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+
+from flask import jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
+
+from listening.api import bp
+from listening.extensions import csrf, db
+from listening.intake import formdata, operations
+from listening.intake.forms import MAX_ANSWERS
+from listening.intake.models import Campaign
+from listening.themes import tasks as themes_tasks
+
+
+def api_error(status: int, message: str, errors: dict | None = None):
+    body = {"error": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status
+
+
+def check_api_auth():
+    """A bearer token, or a session with an X-CSRFToken header; None when allowed."""
+    if not current_user.is_authenticated:
+        return api_error(401, "Sign in again: your session has ended.")
+    if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except (CSRFError, Exception):  # flask-wtf raises ValidationError for a bad token
+            return api_error(400, "The CSRF token is missing or has expired. Reload the page.")
+    return None
+
+
+def _campaign(payload: dict) -> Campaign | None:
+    key = str(payload.get("campaign") or "").strip()
+    campaign = operations.get_campaign(key.lower())
+    if campaign is None:
+        campaign = next(
+            (c for c in operations.list_campaigns() if c.name.lower() == key.lower()), None
+        )
+    return campaign
+
+
+def _form_errors(form) -> dict:
+    errors = {}
+    for name, messages in form.errors.items():
+        flat = [m for m in messages if isinstance(m, str)] + [
+            m for entry in messages if isinstance(entry, list) for m in entry
+        ]
+        errors[name] = flat
+    return errors
+
+
+@bp.put("/conversations/<uuid>")
+@csrf.exempt
+def put_conversation(uuid: str):
+    if (denied := check_api_auth()) is not None:
+        return denied
+    try:
+        uuid = str(uuid_module.UUID(uuid))
+    except ValueError:
+        return api_error(422, "Invalid conversation", {"uuid": ["Reference must be a UUID"]})
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return api_error(422, "The body must be a JSON object", {"body": ["Send a JSON object"]})
+    campaign = _campaign(payload)
+    if campaign is None:
+        return api_error(422, "Invalid conversation", {"campaign": ["Campaign does not exist"]})
+    responses = payload.get("responses")
+    if not isinstance(responses, list) or len(responses) > MAX_ANSWERS:
+        return api_error(
+            422,
+            "Invalid conversation",
+            {"responses": [f"Send a list of between 1 and {MAX_ANSWERS} answers"]},
+        )
+    shape = formdata.build_form(campaign, current_user, formdata=MultiDict(), meta={"csrf": False})
+    form = formdata.build_form(
+        campaign,
+        current_user,
+        formdata=formdata.json_to_formdata(payload | {"campaign": campaign.slug}, uuid, shape),
+        meta={"csrf": False},
+    )
+    if not form.validate():
+        return api_error(422, "Invalid conversation", _form_errors(form))
+    data = formdata.to_input(form, submit=True)
+    for attempt in range(3):
+        try:
+            conversation, created = operations.save_conversation(data, current_user, source="api")
+            db.session.commit()
+            break
+        except operations.IntakeError as error:
+            db.session.rollback()
+            return api_error(error.status, error.message, {error.field: [error.message]})
+        except IntegrityError:
+            # the same UUID arrived twice at once: the loser retries and finds the winner's row
+            db.session.rollback()
+            if attempt == 2:
+                return api_error(409, "Another request is saving this conversation; retry.")
+    if created:
+        themes_tasks.enqueue_assign_conversations([conversation.id])
+    body = {"uuid": conversation.uuid, "status": conversation.status, "created": created,
+            "responses": len(conversation.responses)}
+    return jsonify(body), 201 if created else 200

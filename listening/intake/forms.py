@@ -1,0 +1,102 @@
+"""The conversation form: one set of rules for the web form, the sync API and imports."""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from listening.intake.models import FORMATS
+
+MAX_ANSWERS = 30
+MAX_ANSWER_LENGTH = 20_000
+MAX_PEOPLE = 10_000
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _valid_uuid(_form, field) -> None:
+    try:
+        uuid_module.UUID(str(field.data))
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ValidationError("Reference must be a UUID") from error
+
+
+def _not_in_future(_form, field) -> None:
+    if field.data and field.data > date.today() + timedelta(days=1):
+        raise ValidationError("Date of the conversation must be today or in the past")
+    if field.data and field.data < date(2000, 1, 1):
+        raise ValidationError("Date of the conversation must be after 1 January 2000")
+
+
+class ConversationForm(FlaskForm):
+    """Field names match the sync API's JSON keys, so both share this validation."""
+
+    uuid = HiddenField(validators=[DataRequired("Reference is missing"), _valid_uuid])
+    campaign = HiddenField(validators=[DataRequired("Choose a campaign")])
+    borough = RadioField("Borough", validate_choice=True, validators=[
+        InputRequired("Select the borough where the conversation took place")])
+    organisation = SelectField("Facilitating organisation", validators=[
+        InputRequired("Select the organisation that facilitated the conversation")])
+    date = DateField(
+        "Date of the conversation",
+        format="%Y-%m-%d",
+        validators=[InputRequired("Enter the date of the conversation"), _not_in_future],
+    )
+    format = RadioField(
+        "Format",
+        choices=list(FORMATS.items()),
+        validators=[InputRequired("Select the format of the conversation")],
+    )
+    people_count = IntegerField(
+        "How many people took part",
+        validators=[
+            InputRequired("Enter how many people took part, as a number like 3"),
+            NumberRange(1, MAX_PEOPLE, f"Number of people must be between 1 and {MAX_PEOPLE:,}"),
+        ],
+    )
+    groups = MultiCheckboxField("Communities they belong to", choices=[])
+    responses = FieldList(
+        TextAreaField(
+            "What they said",
+            validators=[Length(max=MAX_ANSWER_LENGTH,
+                               message=f"Answer must be {MAX_ANSWER_LENGTH:,} characters or fewer")],
+        ),
+        min_entries=1,
+        max_entries=MAX_ANSWERS,
+    )
+    consent_to_quote = RadioField(
+        "Did they agree to be quoted anonymously?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        validators=[InputRequired("Select whether they agreed to be quoted anonymously")],
+    )
+
+    def set_choices(self, areas, groups, organisations) -> None:
+        self.borough.choices = [(a.slug, a.name) for a in areas]
+        self.groups.choices = [(g.slug, g.name) for g in groups]
+        self.organisation.choices = [("", "Select an organisation")] + [
+            (o.name, o.name) for o in organisations
+        ]
+
+    def answers(self) -> list[str]:
+        return [(entry.data or "").strip() for entry in self.responses.entries]
+
+    def validate_responses(self, field) -> None:
+        if not any(self.answers()):
+            raise ValidationError("Enter at least one thing people said")

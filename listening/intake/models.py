@@ -1,0 +1,185 @@
+"""Campaigns, areas, community groups, organisations, conversations and responses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from listening.extensions import db
+from listening.timeutil import utcnow
+
+FORMATS = {
+    "one-to-one": "One-to-one",
+    "small-group": "Small group",
+    "event": "Event",
+    "online": "Online",
+    "other": "Other",
+}
+OUTREACH_STATUSES = {
+    "not-contacted": "Not contacted",
+    "contacted": "Contacted",
+    "supporting": "Supporting",
+    "facilitating": "Facilitating",
+}
+ORGANISATION_TYPES = {
+    "community-centre": "Community centre",
+    "faith": "Faith group",
+    "school": "School",
+    "university": "University",
+    "youth": "Youth club",
+    "refugee-migrant": "Refugee and migrant network",
+    "mental-health": "Mental health charity",
+    "older-people": "Older people's charity",
+    "patient-group": "Patient group",
+    "nhs": "NHS organisation",
+    "council": "Local authority",
+    "other": "Other",
+}
+STATUSES = ("draft", "submitted")
+SOURCES = ("web", "import", "api")
+
+
+class Campaign(db.Model):
+    __tablename__ = "intake_campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    attribution: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    areas: Mapped[list[Area]] = relationship(
+        back_populates="campaign", order_by="Area.name", cascade="all, delete-orphan"
+    )
+    groups: Mapped[list[CommunityGroup]] = relationship(
+        back_populates="campaign", order_by="CommunityGroup.name", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Campaign {self.slug}>"
+
+
+class Area(db.Model):
+    """A borough (or other area) of a campaign; slug "unspecified" for across the region."""
+
+    __tablename__ = "intake_area"
+    __table_args__ = (UniqueConstraint("campaign_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("intake_campaign.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    ons_code: Mapped[str | None] = mapped_column(String(9))
+    population: Mapped[int | None]
+
+    campaign: Mapped[Campaign] = relationship(back_populates="areas")
+
+
+class CommunityGroup(db.Model):
+    __tablename__ = "intake_community_group"
+    __table_args__ = (UniqueConstraint("campaign_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("intake_campaign.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="groups")
+
+
+class Organisation(db.Model):
+    __tablename__ = "intake_organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(40), default="other")
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("intake_area.id", ondelete="SET NULL"))
+    outreach_status: Mapped[str] = mapped_column(String(20), default="not-contacted")
+    contact_notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    area: Mapped[Area | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"
+
+
+conversation_group = Table(
+    "intake_conversation_group",
+    db.metadata,
+    Column(
+        "conversation_id",
+        ForeignKey("intake_conversation.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "group_id", ForeignKey("intake_community_group.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+
+class Conversation(db.Model):
+    """One listening conversation; `uuid` is made by the client so retries never duplicate."""
+
+    __tablename__ = "intake_conversation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("intake_campaign.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("intake_area.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("intake_organisation.id"), index=True)
+    logged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_user.id", ondelete="SET NULL")
+    )
+    held_on: Mapped[date]
+    format: Mapped[str] = mapped_column(String(20))
+    people_count: Mapped[int]
+    consent_to_quote: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    source: Mapped[str] = mapped_column(String(20), default="web")
+    reference: Mapped[str | None] = mapped_column(String(120))
+    payload_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    campaign: Mapped[Campaign] = relationship()
+    area: Mapped[Area] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    logged_by = relationship("User")
+    groups: Mapped[list[CommunityGroup]] = relationship(
+        secondary=conversation_group, order_by="CommunityGroup.name"
+    )
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="conversation",
+        order_by="Response.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+class Response(db.Model):
+    """One answer or quote; later stages only ever read `redacted_text`."""
+
+    __tablename__ = "intake_response"
+    __table_args__ = (UniqueConstraint("conversation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("intake_conversation.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    text: Mapped[str | None] = mapped_column(Text)  # original; cleared after retention period
+    redacted_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="responses")

@@ -1,0 +1,229 @@
+"""Intake operations: save conversations idempotently, with redaction and an audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from listening import audit
+from listening.accounts.models import User
+from listening.extensions import db
+from listening.intake.models import (
+    Area,
+    Campaign,
+    CommunityGroup,
+    Conversation,
+    Organisation,
+    Response,
+)
+from listening.timeutil import utcnow
+
+
+class IntakeError(ValueError):
+    """A problem with a conversation that a person can fix; `field` names the input."""
+
+    def __init__(self, field: str, message: str, status: int = 422):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.status = status
+
+
+class ConflictError(IntakeError):
+    """The client's UUID already names a different conversation."""
+
+
+@dataclass(frozen=True)
+class ConversationInput:
+    """A validated conversation, as slugs and names (from the form, the API or an import)."""
+
+    uuid: str
+    campaign: str
+    borough: str
+    organisation: str
+    date: date
+    format: str
+    people_count: int
+    groups: tuple[str, ...]
+    consent_to_quote: bool
+    responses: tuple[str, ...]
+    submit: bool = True
+    reference: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def fingerprint(self) -> str:
+        """What the conversation says (not how it was sent): replays have the same one."""
+        data = asdict(self)
+        for key in ("submit", "extra", "reference"):
+            data.pop(key)
+        data["groups"] = sorted(data["groups"])
+        data["date"] = self.date.isoformat()
+        data["responses"] = [r.strip() for r in self.responses if r.strip()]
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def get_campaign(slug: str) -> Campaign | None:
+    return db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+
+
+def list_campaigns() -> list[Campaign]:
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.starts_on.desc())))
+
+
+def default_campaign(preferred_slug: str | None = None) -> Campaign | None:
+    if preferred_slug and (campaign := get_campaign(preferred_slug)):
+        return campaign
+    return db.session.scalar(select(Campaign).order_by(Campaign.created_at.desc()).limit(1))
+
+
+def list_organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def organisations_for(user: User) -> list[Organisation]:
+    """Partners log for their own organisation; staff for any."""
+    if user.role == "partner":
+        return [user.organisation] if user.organisation else []
+    return list_organisations()
+
+
+def get_conversation(uuid: str) -> Conversation | None:
+    return db.session.scalar(select(Conversation).where(Conversation.uuid == str(uuid)))
+
+
+def can_view(user: User, conversation: Conversation) -> bool:
+    return user.is_staff or (
+        user.organisation_id is not None and conversation.organisation_id == user.organisation_id
+    )
+
+
+def can_edit(user: User, conversation: Conversation) -> bool:
+    if user.role == "admin":
+        return True
+    return conversation.is_draft and can_view(user, conversation)
+
+
+def _lookup(model, campaign: Campaign, key: str, field_name: str, label: str):
+    key = (key or "").strip()
+    row = db.session.scalar(
+        select(model).where(model.campaign_id == campaign.id, model.slug == key.lower())
+    ) or db.session.scalar(
+        select(model).where(model.campaign_id == campaign.id, model.name.ilike(key))
+    )
+    if row is None:
+        raise IntakeError(field_name, f"{label} “{key}” is not part of {campaign.name}")
+    return row
+
+
+def resolve(data: ConversationInput, actor: User) -> dict:
+    """Turn slugs and names into rows; raises IntakeError naming the field."""
+    campaign = get_campaign(data.campaign)
+    if campaign is None:
+        raise IntakeError("campaign", f"Campaign “{data.campaign}” does not exist")
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name.ilike(data.organisation.strip()))
+    )
+    if organisation is None:
+        raise IntakeError("organisation", f"Organisation “{data.organisation}” does not exist")
+    if actor.role == "partner" and organisation.id != actor.organisation_id:
+        raise IntakeError(
+            "organisation", "Partners can only log conversations for their own organisation", 403
+        )
+    return {
+        "campaign": campaign,
+        "area": _lookup(Area, campaign, data.borough, "borough", "Borough"),
+        "organisation": organisation,
+        "groups": [
+            _lookup(CommunityGroup, campaign, g, "groups", "Community group") for g in data.groups
+        ],
+    }
+
+
+def _snapshot(conversation: Conversation) -> dict:
+    return {
+        "status": conversation.status,
+        "borough": conversation.area.slug if conversation.area else None,
+        "organisation": conversation.organisation.name if conversation.organisation else None,
+        "date": conversation.held_on,
+        "format": conversation.format,
+        "people_count": conversation.people_count,
+        "groups": [g.slug for g in conversation.groups],
+        "consent_to_quote": conversation.consent_to_quote,
+        "responses": len(conversation.responses),
+    }
+
+
+def save_conversation(
+    data: ConversationInput, actor: User, source: str = "web", allow_edit_submitted: bool = False
+) -> tuple[Conversation, bool]:
+    """Create or update the conversation named by `data.uuid`; returns (conversation, created).
+
+    Sending the same conversation again (a double tap, a retry, a replayed sync) changes
+    nothing. A different conversation under a UUID that is already submitted is a conflict.
+    """
+    existing = get_conversation(data.uuid)
+    fingerprint = data.fingerprint()
+    if existing is not None:
+        if not can_view(actor, existing):
+            raise ConflictError("uuid", "This reference belongs to another organisation", 409)
+        same = existing.payload_hash == fingerprint
+        if same and (existing.status == "submitted" or not data.submit):
+            return existing, False
+        editable = can_edit(actor, existing) if allow_edit_submitted else existing.is_draft
+        if not editable:
+            raise ConflictError(
+                "uuid",
+                "A different conversation was already submitted with this reference",
+                409,
+            )
+    rows = resolve(data, actor)
+    conversation = existing or Conversation(uuid=str(data.uuid), source=source, logged_by=actor)
+    before = _snapshot(conversation) if existing else None
+    conversation.campaign = rows["campaign"]
+    conversation.area = rows["area"]
+    conversation.organisation = rows["organisation"]
+    conversation.groups = rows["groups"]
+    conversation.held_on = data.date
+    conversation.format = data.format
+    conversation.people_count = data.people_count
+    conversation.consent_to_quote = data.consent_to_quote
+    conversation.reference = data.reference
+    conversation.payload_hash = fingerprint
+    _replace_responses(conversation, data.responses)
+    if data.submit and conversation.status != "submitted":
+        conversation.status = "submitted"
+        conversation.submitted_at = utcnow()
+    elif not existing:
+        conversation.status = "draft"
+    db.session.add(conversation)
+    db.session.flush()
+    action = "update" if existing else "create"
+    audit.record(actor, action, "conversation", conversation.uuid, before, _snapshot(conversation))
+    return conversation, existing is None
+
+
+def _replace_responses(conversation: Conversation, texts: tuple[str, ...]) -> None:
+    from listening.intake.redaction import redact  # loads spaCy on first use, not at import
+    kept = [t.strip() for t in texts if t and t.strip()]
+    current = [r.text for r in conversation.responses]
+    if current == kept:
+        return
+    conversation.responses.clear()
+    db.session.flush()  # free the (conversation, position) keys before re-adding
+    for position, text in enumerate(kept, start=1):
+        conversation.responses.append(
+            Response(position=position, text=text, redacted_text=redact(text))
+        )
+
+
+def list_conversations_for(user: User, campaign: Campaign | None = None, limit: int = 200):
+    query = select(Conversation).order_by(Conversation.updated_at.desc()).limit(limit)
+    if campaign is not None:
+        query = query.where(Conversation.campaign_id == campaign.id)
+    if not user.is_staff:
+        query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
+    return list(db.session.scalars(query))

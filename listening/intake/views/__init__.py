@@ -1,0 +1,3 @@
+"""Intake views, split by page family: conversations, coverage, imports."""
+
+from listening.intake.views import conversations, coverage, imports  # noqa: F401

@@ -1,0 +1,98 @@
+"""Partners log conversations; everyone sees the ones they may see."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from listening.extensions import db
+from listening.intake import bp, formdata, operations
+from listening.intake.forms import MAX_ANSWERS
+from listening.security import any_role_required
+from listening.themes import tasks as themes_tasks
+
+
+def _campaign_or_404():
+    slug = request.values.get("campaign") or current_app.config["DEFAULT_CAMPAIGN"]
+    campaign = operations.get_campaign(slug) if request.values.get("campaign") else None
+    campaign = campaign or operations.default_campaign(slug)
+    if campaign is None:
+        abort(404, "There is no campaign yet. An administrator must create one.")
+    return campaign
+
+
+def _handle(form, template: str, **context):
+    """Shared POST handling for new and edit: add an answer, save a draft, or submit."""
+    if "add_answer" in request.form:
+        if len(form.responses.entries) < MAX_ANSWERS:
+            form.responses.append_entry()
+        return render_template(template, form=form, focus_last=True, **context)
+    if not form.validate_on_submit():
+        return render_template(template, form=form, **context), 422
+    submit = "save_draft" not in request.form
+    try:
+        conversation, _created = operations.save_conversation(
+            formdata.to_input(form, submit),
+            current_user,
+            allow_edit_submitted=current_user.role == "admin",
+        )
+    except operations.IntakeError as error:
+        getattr(form, error.field).errors = [error.message]
+        return render_template(template, form=form, **context), error.status
+    db.session.commit()
+    if conversation.status == "submitted":
+        themes_tasks.enqueue_assign_conversations([conversation.id])
+        flash("Conversation sent. Thank you.", "info")
+    else:
+        flash("Saved as a draft. It is not sent until you submit it.", "info")
+    return redirect(url_for("intake.list_conversations", sent=conversation.uuid), code=303)
+
+
+@bp.route("/conversations/new", methods=["GET", "POST"])
+@any_role_required
+def new_conversation():
+    campaign = _campaign_or_404()
+    form = formdata.build_form(campaign, current_user)
+    if request.method == "POST":
+        return _handle(form, "intake/new_conversation.html", campaign=campaign)
+    return render_template("intake/new_conversation.html", form=form, campaign=campaign)
+
+
+@bp.route("/conversations/<uuid>/edit", methods=["GET", "POST"])
+@any_role_required
+def edit_conversation(uuid: str):
+    conversation = operations.get_conversation(uuid)
+    if conversation is None or not operations.can_view(current_user, conversation):
+        abort(404)
+    if not operations.can_edit(current_user, conversation):
+        abort(403)
+    campaign = conversation.campaign
+    data = None if request.method == "POST" else formdata.initial_data(conversation)
+    form = formdata.build_form(campaign, current_user, obj_data=data)
+    context = {"campaign": campaign, "conversation": conversation}
+    if request.method == "POST":
+        return _handle(form, "intake/new_conversation.html", **context)
+    return render_template("intake/new_conversation.html", form=form, **context)
+
+
+@bp.get("/conversations")
+@any_role_required
+def list_conversations():
+    conversations = operations.list_conversations_for(current_user)
+    return render_template(
+        "intake/list_conversations.html",
+        conversations=conversations,
+        sent=request.args.get("sent"),
+    )
+
+
+@bp.get("/conversations/<uuid>")
+@any_role_required
+def show_conversation(uuid: str):
+    conversation = operations.get_conversation(uuid)
+    if conversation is None or not operations.can_view(current_user, conversation):
+        abort(404)
+    return render_template(
+        "intake/show_conversation.html",
+        conversation=conversation,
+        can_edit=operations.can_edit(current_user, conversation),
+        show_original=current_user.is_staff or conversation.is_draft,
+    )

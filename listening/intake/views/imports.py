@@ -1,0 +1,1 @@
+"""Spreadsheet import for staff (being built)."""

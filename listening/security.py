@@ -1,0 +1,74 @@
+"""Security headers with a per-request CSP nonce, and role checks for views."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort, g, request
+from flask_login import current_user
+
+from listening.extensions import login_manager
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_make_nonce)
+    app.after_request(_set_headers)
+    app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
+
+
+def _make_nonce() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def _set_headers(response):
+    nonce = g.get("csp_nonce", "")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; manifest-src 'self'; worker-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
+        )
+    if _is_private(response):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _is_private(response) -> bool:
+    """Pages for signed-in people are never stored by shared caches."""
+    if request.path.startswith("/assets") or request.path == "/sw.js":
+        return False
+    return bool(current_user and current_user.is_authenticated) or request.method != "GET"
+
+
+def roles_required(*roles: str) -> Callable:
+    """Anonymous → login page; signed in with another role → 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = roles_required("reviewer", "admin")
+admin_required = roles_required("admin")
+any_role_required = roles_required("partner", "reviewer", "admin")

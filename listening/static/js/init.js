@@ -1,0 +1,3 @@
+// Initialise NHS.UK frontend components (no inline script: the CSP forbids it).
+import { initAll } from '/assets/nhsuk-frontend.min.js'
+initAll()

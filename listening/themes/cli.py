@@ -1,0 +1,5 @@
+"""`flask themes …` commands."""
+
+from flask.cli import AppGroup
+
+themes_cli = AppGroup("themes", help="Theme analysis.")

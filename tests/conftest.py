@@ -1,0 +1,164 @@
+"""Shared fixtures: one app per session, schema from the migrations, a rolled-back
+transaction per test, and factories that return callables."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import text
+
+from listening import create_app
+from listening.extensions import db
+
+PASSWORD = "correct horse battery staple"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("LISTENING_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": _database_url(tmp_path_factory),
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "REDIS_URL": None,
+            "SERVER_NAME": "localhost",
+        }
+    )
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            downgrade(revision="base")  # a clean slate on a shared test database
+        upgrade()
+    yield app
+
+
+class _BoundSession(FlaskSession):
+    """Flask-SQLAlchemy's Session ignores `bind=`; tests need every query on one connection."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app):
+    """Each test runs inside a transaction that is rolled back; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"class_": _BoundSession, "bind": connection,
+             "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """Temporarily turn CSRF protection on (it is off for most view tests)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_campaign():
+    from listening.intake.models import Area, Campaign, CommunityGroup
+
+    def make(slug="sel-2023", boroughs=("Southwark", "Lambeth", "Bexley"), groups=None):
+        campaign = Campaign(slug=slug, name=f"Campaign {slug}", question="What puts pressure on you?",
+                            starts_on=date(2023, 6, 1))
+        for name in boroughs:
+            campaign.areas.append(Area(slug=name.lower(), name=name, population=300_000))
+        campaign.areas.append(Area(slug="unspecified", name="Across the region"))
+        for name in groups or ("Young people", "Carers and lone parents", "Migrants and refugees"):
+            slug = name.lower().replace(" ", "-")
+            campaign.groups.append(CommunityGroup(slug=slug, name=name))
+        db.session.add(campaign)
+        db.session.flush()
+        return campaign
+
+    return make
+
+
+@pytest.fixture
+def make_user():
+    from listening.accounts import operations
+
+    def make(role="partner", organisation="Peckham Community Centre", email=None):
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+        return operations.create_user(
+            email, role, PASSWORD, organisation_name=organisation if role == "partner" else organisation
+        )
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user):
+        response = client.post(
+            "/login", data={"email": user.email, "password": PASSWORD}, follow_redirects=False
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def conversation_payload():
+    def make(**overrides):
+        payload = {
+            "campaign": "sel-2023",
+            "borough": "southwark",
+            "organisation": "Peckham Community Centre",
+            "date": "2023-07-01",
+            "format": "small-group",
+            "people_count": 6,
+            "groups": ["young-people"],
+            "consent_to_quote": True,
+            "responses": ["The landlord ignores the leak and the mould is back."],
+        }
+        payload.update(overrides)
+        return payload
+
+    return make
+
+
+@pytest.fixture
+def db_dialect(app):
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+def table_count(name: str) -> int:
+    return db.session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
