@@ -42,6 +42,9 @@ def app(tmp_path_factory):
             downgrade(revision="base")  # a clean slate on a shared test database
         upgrade()
     yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections before the interpreter does
 
 
 class _BoundSession(FlaskSession):

@@ -38,7 +38,8 @@ def password_problem(password: str, email: str = "", min_length: int = 10) -> st
         return "Password must be 200 characters or fewer"
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
         return "Password is too easy to guess; try three random words"
-    if email and email.split("@")[0].lower() in password.lower():
+    local_part = email.split("@")[0].lower()
+    if len(local_part) >= 4 and local_part in password.lower():
         return "Password must not contain your email address"
     return None
 
