@@ -27,9 +27,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
-    from listening import security
+    from listening import ratelimit, security
 
     security.init_app(app)
+    ratelimit.init_app(app)
     return app
 
 
@@ -86,6 +87,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp, url_prefix="/intake")
     app.register_blueprint(themes_bp, url_prefix="/themes")
     app.register_blueprint(assembly_bp)
+    from listening.privacy import bp as privacy_bp
+    from listening.privacy import views as _privacy_views  # noqa: F401
+
+    app.register_blueprint(privacy_bp, url_prefix="/admin/privacy")
     from listening import api, core
 
     app.register_blueprint(core.bp)

@@ -51,10 +51,12 @@ def register(app: Flask) -> None:
     from listening.assembly.cli import assembly_cli
     from listening.demo import demo_cli
     from listening.intake.cli import intake_cli
+    from listening.privacy.cli import privacy_cli
     from listening.themes.cli import themes_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(intake_cli)
     app.cli.add_command(themes_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(assembly_cli)

@@ -20,6 +20,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set LISTENING_SESSION_COOKIE_SECURE=true behind TLS
+    BEHIND_TLS = False  # true: trust one proxy's X-Forwarded-* (ProxyFix) and secure cookies
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
@@ -27,6 +28,8 @@ class Config:
     LOGIN_MAX_FAILURES = 5  # per email and per address within LOGIN_WINDOW_SECONDS
     LOGIN_WINDOW_SECONDS = 15 * 60
     PASSWORD_MIN_LENGTH = 10
+    API_RATE_LIMIT = "120/minute"  # API writes per token or signed-in user ("0" turns it off)
+    API_RATE_LIMIT_PER_ADDRESS = "600/minute"  # per client address (a centre may share one)
     PUBLIC_MIN_COUNT = 5  # counts of fewer people are shown as "fewer than 5" in public
     ORIGINAL_TEXT_RETENTION_DAYS = 365  # unredacted answers are cleared after this
     THEMES_SEED = 42

@@ -6,16 +6,32 @@ import secrets
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from listening.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
+    if app.config.get("BEHIND_TLS"):
+        # one TLS-terminating proxy in front: trust its X-Forwarded-For/Proto/Host, so
+        # request.is_secure (HSTS) and remote_addr (rate limits) are the client's
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.before_request(_refuse_oversized)
     app.before_request(_make_nonce)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
+
+
+def _refuse_oversized() -> None:
+    """413 up front for a declared body over MAX_CONTENT_LENGTH, whether or not a view reads it
+    (Werkzeug only checks when the body is parsed)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length and request.content_length > limit:
+        abort(413, f"The file or form is too large: the limit is {limit // (1024 * 1024)} MB.")
 
 
 def _make_nonce() -> None:

@@ -1,6 +1,598 @@
-"""Demo events and pledges for the SEL 2023 campaign (issue 4)."""
+"""Demo events, pledges, a year of progress and approved quotes for the SEL 2023 campaign.
+
+Modelled on the SEL 2023 workshops and assembly and on London anchor-charter pledge shapes.
+People named as signatories are fictional. Idempotent: rows are matched by title and only
+missing ones are created.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from listening.accounts.models import User
+from listening.assembly import operations as ops
+from listening.assembly import quotes
+from listening.assembly.models import Event, Pledge, Quote
+from listening.extensions import db
+from listening.intake.models import Organisation
+
+ALL = (
+    "housing",
+    "migration-race",
+    "work-wages-cost-of-living",
+    "mental-health-isolation",
+    "children-young-people-parents",
+)
+ICB = "NHS South East London Integrated Care Board"
+GSTT = "Guy's and St Thomas' NHS Foundation Trust"
+KINGS = "King's College Hospital NHS Foundation Trust"
+LG = "Lewisham and Greenwich NHS Trust"
+SLAM = "South London and Maudsley NHS Foundation Trust"
+OXLEAS = "Oxleas NHS Foundation Trust"
+SOUTHWARK = "Southwark Council"
+LAMBETH = "Lambeth Council"
+LEWISHAM = "Lewisham Council"
+GREENWICH = "Royal Borough of Greenwich"
+CITIZENS = "South London Citizens"
+NHS_TYPES = {ICB, GSTT, KINGS, LG, SLAM, OXLEAS}
+COUNCILS = {SOUTHWARK, LAMBETH, LEWISHAM, GREENWICH}
+
+PEOPLE = {
+    ICB: ("Dr Amara Okafor", "Chief Executive"),
+    GSTT: ("Helen Marsh", "Chief People Officer"),
+    KINGS: ("Daniel Mensah", "Chief Executive"),
+    LG: ("Priya Raman", "Director of Strategy"),
+    SLAM: ("Dr Tom Ellery", "Medical Director"),
+    OXLEAS: ("Grace Adeyemi", "Director of Communities"),
+    SOUTHWARK: ("Cllr Rosa Quinn", "Cabinet Member for Housing"),
+    LAMBETH: ("Cllr Idris Bello", "Cabinet Member for Health and Social Care"),
+    LEWISHAM: ("Cllr Sarah Whitlock", "Cabinet Member for Children and Young People"),
+    GREENWICH: ("Cllr Kwame Asante", "Cabinet Member for Inclusive Economy"),
+    CITIZENS: ("Joy Nwosu", "Community Organiser"),
+}
+
+EVENTS = [
+    dict(
+        kind="solutions-workshop",
+        title="Solutions workshop with community leaders",
+        held_on=date(2023, 9, 30),
+        place="Community centre, Peckham",
+        themes=ALL,
+        attendance={"community-leaders": 38, "facilitators": 6},
+        summary="Community leaders from all six boroughs tested the five themes against what "
+        "their communities had said and proposed first solutions.",
+        ideas=[
+            (
+                "Make the NHS pay everyone at least the London Living Wage",
+                ["work-wages-cost-of-living"],
+            ),
+            ("Open NHS buildings to community groups in the evenings", ["mental-health-isolation"]),
+            (
+                "Fix damp and mould fast where children live",
+                ["housing", "children-young-people-parents"],
+            ),
+        ],
+    ),
+    dict(
+        kind="co-production-workshop",
+        title="Co-production workshop: housing",
+        held_on=date(2023, 10, 10),
+        place="Town hall, Lambeth",
+        themes=("housing",),
+        attendance={"community-members": 22, "community-leaders": 14, "decision-makers": 9},
+        ideas=[
+            ("A fast track from GP to council for homes making people ill", ["housing"]),
+            ("No one discharged from hospital to the street", ["housing"]),
+        ],
+    ),
+    dict(
+        kind="co-production-workshop",
+        title="Co-production workshop: migration and race",
+        held_on=date(2023, 10, 11),
+        place="Community hall, Lewisham",
+        themes=("migration-race",),
+        attendance={"community-members": 26, "community-leaders": 12, "decision-makers": 8},
+        ideas=[
+            ("Advice on rights and NHS entitlements, in community languages", ["migration-race"]),
+            ("Anti-racism training co-delivered by community members", ["migration-race"]),
+        ],
+    ),
+    dict(
+        kind="co-production-workshop",
+        title="Co-production workshop: work, wages and cost of living",
+        held_on=date(2023, 10, 12),
+        place="Library, Woolwich",
+        themes=("work-wages-cost-of-living",),
+        attendance={"community-members": 19, "community-leaders": 11, "decision-makers": 10},
+        ideas=[
+            (
+                "Guaranteed interviews for local people on NHS entry-level jobs",
+                ["work-wages-cost-of-living"],
+            ),
+            ("Spend more with local small businesses and charities", ["work-wages-cost-of-living"]),
+        ],
+    ),
+    dict(
+        kind="co-production-workshop",
+        title="Co-production workshop: mental health and social isolation",
+        held_on=date(2023, 10, 18),
+        place="Community centre, Southwark",
+        themes=("mental-health-isolation",),
+        attendance={"community-members": 24, "community-leaders": 10, "decision-makers": 7},
+        ideas=[("Mental health support in places people already go", ["mental-health-isolation"])],
+    ),
+    dict(
+        kind="co-production-workshop",
+        title="Co-production workshop: children, young people and parents",
+        held_on=date(2023, 10, 19),
+        place="Youth club, Bromley",
+        themes=("children-young-people-parents",),
+        attendance={"community-members": 31, "community-leaders": 9, "decision-makers": 8},
+        ideas=[
+            ("Youth workers in A&E and in youth clubs", ["children-young-people-parents"]),
+            (
+                "Health visitors for families in temporary accommodation",
+                ["children-young-people-parents", "housing"],
+            ),
+        ],
+    ),
+    dict(
+        kind="assembly",
+        title="South East London community health assembly",
+        held_on=date(2023, 11, 15),
+        place="Assembly hall, Southwark",
+        themes=ALL,
+        attendance={
+            "community-members": 182,
+            "community-leaders": 64,
+            "decision-makers": 37,
+            "facilitators": 15,
+        },
+        summary="Leaders across the NHS and local authorities signed pledges for each theme in "
+        "front of the communities who had been listened to.",
+        ideas=[],
+    ),
+]
+
+UPDATE_DATES = (
+    date(2023, 12, 14),
+    date(2024, 3, 20),
+    date(2024, 6, 19),
+    date(2024, 9, 18),
+    date(2024, 11, 20),
+)
+
+# title, themes, lead, co-signers, commitment, due, metric or None, actions, statuses, notes
+PLEDGES = [
+    dict(
+        title="Every NHS trust a London Living Wage employer",
+        themes=("work-wages-cost-of-living",),
+        lead=ICB,
+        signers=(GSTT, KINGS, LG, SLAM, OXLEAS),
+        commitment="Every NHS trust in South East London will be accredited as a London Living "
+        "Wage employer, so everyone who works for the NHS here, including contracted cleaners, "
+        "porters and caterers, is paid at least the London Living Wage.",
+        due=date(2025, 3, 31),
+        metric=(
+            "% of NHS trusts in South East London accredited London Living Wage employers",
+            "percent",
+            "increase",
+            40,
+            100,
+            [40, 60, 60, 80, 80],
+        ),
+        actions=[
+            ("Publish each trust's route to accreditation", ICB, date(2024, 3, 31), True),
+            (
+                "Bring contracted cleaning and catering staff onto the London Living Wage",
+                OXLEAS,
+                date(2024, 12, 31),
+                False,
+            ),
+        ],
+        statuses=("on-track", "on-track", "on-track", "at-risk", "on-track"),
+    ),
+    dict(
+        title="Guaranteed interviews for local people",
+        themes=("work-wages-cost-of-living", "migration-race"),
+        lead=KINGS,
+        signers=(GSTT, LG),
+        commitment="At least 20% of entry-level vacancies will guarantee an interview to local "
+        "people who complete a pre-employment programme, including people with English as a "
+        "second language.",
+        due=date(2024, 12, 31),
+        metric=(
+            "% of entry-level vacancies with guaranteed interviews for local candidates",
+            "percent",
+            "increase",
+            5,
+            20,
+            [5, 9, 12, 14, 16],
+        ),
+        actions=[
+            (
+                "Launch the pre-employment programme with community partners",
+                KINGS,
+                date(2024, 4, 30),
+                True,
+            )
+        ],
+        statuses=("on-track", "on-track", "at-risk", "at-risk", "at-risk"),
+    ),
+    dict(
+        title="Apprenticeship levy spent on local people",
+        themes=("work-wages-cost-of-living", "children-young-people-parents"),
+        lead=GSTT,
+        signers=(KINGS,),
+        commitment="Half of the apprenticeship levy we spend will fund apprentices who live in "
+        "South East London, with places held for care leavers and young carers.",
+        due=date(2025, 3, 31),
+        metric=(
+            "% of apprenticeship levy spent on apprentices living in South East London",
+            "percent",
+            "increase",
+            35,
+            50,
+            [35, 38, 41, 44, 47],
+        ),
+        actions=[],
+        statuses=("not-started", "on-track", "on-track", "on-track", "on-track"),
+    ),
+    dict(
+        title="10% social value weighting in contracts",
+        themes=("work-wages-cost-of-living",),
+        lead=ICB,
+        signers=(SOUTHWARK, LAMBETH),
+        commitment="Every applicable contract we tender will give at least 10% of the marks to "
+        "social value: local jobs, fair pay and support for community organisations.",
+        due=date(2024, 9, 30),
+        metric=(
+            "% of applicable contracts tendered with at least 10% social value weighting",
+            "percent",
+            "increase",
+            20,
+            100,
+            [20, 55, 80, 100, 100],
+        ),
+        actions=[
+            ("Update the procurement policy and templates", ICB, date(2024, 1, 31), True),
+            ("Train commissioning teams on social value", ICB, date(2024, 6, 30), True),
+        ],
+        statuses=("on-track", "on-track", "on-track", "achieved", "achieved"),
+    ),
+    dict(
+        title="Spend with local small businesses and charities",
+        themes=("work-wages-cost-of-living",),
+        lead=LG,
+        signers=(GREENWICH, LEWISHAM),
+        commitment="We will spend at least 15% of our non-pay budget with small businesses and "
+        "voluntary and community organisations based in South East London.",
+        due=date(2025, 3, 31),
+        metric=(
+            "% of non-pay spend with local SMEs and VCSEs",
+            "percent",
+            "increase",
+            8,
+            15,
+            [8, 8.5, 8.2, 8.9, 9.1],
+        ),
+        actions=[("Publish a local supplier directory", GREENWICH, date(2024, 6, 30), False)],
+        statuses=("on-track", "at-risk", "off-track", "off-track", "off-track"),
+    ),
+    dict(
+        title="Community use of NHS buildings",
+        themes=("mental-health-isolation", "migration-race"),
+        lead=GSTT,
+        signers=(SLAM, CITIZENS),
+        commitment="Community groups will be able to use rooms in NHS buildings free of charge in "
+        "evenings and at weekends, booked through one simple form.",
+        due=date(2024, 12, 31),
+        metric=(
+            "Hours a month NHS rooms are used free by community groups",
+            "number",
+            "increase",
+            0,
+            400,
+            [0, 60, 150, 240, 310],
+        ),
+        actions=[
+            ("Open an online booking form", GSTT, date(2024, 2, 29), True),
+            ("Agree out-of-hours security and cleaning", GSTT, date(2024, 4, 30), True),
+        ],
+        statuses=("on-track", "on-track", "on-track", "on-track", "on-track"),
+    ),
+    dict(
+        title="Advice on rights and entitlements, in community languages",
+        themes=("migration-race",),
+        lead=LAMBETH,
+        signers=(KINGS, CITIZENS),
+        commitment="Free advice on immigration, welfare and NHS entitlements, in the languages "
+        "people speak, at hospital sites and community centres every week.",
+        due=date(2024, 11, 30),
+        metric=None,
+        actions=[
+            ("Commission a refugee and migrant advice partner", LAMBETH, date(2024, 2, 29), True),
+            ("Weekly sessions at two hospital sites", KINGS, date(2024, 6, 30), True),
+            (
+                "Sessions in Arabic, Somali, Portuguese, Spanish and Tigrinya",
+                LAMBETH,
+                date(2024, 9, 30),
+                True,
+            ),
+            ("Evaluate with the people who used it", CITIZENS, date(2024, 11, 30), False),
+        ],
+        statuses=("on-track", "on-track", "on-track", "on-track", "on-track"),
+    ),
+    dict(
+        title="Damp and mould fixed fast where children live",
+        themes=("housing", "children-young-people-parents"),
+        lead=SOUTHWARK,
+        signers=(LAMBETH, ICB),
+        commitment="When a GP, health visitor or school nurse reports damp or mould in a home "
+        "with children, the council will inspect within 5 days and fix it within 28.",
+        due=date(2025, 3, 31),
+        metric=(
+            "% of damp and mould reports in homes with children fixed within 28 days",
+            "percent",
+            "increase",
+            45,
+            90,
+            [45, 52, 58, 61, 63],
+        ),
+        actions=[
+            (
+                "Referral route from health professionals to housing",
+                SOUTHWARK,
+                date(2024, 3, 31),
+                True,
+            )
+        ],
+        statuses=("on-track", "on-track", "at-risk", "at-risk", "at-risk"),
+    ),
+    dict(
+        title="No one discharged from hospital into homelessness",
+        themes=("housing", "mental-health-isolation"),
+        lead=LEWISHAM,
+        signers=(LG, SLAM),
+        commitment="Housing officers will work on hospital wards so that no patient is discharged "
+        "to the street or to no fixed abode.",
+        due=date(2025, 3, 31),
+        metric=(
+            "Patients discharged to no fixed abode each quarter",
+            "number",
+            "decrease",
+            120,
+            30,
+            [120, 96, 71, 58, 44],
+        ),
+        actions=[("Housing officers based at two hospitals", LEWISHAM, date(2024, 4, 30), True)],
+        statuses=("on-track", "on-track", "on-track", "on-track", "on-track"),
+    ),
+    dict(
+        title="Mental health support in places people already go",
+        themes=("mental-health-isolation",),
+        lead=SLAM,
+        signers=(OXLEAS, CITIZENS),
+        commitment="Drop-in mental health support, with peer workers from the community, in "
+        "faith centres, community centres and libraries across all six boroughs.",
+        due=date(2025, 6, 30),
+        metric=(
+            "Community venues hosting drop-in mental health support",
+            "number",
+            "increase",
+            4,
+            30,
+            [4, 7, 12, 15, 19],
+        ),
+        actions=[("Recruit and train 40 peer workers", SLAM, date(2024, 9, 30), True)],
+        statuses=("on-track", "on-track", "on-track", "on-track", "on-track"),
+    ),
+    dict(
+        title="Youth workers in A&E and youth clubs",
+        themes=("children-young-people-parents", "mental-health-isolation"),
+        lead=LG,
+        signers=(LEWISHAM, GREENWICH),
+        commitment="Youth workers will be in our emergency departments in the evenings and will "
+        "follow young people up in the youth clubs they already use.",
+        due=date(2025, 3, 31),
+        metric=None,
+        actions=[],
+        manual=55,
+        statuses=("not-started", "on-track", "on-track", "at-risk", "on-track"),
+    ),
+    dict(
+        title="Health visitors for families in temporary accommodation",
+        themes=("children-young-people-parents", "housing"),
+        lead=OXLEAS,
+        signers=(GREENWICH,),
+        commitment="Every family placed in temporary accommodation will be registered with a "
+        "health visitor and a GP within two weeks of moving in.",
+        due=date(2025, 9, 30),
+        metric=(
+            "% of families in temporary accommodation registered with a health visitor",
+            "percent",
+            "increase",
+            60,
+            95,
+            [],
+        ),
+        actions=[
+            (
+                "Share placement data between councils and the trust",
+                GREENWICH,
+                date(2025, 3, 31),
+                False,
+            )
+        ],
+        statuses=("not-started",),
+    ),
+]
+
+NOTES = {
+    "not-started": "Work has not started yet: partners are agreeing who will do what.",
+    "on-track": "Progress this quarter is in line with the plan.",
+    "at-risk": "Progress has slowed; the lead organisation is agreeing extra steps with partners.",
+    "off-track": "We are behind the plan and have asked the assembly's partners to help.",
+    "achieved": "The commitment has been met and will be kept up.",
+}
+
+QUOTE_KEYWORDS = {
+    "housing": ("landlord", "mould", "damp", "rent", "housing", "evict"),
+    "migration-race": ("visa", "immigration", "asylum", "refugee", "racis", "english"),
+    "work-wages-cost-of-living": ("wage", "job", "bills", "cost of living", "food bank", "shift"),
+    "mental-health-isolation": (
+        "lonely",
+        "isolat",
+        "mental health",
+        "anxious",
+        "anxiety",
+        "depress",
+    ),
+    "children-young-people-parents": ("school", "childcare", "children", "kids", "young people"),
+}
 
 
 def seed_assembly(campaign) -> None:
-    """Create the demo workshops, assembly and pledges for `campaign` (arrives with issue 4)."""
-    return None
+    """Create the demo workshops, assembly, pledges, progress and quotes for `campaign`."""
+    actor = _demo_reviewer()
+    events = {spec["title"]: _event(campaign, spec, actor) for spec in EVENTS}
+    assembly = events["South East London community health assembly"]
+    for spec in PLEDGES:
+        _pledge(campaign, spec, assembly, actor)
+    _quotes(campaign, actor)
+    db.session.flush()
+
+
+def _demo_reviewer() -> User | None:
+    return db.session.scalar(
+        select(User)
+        .where(User.role == "reviewer", User.active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
+
+
+def _event(campaign, spec: dict, actor) -> Event:
+    found = db.session.scalar(
+        select(Event).where(Event.campaign_id == campaign.id, Event.title == spec["title"])
+    )
+    if found is not None:
+        return found
+    data = ops.EventInput(
+        kind=spec["kind"],
+        title=spec["title"],
+        held_on=spec["held_on"],
+        place=spec["place"],
+        summary=spec.get("summary", ""),
+        theme_slugs=tuple(spec["themes"]),
+        attendance=spec["attendance"],
+        ideas=tuple((t, tuple(s)) for t, s in spec["ideas"]),
+    )
+    return ops.save_event(campaign, data, actor)
+
+
+def _organisation(name: str, actor) -> Organisation:
+    kind = "nhs" if name in NHS_TYPES else "council" if name in COUNCILS else "other"
+    return ops.find_or_create_organisation(name, actor, type_=kind)
+
+
+def _pledge(campaign, spec: dict, assembly: Event, actor) -> None:
+    exists = db.session.scalar(
+        select(Pledge.id).where(Pledge.campaign_id == campaign.id, Pledge.title == spec["title"])
+    )
+    if exists is not None:
+        return
+    lead = _organisation(spec["lead"], actor)
+    pledge = ops.save_pledge(
+        campaign,
+        ops.PledgeInput(
+            title=spec["title"],
+            commitment=spec["commitment"],
+            theme_slugs=spec["themes"],
+            lead_organisation_id=lead.id,
+            event_id=assembly.id,
+            due_on=spec["due"],
+            manual_progress=spec.get("manual", 0),
+        ),
+        actor,
+    )
+    for name in (spec["lead"], *spec["signers"]):
+        person, role = PEOPLE[name]
+        ops.add_signatory(pledge, ops.SignatoryInput(name, person, role), actor)
+    for title, owner, due, done in spec["actions"]:
+        ops.save_action(
+            pledge,
+            ops.ActionInput(
+                title=title,
+                owner=owner,
+                due_on=due,
+                done=done,
+                done_on=min(due, date(2024, 11, 20)) if done else None,
+            ),
+            actor,
+        )
+    if spec["metric"]:
+        name, unit, direction, baseline, target, values = spec["metric"]
+        metric = ops.save_metric(
+            pledge,
+            ops.MetricInput(
+                name=name,
+                unit=unit,
+                direction=direction,
+                baseline=baseline,
+                target=target,
+                baseline_on=date(2023, 11, 15),
+                target_on=spec["due"],
+            ),
+            actor,
+        )
+        for day, value in zip(UPDATE_DATES, values, strict=False):
+            ops.record_reading(metric, day, value, actor)
+    for day, status in zip(UPDATE_DATES, spec["statuses"], strict=False):
+        text = NOTES[status]
+        if spec["metric"] and spec["metric"][5]:
+            values = spec["metric"][5]
+            index = UPDATE_DATES.index(day)
+            if index < len(values):
+                from listening.assembly.charts import format_value
+
+                text = (
+                    f"{spec['metric'][0]}: {format_value(values[index], spec['metric'][1])}. {text}"
+                )
+        ops.post_update(pledge, ops.UpdateInput(day, status, text, spec["lead"]), actor)
+
+
+def _quotes(campaign, actor, per_theme: int = 3) -> None:
+    """Approve a few short consenting answers per theme, chosen by keyword (demo only)."""
+    used = set(
+        db.session.scalars(select(Quote.response_id).where(Quote.campaign_id == campaign.id))
+    )
+    used_texts = set(db.session.scalars(select(Quote.text).where(Quote.campaign_id == campaign.id)))
+    for slug, words in QUOTE_KEYWORDS.items():
+        have = db.session.scalar(
+            select(Quote.id)
+            .where(Quote.campaign_id == campaign.id, Quote.theme_slug == slug)
+            .limit(1)
+        )
+        if have is not None:
+            continue
+        chosen = 0
+        for word in words:
+            for response in quotes.eligible_responses(campaign.id, word, limit=20):
+                if chosen >= per_theme:
+                    break
+                text = response.redacted_text
+                if response.id in used or text in used_texts or "[" in text or len(text) > 300:
+                    continue
+                try:
+                    quote = quotes.propose_quote(
+                        response, response.redacted_text, actor, theme_slug=slug
+                    )
+                    quotes.approve_quote(quote, actor)
+                except ops.AssemblyError:
+                    continue
+                used.add(response.id)
+                used_texts.add(text)
+                chosen += 1

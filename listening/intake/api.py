@@ -47,14 +47,43 @@ def _campaign(payload: dict) -> Campaign | None:
     return campaign
 
 
-def _form_errors(form) -> dict:
+def _form_errors(form, campaign: Campaign) -> dict:
     errors = {}
     for name, messages in form.errors.items():
         flat = [m for m in messages if isinstance(m, str)] + [
             m for entry in messages if isinstance(entry, list) for m in entry
         ]
-        errors[name] = flat
+        errors[name] = [_explain_choice(form, name, m, campaign) for m in flat]
     return errors
+
+
+def _shown(value) -> str:
+    """A value quoted back in a message, cut short (a client may send megabytes)."""
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _explain_choice(form, name: str, message: str, campaign: Campaign) -> str:
+    """WTForms only says "Not a valid choice"; say which value is wrong and what would do."""
+    if "not a valid choice" not in message.lower() and "not valid choices" not in message:
+        return message
+    field = getattr(form, name)
+    if name == "groups":
+        known = {str(value) for value, _label in field.choices}
+        unknown = [_shown(g) for g in field.data or [] if str(g) not in known]
+        quoted = ", ".join(f"“{g}”" for g in unknown[:5])
+        noun = "Community group" if len(unknown) == 1 else "Community groups"
+        verb = "is" if len(unknown) == 1 else "are"
+        return f"{noun} {quoted} {verb} not part of {campaign.name}"
+    if name == "borough":
+        return f"Borough “{_shown(field.data)}” is not part of {campaign.name}"
+    if name == "organisation":
+        return f"Organisation “{_shown(field.data)}” is not one you can log conversations for"
+    if name == "consent_to_quote":
+        return "consent_to_quote must be true or false"
+    if name == "format":
+        return "Format must be one of: " + ", ".join(str(v) for v, _label in field.choices)
+    return message
 
 
 @bp.put("/conversations/<uuid>")
@@ -73,11 +102,15 @@ def put_conversation(uuid: str):
     if campaign is None:
         return api_error(422, "Invalid conversation", {"campaign": ["Campaign does not exist"]})
     responses = payload.get("responses")
-    if not isinstance(responses, list) or len(responses) > MAX_ANSWERS:
+    if (
+        not isinstance(responses, list)
+        or len(responses) > MAX_ANSWERS
+        or not all(isinstance(text, str) for text in responses)
+    ):
         return api_error(
             422,
             "Invalid conversation",
-            {"responses": [f"Send a list of between 1 and {MAX_ANSWERS} answers"]},
+            {"responses": [f"Send a list of between 1 and {MAX_ANSWERS} answers, as text"]},
         )
     shape = formdata.build_form(campaign, current_user, formdata=MultiDict(), meta={"csrf": False})
     form = formdata.build_form(
@@ -87,7 +120,7 @@ def put_conversation(uuid: str):
         meta={"csrf": False},
     )
     if not form.validate():
-        return api_error(422, "Invalid conversation", _form_errors(form))
+        return api_error(422, "Invalid conversation", _form_errors(form, campaign))
     data = formdata.to_input(form, submit=True)
     for attempt in range(3):
         try:

@@ -1,5 +1,48 @@
 """`flask intake …` commands."""
 
+from __future__ import annotations
+
+import json
+
+import click
 from flask.cli import AppGroup
 
 intake_cli = AppGroup("intake", help="Import conversations.")
+
+
+@intake_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--campaign", "campaign_slug", required=True, help="Slug of the campaign.")
+def import_command(file: str, campaign_slug: str) -> None:
+    """Import a CSV or XLSX file in the import template.
+
+    Row errors go to stderr as "row N, COLUMN: reason"; the last line on stdout is the JSON
+    summary {"created": N, "duplicates": N, "errors": N} (errors = rows with an error).
+    Exit status 0 when the file was read (even if some rows had errors), 1 when it could not
+    be read at all or the campaign does not exist. Acts as the system (no user), audited.
+    """
+    from listening import jobs
+    from listening.extensions import db
+    from listening.intake import importers, operations
+    from listening.themes import tasks as themes_tasks
+
+    campaign = operations.get_campaign(campaign_slug)
+    if campaign is None:
+        raise click.ClickException(f"Campaign “{campaign_slug}” does not exist.")
+    try:
+        report = importers.import_file(file, None, campaign, actor=None)
+    except OSError as error:
+        raise click.ClickException(f"{file}: {error.strerror or error}") from error
+    except importers.ImportFileError as error:
+        raise click.ClickException(f"{file}: {error.message}") from error
+    db.session.commit()
+    if report.conversation_ids:
+        jobs.enqueue(themes_tasks.assign_conversations_job, *report.conversation_ids)
+    for error in report.errors:
+        click.echo(f"row {error.row}, {error.column or '-'}: {error.reason}", err=True)
+    for skipped in report.skipped:
+        rows = ", ".join(str(r) for r in skipped.rows)
+        click.echo(
+            f"not imported: “{skipped.reference}” of {skipped.organisation} (rows {rows})", err=True
+        )
+    click.echo(json.dumps(report.summary()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuid_module
+from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
@@ -15,10 +16,14 @@ from listening.intake.operations import ConversationInput
 
 def build_form(campaign: Campaign, user: User, formdata=None, obj_data=None, **kwargs):
     """The form with choices for this campaign and user; `formdata=None` reads the request."""
-    form = ConversationForm(formdata=formdata, data=obj_data, **kwargs)
+    if formdata is not None:
+        kwargs["formdata"] = formdata  # otherwise Flask-WTF reads the request's form
+    form = ConversationForm(data=obj_data, **kwargs)
     form.set_choices(campaign.areas, campaign.groups, operations.organisations_for(user))
     if not form.campaign.data:
         form.campaign.data = campaign.slug
+    if not form.date.data and formdata is None and not form.is_submitted():
+        form.date.data = date.today()
     if not form.uuid.data:
         form.uuid.data = str(uuid_module.uuid4())
     if not form.organisation.data and user.organisation:

@@ -16,7 +16,14 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from listening.intake.models import FORMATS
@@ -29,6 +36,24 @@ MAX_PEOPLE = 10_000
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField whose "not a number" error is one plain message, not two."""
+
+    def __init__(self, label=None, validators=None, parse_error="Enter a whole number", **kw):
+        super().__init__(label, validators, **kw)
+        self.parse_error = parse_error
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.parse_error) from error
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # the range check means nothing for "abc"
 
 
 def _valid_uuid(_form, field) -> None:
@@ -64,8 +89,9 @@ class ConversationForm(FlaskForm):
         choices=list(FORMATS.items()),
         validators=[InputRequired("Select the format of the conversation")],
     )
-    people_count = IntegerField(
+    people_count = WholeNumberField(
         "How many people took part",
+        parse_error="Enter how many people took part, as a number like 3",
         validators=[
             InputRequired("Enter how many people took part, as a number like 3"),
             NumberRange(1, MAX_PEOPLE, f"Number of people must be between 1 and {MAX_PEOPLE:,}"),
@@ -88,7 +114,8 @@ class ConversationForm(FlaskForm):
     )
 
     def set_choices(self, areas, groups, organisations) -> None:
-        self.borough.choices = [(a.slug, a.name) for a in areas]
+        ordered = sorted(areas, key=lambda a: (a.slug == "unspecified", a.name))
+        self.borough.choices = [(a.slug, a.name) for a in ordered]
         self.groups.choices = [(g.slug, g.name) for g in groups]
         self.organisation.choices = [("", "Select an organisation")] + [
             (o.name, o.name) for o in organisations

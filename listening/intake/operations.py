@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from listening import audit
 from listening.accounts.models import User
@@ -129,7 +129,7 @@ def resolve(data: ConversationInput, actor: User) -> dict:
     )
     if organisation is None:
         raise IntakeError("organisation", f"Organisation “{data.organisation}” does not exist")
-    if actor.role == "partner" and organisation.id != actor.organisation_id:
+    if actor is not None and actor.role == "partner" and organisation.id != actor.organisation_id:
         raise IntakeError(
             "organisation", "Partners can only log conversations for their own organisation", 403
         )
@@ -166,6 +166,8 @@ def save_conversation(
     nothing. A different conversation under a UUID that is already submitted is a conflict.
     """
     existing = get_conversation(data.uuid)
+    if existing is None and _was_erased(data.uuid):
+        raise IntakeError("uuid", "This conversation was erased on request; it cannot be sent", 410)
     fingerprint = data.fingerprint()
     if existing is not None:
         if not can_view(actor, existing):
@@ -206,6 +208,12 @@ def save_conversation(
     return conversation, existing is None
 
 
+def _was_erased(uuid: str) -> bool:
+    from listening.privacy.operations import was_erased  # privacy builds on intake, not v.v.
+
+    return was_erased(uuid)
+
+
 def _replace_responses(conversation: Conversation, texts: tuple[str, ...]) -> None:
     from listening.intake.redaction import redact  # loads spaCy on first use, not at import
     kept = [t.strip() for t in texts if t and t.strip()]
@@ -227,3 +235,44 @@ def list_conversations_for(user: User, campaign: Campaign | None = None, limit: 
     if not user.is_staff:
         query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
     return list(db.session.scalars(query))
+
+
+def get_organisation(organisation_id: int) -> Organisation | None:
+    return db.session.get(Organisation, organisation_id)
+
+
+def _organisation_snapshot(organisation: Organisation) -> dict:
+    return {
+        "name": organisation.name,
+        "type": organisation.type,
+        "area": organisation.area.slug if organisation.area else None,
+        "outreach_status": organisation.outreach_status,
+        "contact_notes": organisation.contact_notes,
+    }
+
+
+def save_organisation(
+    organisation: Organisation | None, fields: dict, actor: User | None
+) -> Organisation:
+    """Create (`organisation=None`) or update an organisation, audited; names are unique in
+    any case, because imports and the API find organisations by name."""
+    name = " ".join(str(fields["name"]).split())
+    clash = db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.lower())
+    )
+    if clash is not None and clash is not organisation:
+        raise IntakeError("name", f"There is already an organisation called “{clash.name}”")
+    before = _organisation_snapshot(organisation) if organisation else None
+    organisation = organisation or Organisation()
+    organisation.name = name
+    organisation.type = fields["type"]
+    organisation.area = db.session.get(Area, fields["area_id"]) if fields.get("area_id") else None
+    organisation.outreach_status = fields["outreach_status"]
+    organisation.contact_notes = fields.get("contact_notes") or ""
+    db.session.add(organisation)
+    db.session.flush()
+    after = _organisation_snapshot(organisation)
+    if after != before:
+        action = "update" if before else "create"
+        audit.record(actor, action, "organisation", organisation.id, before, after)
+    return organisation

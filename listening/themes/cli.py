@@ -1,5 +1,116 @@
-"""`flask themes …` commands."""
+"""`flask themes …` commands: run an analysis, assign stdin lines, run an RQ worker."""
 
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+from flask import current_app
 from flask.cli import AppGroup
 
 themes_cli = AppGroup("themes", help="Theme analysis.")
+
+
+@themes_cli.command("assign", with_appcontext=False)
+@click.option(
+    "--taxonomy",
+    "taxonomy_path",
+    default=None,
+    metavar="FILE.json",
+    help='Themes as [{"slug", "name", "description"}, ...]; default: the SEL five.',
+)
+def assign_command(taxonomy_path):
+    """One response per line on stdin → one JSON object per line on stdout (no database)."""
+    from listening.themes.pipeline import DEFAULT_TAXONOMY, assign_texts, load_taxonomy
+
+    try:
+        taxonomy = load_taxonomy(taxonomy_path) if taxonomy_path else DEFAULT_TAXONOMY
+    except ValueError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    stream = getattr(sys.stdin, "buffer", None)
+    stdin = stream.read().decode("utf-8", errors="replace") if stream else sys.stdin.read()
+    lines = [line.rstrip("\r") for line in stdin.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it is not one more response
+    for row in assign_texts(lines, taxonomy):
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@themes_cli.command("run")
+@click.option("--campaign", "campaign_slug", default=None, help="Campaign slug (default: latest).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: THEMES_SEED).")
+def run_command(campaign_slug, seed):
+    """Run a theme analysis now, printing progress, then a JSON summary."""
+    from listening.extensions import db
+    from listening.intake.operations import default_campaign, get_campaign
+    from listening.themes import operations, queries, runs
+
+    campaign = get_campaign(campaign_slug) if campaign_slug else default_campaign()
+    if campaign is None:
+        raise click.BadParameter(f"No campaign {campaign_slug!r}.", param_hint="--campaign")
+    seed = current_app.config.get("THEMES_SEED", 42) if seed is None else seed
+    try:
+        run = operations.start_run(campaign, None, seed=seed)
+    except operations.RunInProgress as error:
+        raise click.ClickException(f"{error} (run {error.run.id})") from error
+    db.session.commit()
+    click.echo(f"Run {run.id} of {campaign.slug} (seed {seed})")
+    started = time.monotonic()
+    run = _run_with_echo(run.id, runs)
+    summary = _summary(run, queries, time.monotonic() - started)
+    click.echo(json.dumps(summary))
+    if run.status != "succeeded":
+        sys.exit(1)
+
+
+def _run_with_echo(run_id, runs):
+    """Execute the run, echoing each new progress message to stderr."""
+    from listening.extensions import db
+    from listening.themes.models import ThemeRun
+
+    shown: list[str] = []
+
+    def echo(percent: int, message: str) -> None:
+        if not shown or shown[-1] != message:
+            shown.append(message)
+            click.echo(f"  {percent:3d}%  {message}", err=True)
+
+    runs.execute_run(run_id, on_progress=echo)
+    return db.session.get(ThemeRun, run_id)
+
+
+def _summary(run, queries, seconds: float) -> dict:
+    counts = queries.theme_people_counts(run.campaign_id) if run.status == "succeeded" else {}
+    return {
+        "run": run.id,
+        "status": run.status,
+        "seconds": round(seconds, 1),
+        "responses": run.n_responses,
+        "labels": run.n_labels,
+        "cross_val_accuracy": run.cross_val_accuracy,
+        "error": run.error or None,
+        "themes": {
+            slug: {"responses": c["responses"], "people": c["people"]} for slug, c in counts.items()
+        },
+    }
+
+
+@themes_cli.command("worker", with_appcontext=False)
+def worker_command():
+    """An RQ worker that loads the model once and keeps it: jobs run in-process, no fork."""
+    from listening import create_app
+
+    url = create_app().config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException("Set LISTENING_REDIS_URL to run a worker.")
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from listening.themes.tasks import warm
+
+    warm()  # each job opens its own app context (jobs.job_app_context)
+    connection = Redis.from_url(url)
+    SimpleWorker([Queue("listening", connection=connection)], connection=connection).work()

@@ -1,6 +1,82 @@
-"""Theme jobs. Assignment of new conversations arrives with issue 3."""
+"""Theme jobs: a full run, and assigning newly submitted conversations.
+
+Job functions take ids and open their own app context (RQ workers have none). Without Redis,
+`dispatch` runs them on a background thread of the web process, so a request never waits for
+the model, and the model stays warm in that process for the next conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import current_app
+
+from listening import jobs
+from listening.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def run_theme_job(run_id: int) -> None:
+    """The job behind "Run theme analysis": progress is committed on the run as it goes."""
+    from listening.themes import runs
+
+    with jobs.job_app_context():
+        try:
+            runs.execute_run(int(run_id))
+        except Exception as exc:  # e.g. the database was unreachable before the run began
+            runs.mark_failed(int(run_id), exc)
+            raise
+
+
+def assign_conversations_job(*conversation_ids: int) -> None:
+    """Embed and assign just these conversations' responses with the current model."""
+    from listening.themes import runs
+
+    ids = [int(i) for i in conversation_ids]
+    with jobs.job_app_context():
+        wanted = runs.has_current_model(ids)
+        db.session.rollback()  # hold no transaction (SQLite: the write lock) while loading
+        if not wanted:
+            return  # no finished run yet: the first full run will theme these
+        runs.load_model()
+        try:
+            runs.assign_conversations(ids)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+
+
+def dispatch(fn, *ids: int) -> None:
+    """`jobs.enqueue`, on a daemon thread when there is no Redis (tests: inline)."""
+    app = current_app._get_current_object()
+    if app.config.get("REDIS_URL") or app.testing:
+        jobs.enqueue(fn, *ids)
+        return
+
+    def work() -> None:
+        with app.app_context():
+            jobs.enqueue(fn, *ids)
+
+    threading.Thread(target=work, name=f"themes-{fn.__name__}", daemon=True).start()
+
+
+def enqueue_run(run_id: int) -> None:
+    """Queue a committed ThemeRun."""
+    dispatch(run_theme_job, run_id)
 
 
 def enqueue_assign_conversations(conversation_ids: list[int]) -> None:
-    """Queue embed + assign for newly submitted conversations (no-op until themes exist)."""
-    return None
+    """Queue embed + assign for newly submitted conversations (called by intake after commit)."""
+    ids = [int(i) for i in conversation_ids]
+    if ids:
+        dispatch(assign_conversations_job, *ids)
+
+
+def warm() -> None:
+    """Load the embedding model now (e.g. in a worker before it takes jobs)."""
+    from listening.themes import runs
+
+    runs.load_model()

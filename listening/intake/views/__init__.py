@@ -1,3 +1,3 @@
 """Intake views, split by page family: conversations, coverage, imports."""
 
-from listening.intake.views import conversations, coverage, imports  # noqa: F401
+from listening.intake.views import conversations, coverage, imports, organisations  # noqa: F401

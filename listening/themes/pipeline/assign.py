@@ -1,7 +1,8 @@
-"""Theme assignment: zero-shot similarity to theme phrases, blended with reviewer labels."""
+"""Theme assignment: zero-shot similarity to theme phrases, adapted to the corpus and to labels."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -10,39 +11,45 @@ import numpy as np
 
 from .types import Assignment, Theme
 
-_PHRASE_SPLIT = re.compile(r"(?<=[.;!?])\s+|\n+")
+_PHRASE_SPLIT = re.compile(r"(?<=[.;:!?])\s+|\n+")
+_LIST_SPLIT = re.compile(r",\s*|\s+and\s+|\s+or\s+")
 
 
 def theme_phrases(theme: Theme) -> list[str]:
-    """The phrases a theme is recognised by: its name and each sentence of its description."""
-    parts = [theme.name] + [p.strip(" .;") for p in _PHRASE_SPLIT.split(theme.description or "")]
-    seen: dict[str, None] = {}
-    for part in parts:
-        if part and part.lower() not in {s.lower() for s in seen}:
-            seen[part] = None
-    return list(seen)
+    """Phrases a theme is recognised by: its name, each description sentence, each list item."""
+    sentences = [p.strip(" .;:") for p in _PHRASE_SPLIT.split(theme.description or "")]
+    items = [q.strip(" .;:") for p in sentences if "," in p for q in _LIST_SPLIT.split(p)]
+    unique: dict[str, str] = {}
+    for part in [theme.name, *sentences, *items]:
+        if len(part) > 2:
+            unique.setdefault(part.lower(), part)
+    return list(unique.values())
 
 
 class ThemeAssigner:
-    """Score documents against a taxonomy; `fit` with reviewer labels adds a supervised model.
+    """Score documents against a taxonomy; `fit` learns from the corpus and reviewer labels.
 
-    Zero-shot: for each theme, the cosine similarity to its closest phrase is mixed with the
-    similarity to the mean of its phrases, then turned into probability-like scores by a
-    softmax with temperature that includes a "no theme" option at `none_similarity`.
-    Labelled: a logistic regression on the embeddings is blended in with weight
+    Zero-shot: each theme's score mixes the cosine similarity to its closest phrase with the
+    similarity to the mean of its phrases, turned into probability-like scores by a softmax
+    with `temperature` that includes a "no theme" option at `none_similarity`.
+    Self-training (corpus of at least `min_self_training` answers): a logistic regression on the
+    confident half of each theme's zero-shot answers adapts the themes to how this corpus talks.
+    Reviewer labels: a second logistic regression, blended in with weight
     n_labels / (n_labels + label_prior), so reviewers' decisions count more as they accumulate.
     """
 
     def __init__(self, themes: Sequence[Theme], embedder=None, random_state: int = 0,
                  threshold: float = 0.3, temperature: float = 0.04, none_similarity: float = 0.3,
-                 max_weight: float = 0.5, label_prior: float = 20.0, C: float = 2.0):
+                 self_training: bool = True, min_self_training: int = 50,
+                 label_prior: float = 50.0, C: float = 1.0):
         self.themes = tuple(themes)
         self.embedder = embedder
         self.random_state = random_state
         self.threshold = threshold
         self.temperature = temperature
         self.none_similarity = none_similarity
-        self.max_weight = max_weight
+        self.self_training = self_training
+        self.min_self_training = min_self_training
         self.label_prior = label_prior
         self.C = C
 
@@ -51,21 +58,32 @@ class ThemeAssigner:
         """Theme slugs in taxonomy order (the columns of `predict_proba`)."""
         return [t.slug for t in self.themes]
 
-    def fit(self, embeddings: np.ndarray | None = None, labels: Sequence[str | None] | None = None):
-        """Embed the theme phrases and, given labels aligned with embeddings, train on them."""
+    def get_params(self) -> dict:
+        """Constructor parameters, as in scikit-learn."""
+        names = ("themes", "embedder", "random_state", "threshold", "temperature",
+                 "none_similarity", "self_training", "min_self_training", "label_prior", "C")
+        return {name: getattr(self, name) for name in names}
+
+    # -- fitting ----------------------------------------------------------------------------
+
+    def fit(self, embeddings: np.ndarray | None = None,
+            labels: Sequence[str | None] | None = None) -> ThemeAssigner:
+        """Embed theme phrases, self-train on the corpus, learn from labels (None = unlabelled)."""
+        if not self.themes:
+            raise ValueError("A taxonomy needs at least one theme.")
         self._fit_prototypes()
-        self.classes_, self.coef_, self.intercept_ = [], np.zeros((0, 0)), np.zeros(0)
+        empty = ([], np.zeros((0, 0)), np.zeros(0))
+        self.self_classes_, self.self_coef_, self.self_intercept_ = empty
+        self.classes_, self.coef_, self.intercept_ = empty
         self.n_labels_, self.cross_val_accuracy_ = 0, None
-        if embeddings is None or labels is None:
+        if embeddings is None:
             return self
-        x, y = self._labelled(np.asarray(embeddings, dtype=np.float32), labels)
-        self.n_labels_ = len(y)
-        if len(set(y)) >= 2:
-            self.classes_, self.coef_, self.intercept_ = self._train(x, y)
-            self.cross_val_accuracy_ = self._cross_validate(x, y)
-        elif len(y) and np.any(x):
-            # One labelled theme cannot train a classifier; its labelled answers become phrases.
-            self._add_prototypes(x, y)
+        x = np.asarray(embeddings, dtype=np.float32)
+        self._pseudo = (np.zeros(0, dtype=np.int64), [])
+        if self.self_training:
+            self._fit_self_training(x)
+        if labels is not None:
+            self._fit_labels(x, labels)
         return self
 
     def _fit_prototypes(self) -> None:
@@ -82,12 +100,35 @@ class ThemeAssigner:
         self.phrase_embeddings_ = embedder.encode(phrases)
         self.phrase_theme_ = np.asarray(owners, dtype=np.int64)
 
-    def _add_prototypes(self, x: np.ndarray, y: list[str]) -> None:
-        index = self.slugs.index(y[0])
-        keep = np.linalg.norm(x, axis=1) > 0
-        self.phrase_embeddings_ = np.vstack([self.phrase_embeddings_, x[keep]])
-        extra = np.full(int(keep.sum()), index, dtype=np.int64)
-        self.phrase_theme_ = np.concatenate([self.phrase_theme_, extra])
+    def _fit_self_training(self, x: np.ndarray) -> None:
+        rows = np.flatnonzero(np.any(x, axis=1))
+        if len(rows) < self.min_self_training or len(self.themes) < 2:
+            return
+        sims = self.similarities(x[rows])
+        best = sims.argmax(axis=1)
+        ordered = np.sort(sims, axis=1)
+        margin = ordered[:, -1] - ordered[:, -2]
+        keep = np.zeros(len(rows), dtype=bool)
+        for index in np.unique(best):
+            own = best == index
+            keep |= own & (margin >= np.median(margin[own]))
+        pseudo = [self.slugs[i] for i in best[keep]]
+        if len(set(pseudo)) >= 2:
+            learned = self._train(x[rows][keep], pseudo)
+            self.self_classes_, self.self_coef_, self.self_intercept_ = learned
+            self._pseudo = (rows[keep], pseudo)
+
+    def _fit_labels(self, corpus: np.ndarray, labels: Sequence[str | None]) -> None:
+        x, y = self._labelled(corpus, labels)
+        self.n_labels_ = len(y)
+        if len(set(y)) >= 2:
+            self.classes_, self.coef_, self.intercept_ = self._train_with_pseudo(corpus, labels)
+            self.cross_val_accuracy_ = self._cross_validate(x, y)
+        elif y:
+            # One labelled theme cannot train a classifier; its labelled answers become phrases.
+            self.phrase_embeddings_ = np.vstack([self.phrase_embeddings_, x])
+            extra = np.full(len(y), self.slugs.index(y[0]), dtype=np.int64)
+            self.phrase_theme_ = np.concatenate([self.phrase_theme_, extra])
 
     def _labelled(self, x: np.ndarray, labels: Sequence[str | None]):
         if len(labels) != len(x):
@@ -99,17 +140,29 @@ class ThemeAssigner:
         rows = [i for i, lab in enumerate(labels) if lab is not None and np.any(x[i])]
         return x[rows], [labels[i] for i in rows]
 
-    def _train(self, x: np.ndarray, y: list[str]):
+    def _train_with_pseudo(self, corpus: np.ndarray, labels: Sequence[str | None]):
+        # Reviewer labels (weight 5) plus the confident self-training answers they did not label,
+        # restricted to labelled themes: the corpus tells the model how common each theme is.
+        rows, pseudo = self._pseudo
+        labelled = {lab for lab in labels if lab is not None}
+        extra = [(i, lab) for i, lab in zip(rows, pseudo, strict=True)
+                 if labels[i] is None and lab in labelled]
+        x, y = self._labelled(corpus, labels)
+        weights = [5.0] * len(y) + [1.0] * len(extra)
+        x = np.vstack([x, corpus[[i for i, _ in extra]]]) if extra else x
+        return self._train(x, y + [lab for _, lab in extra], weights)
+
+    def _train(self, x: np.ndarray, y: list[str], weights: list[float] | None = None):
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced",
                                    random_state=self.random_state)
-        model.fit(x, y)
+        model.fit(x, y, sample_weight=weights)
         coef, intercept = model.coef_, model.intercept_
-        if len(model.classes_) == 2:  # sklearn stores one row for two classes
+        if len(model.classes_) == 2:  # sklearn keeps one row for two classes; softmax needs two
             coef, intercept = np.vstack([-coef / 2, coef / 2]), np.array([-1, 1]) * intercept / 2
-        return [str(c) for c in model.classes_], coef.astype(np.float64), intercept.astype(
-            np.float64)
+        classes = [str(c) for c in model.classes_]
+        return classes, np.asarray(coef, np.float64), np.asarray(intercept, np.float64)
 
     def _cross_validate(self, x: np.ndarray, y: list[str]) -> float | None:
         counts = Counter(y)
@@ -123,21 +176,14 @@ class ThemeAssigner:
         correct = 0
         split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
         for train, test in split.split(x, y):
-            fold = ThemeAssigner(**self.get_params())
-            fold.phrase_embeddings_, fold.phrase_theme_ = self.phrase_embeddings_, self.phrase_theme_
-            fold.n_labels_, fold.cross_val_accuracy_ = len(train), None
+            fold = copy.copy(self)
+            fold.n_labels_ = len(train)
             fold.classes_, fold.coef_, fold.intercept_ = fold._train(x[train], list(y[train]))
             best = fold.predict_proba(x[test]).argmax(axis=1)
             correct += int(sum(self.slugs[b] == t for b, t in zip(best, y[test], strict=True)))
         return correct / len(y)
 
-    def get_params(self) -> dict:
-        """Constructor parameters, as in scikit-learn."""
-        names = ("themes", "embedder", "random_state", "threshold", "temperature",
-                 "none_similarity", "max_weight", "label_prior", "C")
-        return {name: getattr(self, name) for name in names}
-
-    # -- scoring ---------------------------------------------------------------------------
+    # -- scoring ----------------------------------------------------------------------------
 
     def similarities(self, embeddings: np.ndarray) -> np.ndarray:
         """Zero-shot cosine similarity of each document to each theme, shape (n, k)."""
@@ -158,43 +204,41 @@ class ThemeAssigner:
         return _softmax(logits / self.temperature)[:, :-1]
 
     def label_weight(self) -> float:
-        """How much the supervised model counts, growing with the number of labels."""
+        """How much the reviewers' model counts, growing with the number of labels."""
         if not len(self.classes_):
             return 0.0
-        return self.n_labels_ / (self.n_labels_ + self.label_prior) if self.max_weight else 0.0
+        return self.n_labels_ / (self.n_labels_ + self.label_prior)
 
     def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
         """Probability-like score of every theme for every document, shape (n, k)."""
-        x = np.asarray(embeddings, dtype=np.float32)
-        zero_shot = self.zero_shot_proba(x)
-        weight = max(self.label_weight(), 0.0)
+        x = np.asarray(embeddings, dtype=np.float32).reshape(-1, self.phrase_embeddings_.shape[1])
+        proba = self.zero_shot_proba(x)
+        if len(self.self_classes_):
+            learned = _softmax(x.astype(np.float64) @ self.self_coef_.T + self.self_intercept_)
+            adapted = _spread(learned, self._columns(self.self_classes_), proba, keep_none=True)
+            proba = 0.5 * proba + 0.5 * adapted
+        weight = self.label_weight()
         if weight > 0:
-            zero_shot = (1 - weight) * zero_shot + weight * self._supervised_proba(x, zero_shot)
-        zero_shot[~np.any(x, axis=1)] = 0.0  # blank answers belong to no theme
-        return zero_shot
+            learned = _softmax(x.astype(np.float64) @ self.coef_.T + self.intercept_)
+            labelled = _spread(learned, self._columns(self.classes_), proba, keep_none=False)
+            proba = (1 - weight) * proba + weight * labelled
+        proba[~np.any(x, axis=1)] = 0.0  # blank answers belong to no theme
+        return proba
 
-    def _supervised_proba(self, x: np.ndarray, zero_shot: np.ndarray) -> np.ndarray:
-        columns = [self.slugs.index(c) for c in self.classes_]
-        learned = _softmax(x.astype(np.float64) @ self.coef_.T + self.intercept_)
-        out = zero_shot.copy()
-        unlabelled = np.delete(zero_shot, columns, axis=1).sum(axis=1, keepdims=True)
-        out[:, columns] = learned * (1.0 - unlabelled)
-        return out
+    def _columns(self, classes: list[str]) -> list[int]:
+        return [self.slugs.index(c) for c in classes]
 
     def predict(self, embeddings: np.ndarray) -> list[str | None]:
         """Best theme slug per document, or None when its score is below `threshold`."""
-        proba = self.predict_proba(embeddings)
-        return [self._best(row)[0] for row in proba]
+        return [self._best(row)[0] for row in self.predict_proba(embeddings)]
 
     def _best(self, row: np.ndarray) -> tuple[str | None, float]:
-        if not len(row):
-            return None, 0.0
         index = int(row.argmax())
         score = float(row[index])
         return (self.slugs[index] if score >= self.threshold else None), score
 
     def assign(self, doc_ids: Sequence[str], embeddings: np.ndarray) -> list[Assignment]:
-        """Assignments (best theme, its score, all scores sorted high to low) per document."""
+        """Assignments (best theme, its score, all scores high to low) per document."""
         proba = self.predict_proba(embeddings)
         out = []
         for doc_id, row in zip(doc_ids, proba, strict=True):
@@ -214,6 +258,9 @@ class ThemeAssigner:
             "params": params,
             "phrase_embeddings": self.phrase_embeddings_,
             "phrase_theme": self.phrase_theme_,
+            "self_classes": list(self.self_classes_),
+            "self_coef": self.self_coef_,
+            "self_intercept": self.self_intercept_,
             "classes": list(self.classes_),
             "coef": self.coef_,
             "intercept": self.intercept_,
@@ -224,10 +271,12 @@ class ThemeAssigner:
     @classmethod
     def from_state(cls, state: dict, embedder=None) -> ThemeAssigner:
         """Rebuild a fitted assigner from `get_state()` output without re-embedding."""
-        themes = [Theme(*row) for row in state["themes"]]
-        self = cls(themes, embedder=embedder, **state["params"])
+        self = cls([Theme(*row) for row in state["themes"]], embedder=embedder, **state["params"])
         self.phrase_embeddings_ = np.asarray(state["phrase_embeddings"], dtype=np.float32)
         self.phrase_theme_ = np.asarray(state["phrase_theme"], dtype=np.int64)
+        self.self_classes_ = [str(c) for c in state["self_classes"]]
+        self.self_coef_ = np.asarray(state["self_coef"], dtype=np.float64)
+        self.self_intercept_ = np.asarray(state["self_intercept"], dtype=np.float64)
         self.classes_ = [str(c) for c in state["classes"]]
         self.coef_ = np.asarray(state["coef"], dtype=np.float64)
         self.intercept_ = np.asarray(state["intercept"], dtype=np.float64)
@@ -240,3 +289,16 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=1, keepdims=True)
+
+
+def _spread(learned: np.ndarray, columns: list[int], base: np.ndarray, keep_none: bool):
+    """Put a model's probabilities over some themes into the full theme columns of `base`.
+
+    Themes the model never saw keep their `base` scores; the learned themes share what is left,
+    minus the "no theme" mass of `base` when `keep_none` is set.
+    """
+    out = base.copy()
+    others = np.delete(base, columns, axis=1).sum(axis=1, keepdims=True)
+    total = base.sum(axis=1, keepdims=True) if keep_none else 1.0
+    out[:, columns] = learned * np.clip(total - others, 0.0, None)
+    return out

@@ -10,7 +10,8 @@ from functools import lru_cache
 EXTRA_STOP_WORDS = frozenset(
     {"people", "thing", "lot", "like", "really", "just", "get", "go", "feel", "think", "know",
      "want", "need", "make", "way", "area", "community", "local", "good", "bad", "well", "also",
-     "use", "able", "come", "look", "say", "time", "day", "yes", "no", "ok", "etc", "im", "dont"}
+     "use", "able", "come", "look", "say", "time", "day", "week", "month", "year", "got",
+     "round", "yes", "no", "ok", "etc", "im", "dont"}
 )
 _WORD_RE = re.compile(r"\w", re.UNICODE)
 _PIECE = 100_000  # spaCy refuses texts over nlp.max_length; c-TF-IDF joins whole topics

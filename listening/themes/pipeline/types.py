@@ -35,7 +35,7 @@ class Assignment:
 
 @dataclass(frozen=True)
 class SubTheme:
-    """A cluster of documents inside a theme (or inside the unassigned remainder if theme is None)."""
+    """A cluster of documents within a theme (or within the unassigned remainder: theme None)."""
 
     key: str
     theme: str | None

@@ -1,0 +1,48 @@
+"""An Atom 1.0 feed (RFC 4287) of pledge progress updates, built with ElementTree."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from xml.etree import ElementTree as ET
+
+ATOM = "http://www.w3.org/2005/Atom"
+ET.register_namespace("", ATOM)
+
+
+def _el(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _stamp(value) -> str:
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(12, 0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def updates_feed(campaign, updates, self_url: str, site_url: str, pledge_url) -> bytes:
+    """`updates` newest first; `pledge_url(pledge_id)` gives an absolute URL."""
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _el(feed, "id", f"tag:listening,2023:{campaign.slug}:updates")
+    _el(feed, "title", f"{campaign.name}: pledge progress updates")
+    newest = max((u.created_at for u in updates), default=campaign.created_at)
+    _el(feed, "updated", _stamp(newest))
+    _el(feed, "link", rel="self", href=self_url, type="application/atom+xml")
+    _el(feed, "link", rel="alternate", href=site_url, type="text/html")
+    author = _el(feed, "author")
+    _el(author, "name", campaign.attribution or campaign.name)
+    for update in updates:
+        entry = _el(feed, "entry")
+        _el(entry, "id", f"tag:listening,2023:{campaign.slug}:update:{update.id}")
+        _el(entry, "title", f"{update.pledge.title}: {update.status.replace('-', ' ')}")
+        _el(entry, "updated", _stamp(update.created_at))
+        _el(entry, "published", _stamp(update.posted_on))
+        _el(entry, "link", rel="alternate", href=pledge_url(update.pledge_id), type="text/html")
+        _el(entry, "content", update.text, type="text")
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode").encode()
+    )

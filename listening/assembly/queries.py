@@ -1,0 +1,256 @@
+"""Read queries for the public tracker, the open data and the staff pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import selectinload
+
+from listening.assembly import progress, quotes
+from listening.assembly.models import (
+    STATUSES,
+    Event,
+    Metric,
+    Pledge,
+    PledgeTheme,
+    ProgressUpdate,
+    Signatory,
+)
+from listening.assembly.themes_bridge import ThemeCounts, people_counts, theme_names
+from listening.extensions import db
+from listening.intake.models import (
+    Area,
+    Campaign,
+    CommunityGroup,
+    Conversation,
+    Organisation,
+    conversation_group,
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    theme: str = ""
+    borough: str = ""
+    lead: int | None = None
+    status: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.theme or self.borough or self.lead or self.status)
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    people: int
+    conversations: int
+    boroughs: int
+    communities: int
+    events: int
+    pledges: int
+    by_borough: list[tuple[Area, int]]
+
+
+@dataclass
+class ThemeSummary:
+    slug: str
+    name: str
+    counts: ThemeCounts
+    pledges: list[Pledge] = field(default_factory=list)
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        result = {key: 0 for key in STATUSES}
+        for pledge in self.pledges:
+            result[pledge.status] = result.get(pledge.status, 0) + 1
+        return result
+
+    @property
+    def average_progress(self) -> int | None:
+        if not self.pledges:
+            return None
+        return round(sum(progress.roll_up(p).percent for p in self.pledges) / len(self.pledges))
+
+
+def _pledge_options():
+    return (
+        selectinload(Pledge.themes),
+        selectinload(Pledge.signatories).selectinload(Signatory.organisation),
+        selectinload(Pledge.actions),
+        selectinload(Pledge.metrics).selectinload(Metric.readings),
+        selectinload(Pledge.updates),
+        selectinload(Pledge.lead_organisation),
+        selectinload(Pledge.event),
+        selectinload(Pledge.area),
+    )
+
+
+def list_pledges(campaign: Campaign, filters: Filters | None = None) -> list[Pledge]:
+    """The campaign's pledges, filtered by theme slug, borough slug, lead organisation, status."""
+    filters = filters or Filters()
+    query = (
+        select(Pledge)
+        .where(Pledge.campaign_id == campaign.id)
+        .options(*_pledge_options())
+        .order_by(Pledge.id)
+    )
+    if filters.theme:
+        query = query.where(
+            Pledge.id.in_(
+                select(PledgeTheme.pledge_id).where(PledgeTheme.theme_slug == filters.theme)
+            )
+        )
+    if filters.borough:
+        area_ids = select(Area.id).where(
+            Area.campaign_id == campaign.id, Area.slug == filters.borough
+        )
+        # A pledge with no borough applies across the whole region, so it is in every borough.
+        query = query.where(Pledge.area_id.is_(None) | Pledge.area_id.in_(area_ids))
+    if filters.lead:
+        query = query.where(Pledge.lead_organisation_id == filters.lead)
+    if filters.status:
+        query = query.where(Pledge.status == filters.status)
+    return list(db.session.scalars(query))
+
+
+def get_pledge(campaign_id: int | None, pledge_id: int) -> Pledge | None:
+    query = select(Pledge).where(Pledge.id == pledge_id).options(*_pledge_options())
+    if campaign_id is not None:
+        query = query.where(Pledge.campaign_id == campaign_id)
+    return db.session.scalar(query)
+
+
+def list_events(campaign: Campaign) -> list[Event]:
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.campaign_id == campaign.id)
+            .options(selectinload(Event.attendance), selectinload(Event.ideas))
+            .order_by(Event.held_on, Event.id)
+        )
+    )
+
+
+def lead_organisations(campaign: Campaign) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.id.in_(
+                    select(Pledge.lead_organisation_id).where(Pledge.campaign_id == campaign.id)
+                )
+            )
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def _submitted(campaign_id: int):
+    return (Conversation.campaign_id == campaign_id) & (Conversation.status == "submitted")
+
+
+def people_by_borough(
+    campaign: Campaign, organisation_id: int | None = None
+) -> list[tuple[Area, int]]:
+    """Every area of the campaign with the people heard there (0 when none)."""
+    query = (
+        select(Conversation.area_id, func.coalesce(func.sum(Conversation.people_count), 0))
+        .where(_submitted(campaign.id))
+        .group_by(Conversation.area_id)
+    )
+    if organisation_id is not None:
+        query = query.where(Conversation.organisation_id == organisation_id)
+    people = dict(db.session.execute(query).all())
+    return [(area, int(people.get(area.id, 0))) for area in campaign.areas]
+
+
+def campaign_summary(campaign: Campaign) -> CampaignSummary:
+    by_borough = people_by_borough(campaign)
+    conversations = db.session.scalar(
+        select(func.count(Conversation.id)).where(_submitted(campaign.id))
+    )
+    communities = db.session.scalar(
+        select(func.count(distinct(CommunityGroup.id)))
+        .join(conversation_group, conversation_group.c.group_id == CommunityGroup.id)
+        .join(Conversation, Conversation.id == conversation_group.c.conversation_id)
+        .where(_submitted(campaign.id))
+    )
+    events = db.session.scalar(select(func.count(Event.id)).where(Event.campaign_id == campaign.id))
+    pledges = db.session.scalar(
+        select(func.count(Pledge.id)).where(Pledge.campaign_id == campaign.id)
+    )
+    return CampaignSummary(
+        people=sum(count for _, count in by_borough),
+        conversations=int(conversations or 0),
+        boroughs=sum(1 for area, count in by_borough if count and area.slug != "unspecified"),
+        communities=int(communities or 0),
+        events=int(events or 0),
+        pledges=int(pledges or 0),
+        by_borough=by_borough,
+    )
+
+
+def theme_summaries(
+    campaign: Campaign, pledges: list[Pledge] | None = None, organisation_id: int | None = None
+) -> tuple[bool, list[ThemeSummary]]:
+    """(analysis published?, one summary per public theme, with the pledges answering it)."""
+    names = theme_names(campaign.id)
+    published, counts = people_counts(campaign.id, organisation_id=organisation_id)
+    pledges = list_pledges(campaign) if pledges is None else pledges
+    summaries = []
+    for slug, name in names.items():
+        summaries.append(
+            ThemeSummary(
+                slug=slug,
+                name=name,
+                counts=counts.get(slug, ThemeCounts()),
+                pledges=[p for p in pledges if slug in p.theme_slugs],
+            )
+        )
+    return published, summaries
+
+
+def theme_quotes(campaign: Campaign, slug: str):
+    return quotes.public_quotes(campaign.id, theme_slug=slug)
+
+
+def recent_updates(campaign: Campaign, limit: int = 50) -> list[ProgressUpdate]:
+    return list(
+        db.session.scalars(
+            select(ProgressUpdate)
+            .join(Pledge)
+            .where(Pledge.campaign_id == campaign.id)
+            .options(selectinload(ProgressUpdate.pledge))
+            .order_by(ProgressUpdate.posted_on.desc(), ProgressUpdate.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def stale_pledges(campaign: Campaign, today: date | None = None) -> set[int]:
+    today = today or date.today()
+    return {p.id for p in list_pledges(campaign) if progress.is_stale(p, today)}
+
+
+def organisation_conversation_totals(campaign: Campaign, organisation_id: int) -> tuple[int, int]:
+    """(people, conversations) in the organisation's submitted conversations."""
+    people, conversations = db.session.execute(
+        select(
+            func.coalesce(func.sum(Conversation.people_count), 0), func.count(Conversation.id)
+        ).where(_submitted(campaign.id), Conversation.organisation_id == organisation_id)
+    ).one()
+    return int(people), int(conversations)
+
+
+def facilitating_organisations(campaign: Campaign) -> list[tuple[Organisation, int, int]]:
+    """(organisation, people, conversations) for organisations with submitted conversations."""
+    rows = db.session.execute(
+        select(Organisation, func.sum(Conversation.people_count), func.count(Conversation.id))
+        .join(Conversation, Conversation.organisation_id == Organisation.id)
+        .where(_submitted(campaign.id))
+        .group_by(Organisation.id)
+        .order_by(Organisation.name)
+    ).all()
+    return [(org, int(people or 0), int(count)) for org, people, count in rows]

@@ -1,0 +1,143 @@
+"""The public pledge tracker: no login, small counts suppressed, cached for anonymous visitors."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import abort, current_app, render_template, request
+
+from listening.assembly import bp, cache, charts, progress, queries, quotes
+from listening.assembly.models import ATTENDEE_KINDS, EVENT_KINDS, STATUSES
+from listening.assembly.themes_bridge import theme_names
+from listening.intake import operations as intake_operations
+
+
+def campaign_key() -> str:
+    return request.args.get("campaign") or current_app.config["DEFAULT_CAMPAIGN"]
+
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+def public_campaign():
+    """The campaign named by ?campaign=, else the default; 404 when there is none."""
+    slug = request.args.get("campaign", "")
+    if slug and not SLUG.match(slug):
+        abort(404, "There is no campaign with that name.")
+    campaign = intake_operations.get_campaign(slug) if slug else None
+    if slug and campaign is None:
+        abort(404, "There is no campaign with that name.")
+    campaign = campaign or intake_operations.default_campaign(
+        current_app.config["DEFAULT_CAMPAIGN"]
+    )
+    if campaign is None:
+        abort(404, "No campaign has been published yet.")
+    return campaign
+
+
+def read_filters(campaign) -> queries.Filters:
+    """Filters from the query string; unknown values are ignored rather than failing."""
+    theme = request.args.get("theme", "")
+    borough = request.args.get("borough", "")
+    status = request.args.get("status", "")
+    lead = request.args.get("lead", "")
+    return queries.Filters(
+        theme=theme if theme in theme_names(campaign.id) else "",
+        borough=borough if borough in {a.slug for a in campaign.areas} else "",
+        lead=int(lead) if lead.isdigit() and len(lead) < 10 else None,
+        status=status if status in STATUSES else "",
+    )
+
+
+def pledge_context(pledge, today: date | None = None) -> dict:
+    return {
+        "progress": progress.roll_up(pledge),
+        "last_updated": progress.last_updated_on(pledge),
+        "stale": progress.is_stale(pledge, today or date.today()),
+    }
+
+
+def common(campaign) -> dict:
+    return {
+        "campaign": campaign,
+        "theme_names": theme_names(campaign.id),
+        "statuses": STATUSES,
+        "event_kinds": EVENT_KINDS,
+        "attendee_kinds": ATTENDEE_KINDS,
+        "pledge_context": pledge_context,
+        "campaign_query": _campaign_query(),
+    }
+
+
+def _campaign_query() -> dict:
+    slug = request.args.get("campaign")
+    return {"campaign": slug} if slug else {}
+
+
+@bp.get("/pledges")
+@cache.cached_page(campaign_key)
+def list_pledges():
+    campaign = public_campaign()
+    filters = read_filters(campaign)
+    pledges = queries.list_pledges(campaign, filters)
+    published, themes = queries.theme_summaries(campaign)
+    return render_template(
+        "assembly/list_pledges.html",
+        summary=queries.campaign_summary(campaign),
+        themes=themes,
+        analysis_published=published,
+        pledges=pledges,
+        filters=filters,
+        leads=queries.lead_organisations(campaign),
+        events=queries.list_events(campaign),
+        **common(campaign),
+    )
+
+
+@bp.get("/pledges/themes/<slug>")
+@cache.cached_page(campaign_key)
+def show_theme(slug: str):
+    campaign = public_campaign()
+    names = theme_names(campaign.id)
+    if slug not in names:
+        abort(404, "There is no theme with that name.")
+    published, themes = queries.theme_summaries(campaign)
+    theme = next(t for t in themes if t.slug == slug)
+    events = [e for e in queries.list_events(campaign) if slug in e.theme_slugs]
+    return render_template(
+        "assembly/show_theme.html",
+        theme=theme,
+        analysis_published=published,
+        quotes=quotes.public_quotes(campaign.id, theme_slug=slug),
+        events=events,
+        areas=campaign.areas,
+        **common(campaign),
+    )
+
+
+@bp.get("/pledges/<int(max=2147483647):pledge_id>")
+@cache.cached_page(campaign_key)
+def show_pledge(pledge_id: int):
+    pledge = queries.get_pledge(None, pledge_id)
+    if pledge is None:
+        abort(404, "There is no pledge with that number.")
+    campaign = pledge.campaign
+    return render_template(
+        "assembly/show_pledge.html",
+        pledge=pledge,
+        charts=charts,
+        format_value=charts.format_value,
+        quotes=quotes.public_quotes(campaign.id, pledge_id=pledge.id),
+        **common(campaign),
+        **pledge_context(pledge),
+    )
+
+
+@bp.get("/pledges/events")
+@cache.cached_page(campaign_key)
+def list_events():
+    campaign = public_campaign()
+    return render_template(
+        "assembly/list_events.html", events=queries.list_events(campaign), **common(campaign)
+    )

@@ -1,0 +1,88 @@
+"""Reviewers choose quotes from consented, redacted answers, approve and withdraw them."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from listening.assembly import bp, forms, queries, quotes
+from listening.assembly import models as m
+from listening.assembly.operations import AssemblyError
+from listening.assembly.themes_bridge import theme_names
+from listening.assembly.views.common import actor, handle_form, staff_campaign
+from listening.extensions import db
+from listening.intake.models import Response
+from listening.security import staff_required
+
+
+@bp.get("/staff/quotes")
+@staff_required
+def list_staff_quotes():
+    campaign = staff_campaign()
+    search = request.args.get("q", "").replace("\x00", "")[:200]
+    return render_template(
+        "assembly/staff/list_quotes.html",
+        campaign=campaign,
+        search=search,
+        candidates=quotes.eligible_responses(campaign.id, search) if search else [],
+        quotes=quotes.list_quotes(campaign.id),
+        statuses=m.QUOTE_STATUSES,
+        theme_names=theme_names(campaign.id),
+    )
+
+
+@bp.route("/staff/quotes/new", methods=["GET", "POST"])
+@staff_required
+def new_quote():
+    response_id = request.values.get("response_id", "")
+    response = db.session.get(Response, int(response_id)) if response_id.isdigit() else None
+    if response is None:
+        abort(404, "Choose an answer to quote first.")
+    campaign = response.conversation.campaign
+    form = forms.QuoteForm(response_id=response.id, text=response.redacted_text)
+    form.theme.choices = [("", "No theme")] + list(theme_names(campaign.id).items())
+    form.pledge.choices = [("", "No pledge")] + [
+        (str(p.id), p.title) for p in queries.list_pledges(campaign)
+    ]
+    theme = request.args.get("theme", "")
+    if request.method == "GET" and theme:
+        form.theme.data = theme
+
+    def propose():
+        pledge = db.session.get(m.Pledge, int(form.pledge.data)) if form.pledge.data else None
+        return quotes.propose_quote(
+            response,
+            form.text.data or "",
+            actor(),
+            theme_slug=form.theme.data or None,
+            pledge=pledge,
+        )
+
+    return handle_form(
+        form,
+        propose,
+        lambda _q: url_for("assembly.list_staff_quotes"),
+        "Quote saved. It is not public until it is approved.",
+        template="assembly/staff/new_quote.html",
+        response=response,
+        title="Choose a quote",
+        back=url_for("assembly.list_staff_quotes"),
+        submit="Save quote",
+    )
+
+
+@bp.post("/staff/quotes/<int(max=2147483647):quote_id>/<any(approve, withdraw):verb>")
+@staff_required
+def change_quote(quote_id: int, verb: str):
+    quote = db.session.get(m.Quote, quote_id) or abort(404)
+    try:
+        if verb == "approve":
+            quotes.approve_quote(quote, actor())
+        else:
+            quotes.withdraw_quote(quote, actor())
+    except AssemblyError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Quote published." if verb == "approve" else "Quote withdrawn.", "info")
+    return redirect(url_for("assembly.list_staff_quotes"), code=303)

@@ -1,0 +1,60 @@
+"""Organisations admin: the facilitating organisations and where outreach stands with each."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from listening.extensions import db
+from listening.intake import bp, operations
+from listening.intake.forms_admin import OrganisationForm
+from listening.intake.models import ORGANISATION_TYPES, OUTREACH_STATUSES, Area
+from listening.security import admin_required
+
+
+@bp.get("/organisations")
+@admin_required
+def list_organisations():
+    status = request.args.get("status")
+    organisations = operations.list_organisations()
+    if status in OUTREACH_STATUSES:
+        organisations = [o for o in organisations if o.outreach_status == status]
+    return render_template(
+        "intake/organisations.html",
+        organisations=organisations,
+        status=status if status in OUTREACH_STATUSES else None,
+        status_names=OUTREACH_STATUSES,
+        type_names=ORGANISATION_TYPES,
+    )
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@admin_required
+def new_organisation():
+    return _edit(None)
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_organisation(organisation_id: int):
+    return _edit(operations.get_organisation(organisation_id) or abort(404))
+
+
+def _edit(organisation):
+    form = OrganisationForm(obj=organisation if request.method == "GET" else None)
+    form.set_areas(db.session.scalars(select(Area).order_by(Area.campaign_id, Area.name)).all())
+    if request.method == "GET":
+        form.area.data = str(organisation.area_id) if organisation and organisation.area_id else ""
+        form.outreach_status.data = form.outreach_status.data or "not-contacted"
+    context = {"form": form, "organisation": organisation}
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("intake/organisation_form.html", **context), status
+    fields = form.data | {"area_id": int(form.area.data) if form.area.data else None}
+    try:
+        saved = operations.save_organisation(organisation, fields, current_user)
+    except operations.IntakeError as error:
+        getattr(form, error.field).errors = [error.message]
+        return render_template("intake/organisation_form.html", **context), 422
+    db.session.commit()
+    flash(f"Saved {saved.name}.", "info")
+    return redirect(url_for("intake.list_organisations"), code=303)

@@ -1,0 +1,86 @@
+"""`flask privacy find|export|erase REF` and `flask privacy purge-originals [--days N]`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from listening.extensions import db
+
+privacy_cli = AppGroup("privacy", help="Find, export and erase what is held about a conversation.")
+
+
+def _holding(reference: str):
+    from listening.privacy import operations
+
+    try:
+        return operations.collect(operations.get_conversation(reference))
+    except operations.PrivacyError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@privacy_cli.command("find")
+@click.argument("reference")
+def find_command(reference):
+    """List what is held about the conversation(s) with this UUID or import reference."""
+    from listening.privacy import operations
+
+    found = operations.find_conversations(reference)
+    if not found:
+        raise click.ClickException(f"No conversation has the reference “{reference}”")
+    for conversation in found:
+        holding = operations.collect(conversation)
+        click.echo(
+            f"{conversation.uuid}  {conversation.status}  {conversation.organisation.name}  "
+            f"{conversation.held_on.isoformat()}  responses={len(conversation.responses)}"
+        )
+        for name, rows in sorted(holding.related.items()):
+            click.echo(f"  {name}: {len(rows)}")
+        for name, rows in sorted(holding.pointers.items()):
+            click.echo(f"  {name} (links, cleared on erase): {len(rows)}")
+        click.echo(f"  audit events: {len(holding.audit_events)}")
+
+
+@privacy_cli.command("export")
+@click.argument("reference")
+def export_command(reference):
+    """Print everything held about one conversation as JSON."""
+    from listening.privacy import operations
+
+    holding = _holding(reference)
+    data = operations.export(holding)
+    operations.record_export(holding, None)
+    db.session.commit()
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@privacy_cli.command("erase")
+@click.argument("reference")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_command(reference, yes):
+    """Erase one conversation and everything that hangs off it (audited)."""
+    from listening.privacy import operations
+
+    holding = _holding(reference)
+    uuid = holding.conversation.uuid
+    if not yes:
+        click.confirm(f"Erase conversation {uuid}? This cannot be undone", abort=True)
+    counts = operations.erase(holding, None)
+    db.session.commit()
+    click.echo(json.dumps({"erased": uuid, "deleted": counts}))
+
+
+@privacy_cli.command("purge-originals")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Retention period (default: ORIGINAL_TEXT_RETENTION_DAYS).")
+def purge_originals_command(days):
+    """Clear the unredacted text of answers submitted longer ago than the retention period."""
+    from listening.privacy import operations
+
+    days = current_app.config["ORIGINAL_TEXT_RETENTION_DAYS"] if days is None else days
+    count = operations.purge_originals(int(days), None)
+    db.session.commit()
+    click.echo(f"Cleared the original text of {count} answers submitted more than {days} days ago")

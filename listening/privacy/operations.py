@@ -1,0 +1,287 @@
+"""Data protection: find, export and erase what is held about a conversation; purge originals.
+
+Rows that belong to a conversation are found by walking foreign keys *into* it (responses,
+community groups, theme assignments, published quotes …) through the SQLAlchemy metadata,
+so tables added by other features are covered without this module knowing about them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, delete, func, or_, select, update
+
+from listening import audit
+from listening.accounts.models import AuditEvent, User
+from listening.extensions import db
+from listening.intake.models import Conversation, Response
+from listening.privacy.models import Erasure
+from listening.timeutil import utcnow
+
+ERASED = "[erased]"
+# shown in their own sections of the export, not under "related"
+_OWN_TABLES = ("intake_response", "intake_conversation_group")
+
+
+class PrivacyError(ValueError):
+    """A request that cannot be carried out as asked (unknown or ambiguous reference)."""
+
+
+@dataclass
+class Holding:
+    """Everything held about one conversation."""
+
+    conversation: Conversation
+    related: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    pointers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    audit_events: list[AuditEvent] = field(default_factory=list)
+
+    @property
+    def texts(self) -> set[str]:
+        """The original and redacted answers (what erasure must remove everywhere)."""
+        found = set()
+        for response in self.conversation.responses:
+            found.update(t for t in (response.text, response.redacted_text) if t)
+        return found
+
+
+def find_conversations(reference: str) -> list[Conversation]:
+    """Conversations named by a UUID or by an import reference (several may share one)."""
+    reference = (reference or "").strip()
+    if not reference:
+        return []
+    try:
+        as_uuid = str(uuid_module.UUID(reference))
+    except ValueError:
+        as_uuid = None
+    if as_uuid:
+        found = db.session.scalar(select(Conversation).where(Conversation.uuid == as_uuid))
+        if found is not None:
+            return [found]
+    query = select(Conversation).where(Conversation.reference == reference[:120])
+    return list(db.session.scalars(query.order_by(Conversation.created_at)))
+
+
+def get_conversation(reference: str) -> Conversation:
+    """Exactly one conversation for `reference`, or PrivacyError saying why not."""
+    found = find_conversations(reference)
+    if not found:
+        raise PrivacyError(f"No conversation has the reference “{reference}”")
+    if len(found) > 1:
+        raise PrivacyError(
+            f"{len(found)} conversations have the reference “{reference}”: use the UUID of one"
+        )
+    return found[0]
+
+
+def _inward_rows(conversation: Conversation) -> tuple[dict, dict]:
+    """Rows referencing the conversation (transitively): (to delete, SET NULL pointers)."""
+    tables = {t.name: t for t in db.metadata.sorted_tables}
+    owned: dict[str, dict[Any, dict]] = {}
+    pointers: dict[str, dict[Any, dict]] = {}
+    frontier = [(tables["intake_conversation"], {conversation.id})]
+    while frontier:
+        target, ids = frontier.pop()
+        for table in tables.values():
+            for fk in table.foreign_keys:
+                if fk.column.table is not target or not ids:
+                    continue
+                rows = db.session.execute(select(table).where(fk.parent.in_(ids))).mappings()
+                bucket = pointers if fk.ondelete and fk.ondelete.upper() == "SET NULL" else owned
+                new_ids = set()
+                for row in rows:
+                    key = _row_key(table, row)
+                    if key in owned.get(table.name, {}):
+                        continue
+                    bucket.setdefault(table.name, {})[key] = dict(row) | {"_via": fk.parent.name}
+                    if bucket is owned and _single_pk(table) is not None:
+                        new_ids.add(row[_single_pk(table).name])
+                if new_ids:
+                    frontier.append((table, new_ids))
+    return owned, pointers
+
+
+def _single_pk(table: Table):
+    columns = list(table.primary_key.columns)
+    return columns[0] if len(columns) == 1 else None
+
+
+def _row_key(table: Table, row) -> tuple:
+    return tuple(row[c.name] for c in table.primary_key.columns)
+
+
+def _audit_events(conversation: Conversation, owned: dict) -> list[AuditEvent]:
+    """Audit events about the conversation, its responses and rows that hang off it."""
+    conditions = [
+        (AuditEvent.entity == "conversation")
+        & AuditEvent.entity_id.in_([conversation.uuid, str(conversation.id)])
+    ]
+    for table_name, rows in owned.items():
+        pk = _single_pk(db.metadata.tables[table_name])
+        if pk is None or not rows:
+            continue
+        names = {table_name, table_name.split("_", 1)[-1], table_name.rsplit("_", 1)[-1]}
+        ids = [str(row[pk.name]) for row in rows.values()]
+        conditions.append(AuditEvent.entity.in_(names) & AuditEvent.entity_id.in_(ids))
+    query = select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.at, AuditEvent.id)
+    return list(db.session.scalars(query))
+
+
+def collect(conversation: Conversation) -> Holding:
+    """Everything held about `conversation`."""
+    owned, pointers = _inward_rows(conversation)
+    return Holding(
+        conversation=conversation,
+        related={name: list(rows.values()) for name, rows in owned.items()},
+        pointers={name: list(rows.values()) for name, rows in pointers.items()},
+        audit_events=_audit_events(conversation, owned),
+    )
+
+
+def export(holding: Holding) -> dict[str, Any]:
+    """A JSON-ready copy of everything held (for a subject access request)."""
+    conversation = holding.conversation
+    return {
+        "reference": conversation.uuid,
+        "exported_at": utcnow().isoformat(),
+        "conversation": {
+            "uuid": conversation.uuid,
+            "import_reference": conversation.reference,
+            "campaign": conversation.campaign.slug,
+            "borough": conversation.area.slug,
+            "organisation": conversation.organisation.name,
+            "logged_by": conversation.logged_by.email if conversation.logged_by else None,
+            "date": conversation.held_on.isoformat(),
+            "format": conversation.format,
+            "people_count": conversation.people_count,
+            "groups": [g.slug for g in conversation.groups],
+            "consent_to_quote": conversation.consent_to_quote,
+            "status": conversation.status,
+            "source": conversation.source,
+            "created_at": _jsonable(conversation.created_at),
+            "submitted_at": _jsonable(conversation.submitted_at),
+        },
+        "responses": [
+            {"position": r.position, "original_text": r.text, "redacted_text": r.redacted_text,
+             "created_at": _jsonable(r.created_at)}
+            for r in conversation.responses
+        ],
+        "related": {
+            name: [_jsonable(row) for row in rows]
+            for name, rows in sorted(holding.related.items())
+            if name not in _OWN_TABLES
+        },
+        "linked_from": {
+            name: [_jsonable(row) for row in rows] for name, rows in holding.pointers.items()
+        },
+        "audit_events": [
+            {"at": _jsonable(e.at), "actor": e.actor.email if e.actor else None,
+             "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
+             "before": e.before, "after": e.after}
+            for e in holding.audit_events
+        ],
+    }
+
+
+def record_export(holding: Holding, actor: User | None) -> None:
+    """Personal data left the system: say who took it."""
+    audit.record(actor, "privacy-export", "conversation", holding.conversation.uuid)
+    db.session.flush()
+
+
+def erase(holding: Holding, actor: User | None) -> dict[str, int]:
+    """Delete the conversation and every row that hangs off it; returns rows deleted by table.
+
+    Audit events stay (who did what, when) but any answer text inside them is replaced.
+    A tombstone of the UUID's hash stops a replayed sync from bringing the conversation back.
+    """
+    conversation = holding.conversation
+    texts = holding.texts
+    for event in holding.audit_events:
+        event.before = _scrub(event.before, texts)
+        event.after = _scrub(event.after, texts)
+    for name, rows in holding.pointers.items():
+        table = db.metadata.tables[name]
+        for row in rows:
+            match = [c == row[c.name] for c in table.primary_key.columns]
+            db.session.execute(update(table).where(*match).values({row["_via"]: None}))
+    counts = {}
+    for table in reversed(db.metadata.sorted_tables):  # children before parents
+        rows = holding.related.get(table.name, [])
+        for row in rows:
+            match = [c == row[c.name] for c in table.primary_key.columns]
+            db.session.execute(delete(table).where(*match))
+        if rows:
+            counts[table.name] = len(rows)
+    uuid = conversation.uuid
+    db.session.expunge(conversation)
+    db.session.execute(delete(Conversation).where(Conversation.uuid == uuid))
+    counts["intake_conversation"] = 1
+    db.session.add(Erasure(uuid_hash=uuid_hash(uuid)))
+    audit.record(actor, "privacy-erase", "conversation", uuid, after={"deleted": counts})
+    db.session.flush()
+    db.session.expire_all()
+    return counts
+
+
+def uuid_hash(uuid: str) -> str:
+    return hashlib.sha256(str(uuid).strip().lower().encode()).hexdigest()
+
+
+def was_erased(uuid: str) -> bool:
+    """True when a conversation with this UUID was erased on request."""
+    return db.session.get(Erasure, uuid_hash(uuid)) is not None
+
+
+def purge_originals(days: int, actor: User | None, now: datetime | None = None) -> int:
+    """Clear the original (unredacted) text of answers submitted more than `days` ago."""
+    if days < 0:
+        raise PrivacyError("The retention period must be 0 days or more")
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    submitted = func.coalesce(Conversation.submitted_at, Conversation.created_at)
+    old = select(Conversation.id).where(Conversation.status == "submitted", submitted < cutoff)
+    result = db.session.execute(
+        update(Response)
+        .where(Response.text.is_not(None), Response.conversation_id.in_(old))
+        .values(text=None)
+        .execution_options(synchronize_session=False)
+    )
+    count = result.rowcount or 0
+    audit.record(
+        actor, "purge-originals", "response", "*",
+        after={"cleared": count, "days": days, "submitted_before": cutoff.isoformat()},
+    )
+    db.session.flush()
+    db.session.expire_all()
+    return count
+
+
+def _scrub(value: Any, texts: set[str]) -> Any:
+    """`value` with every string that contains an erased answer replaced by ERASED."""
+    if isinstance(value, str):
+        # a whole answer inside the value, or a long excerpt of one (an edited quote)
+        hit = any(t in value or (len(value) >= 20 and value in t) for t in texts)
+        return ERASED if hit else value
+    if isinstance(value, dict):
+        return {k: _scrub(v, texts) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, texts) for v in value]
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(bytes(value))} bytes>"
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

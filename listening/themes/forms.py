@@ -1,0 +1,97 @@
+"""Forms of the review workspace: parsing and validation only."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+NO_THEME = "none"
+
+
+class _ReturnTo(FlaskForm):
+    """`next` sends people back to the page they acted on (only within /themes)."""
+
+    next = HiddenField()
+
+    def safe_next(self, default: str) -> str:
+        value = (self.next.data or "").strip()
+        if value.startswith("/themes") and not value.startswith("//") and "\\" not in value:
+            return value
+        return default
+
+
+class RunForm(FlaskForm):
+    campaign = HiddenField(validators=[DataRequired()])
+
+
+class MoveResponseForm(_ReturnTo):
+    theme = SelectField("Move to theme", validators=[DataRequired("Choose a theme.")])
+
+    def theme_id(self) -> int | None:
+        return None if self.theme.data == NO_THEME else int(self.theme.data)
+
+
+class ConfirmForm(_ReturnTo):
+    pass
+
+
+class MoveSubThemeForm(_ReturnTo):
+    theme = SelectField("Move the whole sub-theme to", validators=[DataRequired("Choose a theme.")])
+
+
+class RenameSubThemeForm(_ReturnTo):
+    label = StringField(
+        "New name",
+        validators=[
+            DataRequired("Enter a name for the sub-theme."),
+            Length(max=200, message="Use 200 characters or fewer."),
+        ],
+    )
+
+
+class MergeSubThemesForm(_ReturnTo):
+    target = SelectField("Merge into", validators=[DataRequired("Choose a sub-theme.")])
+
+
+class SplitSubThemeForm(_ReturnTo):
+    responses = SelectMultipleField(
+        "Answers to split off (none chosen: split in two automatically)",
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    label = StringField(
+        "Name of the new sub-theme (optional)",
+        validators=[Optional(), Length(max=200, message="Use 200 characters or fewer.")],
+    )
+
+    def response_ids(self) -> list[int]:
+        out = []
+        for value in self.responses.data or []:
+            if str(value).isdigit():
+                out.append(int(value))
+        return out
+
+
+class EditThemeForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Enter a name for the theme."),
+            Length(max=200, message="Use 200 characters or fewer."),
+        ],
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[Length(max=5000, message="Use 5,000 characters or fewer.")],
+    )
+
+
+class ReviewedForm(_ReturnTo):
+    reviewed = HiddenField(default="1")
+
+    def is_reviewed(self) -> bool:
+        return self.reviewed.data != "0"

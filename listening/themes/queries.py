@@ -1,0 +1,341 @@
+"""Read queries: current run, effective assignments (a reviewer's row beats the model's), counts.
+
+Also the interface the assembly package reads: `theme_people_counts` and `theme_names`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from listening.extensions import db
+from listening.intake.models import (
+    Area,
+    CommunityGroup,
+    Conversation,
+    Response,
+    conversation_group,
+)
+from listening.themes.models import Assignment, SubTheme, Theme, ThemeRun
+
+LOW_CONFIDENCE = 0.5  # model answers scoring below this go to the "needs a human" queue
+
+
+@dataclass(frozen=True)
+class Effective:
+    """Where one response stands now."""
+
+    response_id: int
+    conversation_id: int
+    theme_id: int | None
+    score: float
+    source: str  # "model", "reviewer" or "none" (not yet assigned)
+    sub_theme_id: int | None
+    people: int
+    area_id: int
+
+
+@dataclass
+class ThemeCounts:
+    responses: int = 0
+    conversations: set[int] = field(default_factory=set)
+    people: int = 0
+    by_area: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    by_group: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def list_themes(campaign_id: int) -> list[Theme]:
+    return list(
+        db.session.scalars(
+            select(Theme).where(Theme.campaign_id == campaign_id).order_by(Theme.position, Theme.id)
+        )
+    )
+
+
+def get_theme(campaign_id: int, slug: str) -> Theme | None:
+    return db.session.scalar(
+        select(Theme).where(Theme.campaign_id == campaign_id, Theme.slug == slug)
+    )
+
+
+def current_run(campaign_id: int) -> ThemeRun | None:
+    """The latest successful run: its results are the current ones."""
+    return db.session.scalar(
+        select(ThemeRun)
+        .where(ThemeRun.campaign_id == campaign_id, ThemeRun.status == "succeeded")
+        .order_by(ThemeRun.finished_at.desc(), ThemeRun.id.desc())
+        .limit(1)
+    )
+
+
+def latest_run(campaign_id: int) -> ThemeRun | None:
+    return db.session.scalar(
+        select(ThemeRun)
+        .where(ThemeRun.campaign_id == campaign_id)
+        .order_by(ThemeRun.id.desc())
+        .limit(1)
+    )
+
+
+def active_run(campaign_id: int) -> ThemeRun | None:
+    return db.session.scalar(
+        select(ThemeRun)
+        .where(ThemeRun.campaign_id == campaign_id, ThemeRun.status.in_(("queued", "running")))
+        .order_by(ThemeRun.id.desc())
+        .limit(1)
+    )
+
+
+def list_runs(campaign_id: int, limit: int = 10) -> list[ThemeRun]:
+    return list(
+        db.session.scalars(
+            select(ThemeRun)
+            .where(ThemeRun.campaign_id == campaign_id)
+            .order_by(ThemeRun.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def reviewer_labels(campaign_id: int, slugs: set[str] | None = None) -> dict[str, str]:
+    """Response id (as text) → the theme slug a reviewer put it in."""
+    rows = db.session.execute(
+        select(Assignment.response_id, Theme.slug)
+        .join(Theme, Theme.id == Assignment.theme_id)
+        .where(Assignment.source == "reviewer", Theme.campaign_id == campaign_id)
+    )
+    return {str(rid): slug for rid, slug in rows if slugs is None or slug in slugs}
+
+
+def reviewer_row(response_id: int) -> Assignment | None:
+    return db.session.scalar(
+        select(Assignment).where(
+            Assignment.response_id == response_id, Assignment.source == "reviewer"
+        )
+    )
+
+
+def model_row(response_id: int, run_id: int | None) -> Assignment | None:
+    if run_id is None:
+        return None
+    return db.session.scalar(
+        select(Assignment).where(
+            Assignment.response_id == response_id,
+            Assignment.run_id == run_id,
+            Assignment.source == "model",
+        )
+    )
+
+
+def effective_assignment(response: Response) -> Assignment | None:
+    """The row that decides this response's theme now."""
+    row = reviewer_row(response.id)
+    if row is not None:
+        return row
+    run = current_run(response.conversation.campaign_id)
+    return model_row(response.id, run.id if run else None)
+
+
+def effective(campaign_id: int, organisation_id: int | None = None) -> list[Effective]:
+    """Every submitted response of the campaign with its current theme and sub-theme."""
+    query = (
+        select(
+            Response.id, Response.conversation_id, Conversation.people_count, Conversation.area_id
+        )
+        .join(Conversation, Conversation.id == Response.conversation_id)
+        .where(Conversation.campaign_id == campaign_id, Conversation.status == "submitted")
+        .order_by(Response.id)
+    )
+    if organisation_id is not None:
+        query = query.where(Conversation.organisation_id == organisation_id)
+    responses = db.session.execute(query).all()
+    run = current_run(campaign_id)
+    model = _model_rows(run.id) if run else {}
+    reviewer = _reviewer_rows(campaign_id)
+    run_subs = _run_sub_themes(run.id) if run else {}
+    out = []
+    for rid, cid, people, area_id in responses:
+        mine, auto = reviewer.get(rid), model.get(rid)
+        if mine is not None:
+            theme_id, score, sub = mine[0], mine[1], mine[2]
+            if sub not in run_subs and auto is not None and auto[0] == theme_id:
+                sub = auto[2]
+            sub = sub if sub in run_subs else None
+            out.append(Effective(rid, cid, theme_id, score, "reviewer", sub, people, area_id))
+        elif auto is not None:
+            out.append(Effective(rid, cid, auto[0], auto[1], "model", auto[2], people, area_id))
+        else:
+            out.append(Effective(rid, cid, None, 0.0, "none", None, people, area_id))
+    return out
+
+
+def _model_rows(run_id: int) -> dict[int, tuple]:
+    rows = db.session.execute(
+        select(
+            Assignment.response_id, Assignment.theme_id, Assignment.score, Assignment.sub_theme_id
+        ).where(Assignment.run_id == run_id, Assignment.source == "model")
+    )
+    return {rid: (theme_id, score, sub) for rid, theme_id, score, sub in rows}
+
+
+def _reviewer_rows(campaign_id: int) -> dict[int, tuple]:
+    # scoped by the response's campaign: a reviewer's "no theme" row has no theme to join
+    rows = db.session.execute(
+        select(
+            Assignment.response_id, Assignment.theme_id, Assignment.score, Assignment.sub_theme_id
+        )
+        .join(Response, Response.id == Assignment.response_id)
+        .join(Conversation, Conversation.id == Response.conversation_id)
+        .where(Assignment.source == "reviewer", Conversation.campaign_id == campaign_id)
+    )
+    return {rid: (theme_id, score, sub) for rid, theme_id, score, sub in rows}
+
+
+def _run_sub_themes(run_id: int) -> set[int]:
+    return set(db.session.scalars(select(SubTheme.id).where(SubTheme.run_id == run_id)))
+
+
+def count_by_theme(
+    rows: list[Effective], with_groups: bool = True
+) -> dict[int | None, ThemeCounts]:
+    """Responses, conversations and people (weighted once per conversation) per theme id."""
+    groups = _conversation_groups({r.conversation_id for r in rows}) if with_groups else {}
+    counts: dict[int | None, ThemeCounts] = defaultdict(ThemeCounts)
+    seen: set[tuple[int | None, int]] = set()
+    for row in rows:
+        entry = counts[row.theme_id]
+        entry.responses += 1
+        if (row.theme_id, row.conversation_id) in seen:
+            continue
+        seen.add((row.theme_id, row.conversation_id))
+        entry.conversations.add(row.conversation_id)
+        entry.people += row.people
+        entry.by_area[row.area_id] += row.people
+        for group_id in groups.get(row.conversation_id, ()):
+            entry.by_group[group_id] += row.people
+    return counts
+
+
+def _conversation_groups(conversation_ids: set[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    ids = sorted(conversation_ids)
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            select(conversation_group.c.conversation_id, conversation_group.c.group_id).where(
+                conversation_group.c.conversation_id.in_(ids[start : start + 500])
+            )
+        )
+        for cid, gid in rows:
+            out[cid].append(gid)
+    return out
+
+
+def has_analysis(campaign_id: int) -> bool:
+    """A run has finished, or a reviewer has placed an answer."""
+    if current_run(campaign_id) is not None:
+        return True
+    return bool(reviewer_labels(campaign_id))
+
+
+def theme_people_counts(campaign_id: int, organisation_id: int | None = None) -> dict[str, dict]:
+    """slug → {"people", "conversations", "responses", "by_borough": {area slug: people}}.
+
+    Current assignments (a reviewer's decision beats the model's). A conversation counts once
+    per theme it touches, weighted by its people_count. Empty when there is no analysis yet.
+    `organisation_id` limits it to that organisation's conversations.
+    """
+    if not has_analysis(campaign_id):
+        return {}
+    areas = dict(
+        db.session.execute(select(Area.id, Area.slug).where(Area.campaign_id == campaign_id)).all()
+    )
+    counts = count_by_theme(effective(campaign_id, organisation_id), with_groups=False)
+    out = {}
+    for theme in list_themes(campaign_id):
+        entry = counts.get(theme.id, ThemeCounts())
+        out[theme.slug] = {
+            "people": entry.people,
+            "conversations": len(entry.conversations),
+            "responses": entry.responses,
+            "by_borough": {areas[a]: n for a, n in sorted(entry.by_area.items()) if a in areas},
+        }
+    return out
+
+
+def theme_names(campaign_id: int) -> dict[str, str]:
+    """slug → name, in the campaign's order (empty before the first run seeds the themes)."""
+    return {t.slug: t.name for t in list_themes(campaign_id)}
+
+
+# -- workspace pages ------------------------------------------------------------------------
+
+
+def areas_and_groups(campaign_id: int) -> tuple[list[Area], list[CommunityGroup]]:
+    areas = db.session.scalars(
+        select(Area).where(Area.campaign_id == campaign_id).order_by(Area.name)
+    ).all()
+    groups = db.session.scalars(
+        select(CommunityGroup)
+        .where(CommunityGroup.campaign_id == campaign_id)
+        .order_by(CommunityGroup.name)
+    ).all()
+    return list(areas), list(groups)
+
+
+def live_sub_themes(run_id: int, theme_id: int | None = None, emerging: bool = False):
+    """Sub-themes of a run that were not merged away, for one theme or the emerging ones."""
+    query = select(SubTheme).where(SubTheme.run_id == run_id, SubTheme.merged_into_id.is_(None))
+    if emerging:
+        query = query.where(SubTheme.theme_id.is_(None))
+    elif theme_id is not None:
+        query = query.where(SubTheme.theme_id == theme_id)
+    return list(db.session.scalars(query.order_by(SubTheme.id)))
+
+
+def sub_theme_members(sub_theme: SubTheme) -> list[int]:
+    """Response ids whose current sub-theme is this one."""
+    run = db.session.get(ThemeRun, sub_theme.run_id)
+    rows = effective(run.campaign_id)
+    return [r.response_id for r in rows if r.sub_theme_id == sub_theme.id]
+
+
+def responses_by_id(ids) -> dict[int, Response]:
+    ids = list(ids)
+    out: dict[int, Response] = {}
+    for start in range(0, len(ids), 500):
+        rows = db.session.scalars(select(Response).where(Response.id.in_(ids[start : start + 500])))
+        out.update({r.id: r for r in rows})
+    return out
+
+
+def needs_review(campaign_id: int, threshold: float = LOW_CONFIDENCE, limit: int = 100):
+    """Model answers with no theme or a low score, lowest first, and how many there are."""
+    rows = [
+        r
+        for r in effective(campaign_id)
+        if r.source == "model" and (r.theme_id is None or r.score < threshold)
+    ]
+    rows.sort(key=lambda r: (r.theme_id is not None, r.score, r.response_id))
+    return rows[:limit], len(rows)
+
+
+def search_responses(campaign_id: int, q: str, limit: int = 100) -> list[Response]:
+    """Submitted responses whose redacted text contains `q` (case-insensitive)."""
+    needle = q.strip().lower()
+    if not needle:
+        return []
+    return list(
+        db.session.scalars(
+            select(Response)
+            .join(Conversation, Conversation.id == Response.conversation_id)
+            .where(
+                Conversation.campaign_id == campaign_id,
+                Conversation.status == "submitted",
+                func.lower(Response.redacted_text).contains(needle, autoescape=True),
+            )
+            .order_by(Response.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,492 @@
+"""The work of theme jobs: a full run, and assigning newly submitted conversations.
+
+These commit (progress must be visible while a run is going); views and the CLI go through
+`tasks`, which wraps them in an app context for RQ workers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+from sqlalchemy import insert, select
+
+from listening import audit
+from listening.extensions import db
+from listening.intake.models import Conversation, Response
+from listening.themes import operations, queries
+from listening.themes.models import Assignment, EmbeddingCache, SubTheme, ThemeRun
+from listening.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+# stage → (first %, last %, message) of the progress bar
+STAGES = {
+    "embed": (5, 45, "Embedding answers"),
+    "assign": (45, 55, "Assigning themes"),
+    "discover": (55, 90, "Finding sub-themes"),
+    "done": (90, 95, "Saving results"),
+}
+_assigners: dict[int, object] = {}
+_centroids: dict[int, tuple[float, dict[int, np.ndarray]]] = {}
+_lock = threading.Lock()
+_CENTROID_TTL = 600.0
+
+
+class DatabaseEmbeddingCache:
+    """The pipeline's EmbeddingCache protocol over `themes_embedding_cache` rows."""
+
+    def __init__(self, model_id: str):
+        self.model_id = model_id
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Vectors already stored for these text keys."""
+        found: dict[str, np.ndarray] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            rows = db.session.execute(
+                select(EmbeddingCache.key, EmbeddingCache.vector).where(
+                    EmbeddingCache.model_id == self.model_id,
+                    EmbeddingCache.key.in_(keys[start : start + 500]),
+                )
+            )
+            found.update({key: np.frombuffer(vector, dtype=np.float32) for key, vector in rows})
+        return found
+
+    def put_many(self, items: Mapping[str, np.ndarray]) -> None:
+        """Store new vectors; a key another process stored meanwhile is left as it is."""
+        now = utcnow()
+        rows = [
+            {
+                "key": key,
+                "model_id": self.model_id,
+                "created_at": now,
+                "vector": np.asarray(vector, dtype=np.float32).tobytes(),
+            }
+            for key, vector in items.items()
+        ]
+        if rows:
+            db.session.execute(_insert_ignoring_duplicates(), rows)
+
+
+def _insert_ignoring_duplicates():
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(EmbeddingCache).on_conflict_do_nothing(index_elements=["key", "model_id"])
+
+
+def make_embedder():
+    """An embedder backed by the database cache (the model itself is shared per process)."""
+    from listening.themes.pipeline import Embedder
+
+    probe = Embedder()
+    return Embedder(cache=DatabaseEmbeddingCache(probe.model_id))
+
+
+# -- fitted state: arrays as safetensors, the rest as JSON --------------------------------
+
+
+def dump_state(state: Mapping) -> tuple[bytes, dict]:
+    """Split an assigner state into safetensors bytes (arrays) and a JSON-able dict."""
+    from safetensors.numpy import save
+
+    arrays = {k: np.ascontiguousarray(v) for k, v in state.items() if isinstance(v, np.ndarray)}
+    meta = {k: v for k, v in state.items() if k not in arrays}
+    return save(arrays), json.loads(json.dumps(meta, default=_plain))
+
+
+def load_state(tensors: bytes, meta: Mapping) -> dict:
+    """The inverse of `dump_state`."""
+    from safetensors.numpy import load
+
+    state = dict(meta)
+    state.update(load(tensors))
+    return state
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def assigner_for(run: ThemeRun, embedder=None):
+    """The run's fitted ThemeAssigner, rebuilt once per process."""
+    from listening.themes.pipeline import ThemeAssigner
+
+    with _lock:
+        if run.id not in _assigners:
+            state = load_state(run.assigner_tensors, run.assigner_meta or {})
+            _assigners[run.id] = ThemeAssigner.from_state(state, embedder=embedder)
+        return _assigners[run.id]
+
+
+# -- a full run ----------------------------------------------------------------------------
+
+
+def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None:
+    """Do a queued run; on failure mark it failed and leave the previous results current.
+
+    `on_progress(percent, message)` is called after each committed progress update.
+    """
+    run = db.session.get(ThemeRun, run_id)
+    if run is None or run.status == "succeeded":
+        return run  # safe to re-run: a finished success is not redone
+    run.status, run.progress, run.message = "running", 1, "Loading answers"
+    run.started_at, run.finished_at, run.error = utcnow(), None, ""
+    db.session.commit()
+    try:
+        _execute(run, embedder, on_progress)
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the run
+        log.exception("theme run %s failed", run_id)
+        return mark_failed(run_id, exc)
+    return run
+
+
+def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
+    """Record a run's failure (its previous results stay current) and commit."""
+    db.session.rollback()
+    run = db.session.get(ThemeRun, run_id)
+    if run is None or run.status == "succeeded":
+        return run
+    run.status, run.message = "failed", "Failed"
+    run.error = f"{type(exc).__name__}: {exc}"[:4000]
+    run.finished_at = utcnow()
+    audit.record(None, "themes.run_failed", "ThemeRun", run.id, after={"error": run.error})
+    db.session.commit()
+    return run
+
+
+def _execute(run: ThemeRun, embedder, on_progress) -> None:
+    from listening.themes.pipeline import Document, Theme, run_pipeline
+
+    started = time.monotonic()
+    themes = operations.ensure_themes(run.campaign)
+    taxonomy = [Theme(t.slug, t.name, t.description) for t in themes]
+    rows = db.session.execute(
+        select(Response.id, Response.redacted_text)
+        .join(Conversation, Conversation.id == Response.conversation_id)
+        .where(Conversation.campaign_id == run.campaign_id, Conversation.status == "submitted")
+        .order_by(Response.id)
+    ).all()
+    documents = [Document(str(rid), text or "") for rid, text in rows]
+    labels = queries.reviewer_labels(run.campaign_id, {t.slug for t in themes})
+    labels = {doc.id: labels[doc.id] for doc in documents if doc.id in labels}
+    previous = queries.current_run(run.campaign_id)
+    previous_id, run_id, seed = getattr(previous, "id", None), run.id, run.seed
+    params = _pipeline_params(run.parameters or {})
+    tracker = _Progress(run, started, on_progress)
+    if embedder is None:
+        embedder = _prefetched_embedder([d.text for d in documents], tracker)
+    # From here until the results are written, the session holds no transaction (SQLite takes
+    # the write lock at BEGIN), so people can keep working while the model computes.
+    db.session.commit()
+    result = run_pipeline(
+        documents,
+        taxonomy,
+        labels=labels or None,
+        random_state=seed,
+        embedder=embedder,
+        progress=tracker,
+        **params,
+    )
+    tracker("done", 0.0)
+    run = db.session.get(ThemeRun, run_id)
+    _save_result(run, themes, result)
+    if previous_id is not None:
+        _carry_over_labels(db.session.get(ThemeRun, previous_id), run)
+    tracker.timings["save"] = round(time.monotonic() - tracker.stage_started, 3)
+    tensors, meta = dump_state(result.assigner_state)
+    run.assigner_tensors, run.assigner_meta = tensors, meta
+    run.model_id, run.versions = result.model_id, dict(result.versions)
+    run.n_responses, run.n_labels = len(documents), int(result.n_labels)
+    run.cross_val_accuracy = result.cross_val_accuracy
+    run.timings = {**tracker.timings, "total": round(time.monotonic() - started, 3)}
+    run.status, run.progress, run.message = "succeeded", 100, "Finished"
+    run.finished_at = utcnow()
+    audit.record(
+        None,
+        "themes.run_succeeded",
+        "ThemeRun",
+        run.id,
+        after={
+            "responses": run.n_responses,
+            "labels": run.n_labels,
+            "seed": run.seed,
+            "model": run.model_id,
+        },
+    )
+
+
+class _MemoryCache:
+    """Vectors fetched up front, so the pipeline never touches the database."""
+
+    def __init__(self, vectors: dict[str, np.ndarray]):
+        self.vectors = vectors
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        return {k: self.vectors[k] for k in keys if k in self.vectors}
+
+    def put_many(self, items: Mapping[str, np.ndarray]) -> None:
+        self.vectors.update(items)
+
+
+def _prefetched_embedder(texts: list[str], tracker):
+    """Read cached vectors, embed the rest outside any transaction, store them, commit."""
+    from listening.themes.pipeline import Embedder, text_key
+
+    model_id = Embedder().model_id
+    stored = DatabaseEmbeddingCache(model_id)
+    by_key = {text_key(t): t for t in texts}
+    vectors = stored.get_many(sorted(by_key))
+    db.session.commit()
+    missing = [k for k in sorted(by_key) if k not in vectors]
+    if missing:
+        tracker("embed", 0.0)
+        encoded = Embedder().encode(
+            [by_key[k] for k in missing], progress=lambda f: tracker("embed", f)
+        )
+        fresh = dict(zip(missing, encoded, strict=True))
+        stored.put_many(fresh)
+        db.session.commit()
+        vectors.update(fresh)
+    return Embedder(cache=_MemoryCache(vectors))
+
+
+def _pipeline_params(parameters: Mapping) -> dict:
+    keys = ("assigner_params", "discovery_params")
+    return {k: dict(parameters[k]) for k in keys if isinstance(parameters.get(k), Mapping)}
+
+
+class _Progress:
+    """Pipeline progress → the run row, committed at most once a second (or on a new stage).
+
+    Only writes: reading the expired row after a commit would open a transaction (and take
+    SQLite's write lock) for the whole of the next stage.
+    """
+
+    def __init__(self, run: ThemeRun, started: float, listener=None):
+        self.run, self.stage, self.last, self.listener = run, None, 0.0, listener
+        self.stage_started = started
+        self.percent, self.message = 1, ""
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        now = time.monotonic()
+        if stage != self.stage:
+            if self.stage is not None:
+                self.timings[self.stage] = round(now - self.stage_started, 3)
+            self.stage, self.stage_started = stage, now
+        elif now - self.last < 1.0:
+            return
+        first, last, message = STAGES.get(stage, (self.percent, self.percent, stage))
+        self.percent = int(first + (last - first) * max(0.0, min(1.0, fraction)))
+        self.message, self.last = message, now
+        self.run.progress, self.run.message = self.percent, message
+        db.session.commit()
+        if self.listener is not None:
+            self.listener(self.percent, message)
+
+
+def _save_result(run: ThemeRun, themes, result) -> None:
+    ids = {t.slug: t.id for t in themes}
+    subs: dict[str, SubTheme] = {}
+    for found in result.discovery.subthemes:
+        row = SubTheme(
+            run_id=run.id,
+            theme_id=ids.get(found.theme) if found.theme else None,
+            key=found.key[:120],
+            label=found.label[:200],
+            keywords=list(found.keywords),
+            representative_ids=[int(i) for i in found.representative_ids],
+            is_emerging=found.theme is None,
+        )
+        db.session.add(row)
+        subs[found.key] = row
+    db.session.flush()
+    sub_of = dict(result.discovery.doc_subtheme)
+    where = {doc: (x, y) for doc, x, y in result.discovery.coordinates}
+    now = utcnow()
+    rows = []
+    for a in result.assignments:
+        x, y = where.get(a.doc_id, (None, None))
+        sub = subs.get(sub_of.get(a.doc_id, ""))
+        rows.append(
+            {
+                "response_id": int(a.doc_id),
+                "theme_id": ids.get(a.theme) if a.theme else None,
+                "score": float(a.score),
+                "scores": {s: float(v) for s, v in a.scores},
+                "source": "model",
+                "run_id": run.id,
+                "sub_theme_id": sub.id if sub else None,
+                "map_x": x,
+                "map_y": y,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    if rows:
+        db.session.execute(insert(Assignment), rows)
+
+
+def _carry_over_labels(previous: ThemeRun, run: ThemeRun) -> None:
+    """A reviewer's sub-theme name moves to the new sub-theme sharing most of its answers."""
+    renamed = db.session.scalars(
+        select(SubTheme).where(SubTheme.run_id == previous.id, SubTheme.reviewer_label.is_not(None))
+    ).all()
+    if not renamed:
+        return
+    new_members = _members_by_sub_theme(run.id)
+    query = select(SubTheme).where(SubTheme.run_id == run.id)
+    new_subs = {s.id: s for s in db.session.scalars(query)}
+    old_members = _members_by_sub_theme(previous.id)
+    for old in renamed:
+        members = old_members.get(old.id, set())
+        best, overlap = None, 0.0
+        for sub_id, new in new_members.items():
+            score = len(members & new) / max(len(members | new), 1)
+            if score > overlap:
+                best, overlap = new_subs[sub_id], score
+        if best is not None and overlap >= 0.5 and best.reviewer_label is None:
+            best.reviewer_label = old.reviewer_label
+
+
+def _members_by_sub_theme(run_id: int) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    rows = db.session.execute(
+        select(Assignment.sub_theme_id, Assignment.response_id)
+        .join(SubTheme, SubTheme.id == Assignment.sub_theme_id)
+        .where(SubTheme.run_id == run_id)
+    )
+    for sub_id, response_id in rows:
+        out.setdefault(sub_id, set()).add(response_id)
+    return out
+
+
+# -- newly submitted conversations -------------------------------------------------------
+
+
+def has_current_model(conversation_ids: Iterable[int]) -> bool:
+    """True when some of these conversations belong to a campaign with a finished run."""
+    campaign_ids = db.session.scalars(
+        select(Conversation.campaign_id).where(Conversation.id.in_(list(conversation_ids)))
+    ).all()
+    return any(
+        run is not None and run.assigner_tensors is not None
+        for run in (queries.current_run(cid) for cid in set(campaign_ids))
+    )
+
+
+def load_model() -> None:
+    """Load the embedding model into this process (once; later calls return at once)."""
+    from listening.themes.pipeline.embed import load_model as _load
+
+    _load()
+
+
+def assign_conversations(conversation_ids: Iterable[int], embedder=None) -> int:
+    """Embed and assign the responses of these conversations with the current run's model.
+
+    Campaigns without a finished run are left for their first full run. Returns the number
+    of responses assigned. Flushes; the caller commits.
+    """
+    conversations = db.session.scalars(
+        select(Conversation).where(
+            Conversation.id.in_(list(conversation_ids)), Conversation.status == "submitted"
+        )
+    ).all()
+    by_campaign: dict[int, list[Response]] = {}
+    for conversation in conversations:
+        by_campaign.setdefault(conversation.campaign_id, []).extend(conversation.responses)
+    assigned = 0
+    for campaign_id, responses in by_campaign.items():
+        run = queries.current_run(campaign_id)
+        if run is None or run.assigner_tensors is None or not responses:
+            continue
+        embedder = embedder or make_embedder()
+        assigned += _assign_with_run(run, responses, embedder)
+    db.session.flush()
+    return assigned
+
+
+def _assign_with_run(run: ThemeRun, responses: list[Response], embedder) -> int:
+    assigner = assigner_for(run, embedder)
+    x = embedder.encode([r.redacted_text or "" for r in responses])
+    results = assigner.assign([str(r.id) for r in responses], x)
+    ids = {t.slug: t.id for t in operations.ensure_themes(run.campaign)}
+    existing = {
+        a.response_id: a
+        for a in db.session.scalars(
+            select(Assignment).where(
+                Assignment.run_id == run.id,
+                Assignment.source == "model",
+                Assignment.response_id.in_([r.id for r in responses]),
+            )
+        )
+    }
+    centroids = _sub_theme_centroids(run, embedder)
+    for response, vector, result in zip(responses, x, results, strict=True):
+        row = existing.get(response.id) or Assignment(
+            response_id=response.id, source="model", run_id=run.id
+        )
+        row.theme_id = ids.get(result.theme) if result.theme else None
+        row.score, row.scores = float(result.score), {s: float(v) for s, v in result.scores}
+        row.sub_theme_id = _nearest(centroids.get(row.theme_id) or {}, vector)
+        db.session.add(row)
+    return len(responses)
+
+
+def _nearest(centroids: Mapping[int, np.ndarray], vector: np.ndarray) -> int | None:
+    if not centroids or not np.any(vector):
+        return None
+    return max(centroids, key=lambda sub_id: float(centroids[sub_id] @ vector))
+
+
+def _sub_theme_centroids(run: ThemeRun, embedder) -> dict[int | None, dict[int, np.ndarray]]:
+    """theme id → {sub-theme id → unit centroid of its answers}, kept per process a while."""
+    with _lock:
+        cached = _centroids.get(run.id)
+        if cached is not None and time.monotonic() - cached[0] < _CENTROID_TTL:
+            return cached[1]
+    rows = db.session.execute(
+        select(SubTheme.theme_id, SubTheme.id, Response.redacted_text)
+        .join(Assignment, Assignment.sub_theme_id == SubTheme.id)
+        .join(Response, Response.id == Assignment.response_id)
+        .where(
+            SubTheme.run_id == run.id,
+            SubTheme.merged_into_id.is_(None),
+            Assignment.run_id == run.id,
+        )
+    ).all()
+    vectors = embedder.encode([text or "" for _, _, text in rows]) if rows else None
+    sums: dict[int | None, dict[int, np.ndarray]] = {}
+    for i, (theme_id, sub_id, _) in enumerate(rows):
+        per_theme = sums.setdefault(theme_id, {})
+        per_theme[sub_id] = per_theme.get(sub_id, 0) + vectors[i]
+    for per_theme in sums.values():
+        for sub_id, total in per_theme.items():
+            norm = float(np.linalg.norm(total))
+            per_theme[sub_id] = total / norm if norm else total
+    with _lock:
+        _centroids[run.id] = (time.monotonic(), sums)
+    return sums
+
+
+def forget_cached(run_id: int | None = None) -> None:
+    """Drop per-process caches (after sub-themes are merged or split)."""
+    with _lock:
+        if run_id is None:
+            _centroids.clear()
+        else:
+            _centroids.pop(run_id, None)

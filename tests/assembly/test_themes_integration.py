@@ -1,0 +1,108 @@
+"""With the themes package's analysis in place, "you said" counts come through its interface
+(listening.themes.queries.theme_people_counts) and small counts are still suppressed."""
+
+from __future__ import annotations
+
+from listening.assembly.themes_bridge import DEFAULT_THEMES
+from listening.extensions import db
+from listening.themes.models import Assignment, Theme
+
+
+def assign(campaign, conversations_by_slug):
+    themes = {}
+    for position, (slug, name) in enumerate(DEFAULT_THEMES.items()):
+        themes[slug] = Theme(campaign_id=campaign.id, slug=slug, name=name, position=position)
+        db.session.add(themes[slug])
+    db.session.flush()
+    for slug, conversations in conversations_by_slug.items():
+        for conversation in conversations:
+            for response in conversation.responses:
+                db.session.add(
+                    Assignment(
+                        response_id=response.id,
+                        theme_id=themes[slug].id,
+                        score=1.0,
+                        source="reviewer",
+                    )
+                )
+    db.session.commit()
+
+
+def test_you_said_counts_by_borough_with_suppression(
+    client, campaign, make_conversation, make_pledge
+):
+    big = make_conversation(texts=["Rent is too high."], people=40, borough="southwark")
+    small = make_conversation(texts=["The mould is back."], people=3, borough="bexley")
+    lonely = make_conversation(texts=["So lonely."], people=2, borough="lambeth")
+    assign(campaign, {"housing": [big, small], "mental-health-isolation": [lonely]})
+    make_pledge(themes=("housing",), title="Mould pledge")
+    db.session.commit()
+
+    page = client.get("/pledges/themes/housing").get_data(as_text=True)
+    assert "Analysis not yet published" not in page
+    assert "43 people raised this in fewer than 5 conversations" in page
+    cell = '<td class="nhsuk-table__cell">{}</td><td class="nhsuk-table__cell app-num">{}'
+    assert cell.format("Southwark", "40") in page
+    assert cell.format("Bexley", "fewer than 5") in page
+    assert ">3<" not in page
+
+    data = client.get("/api/v1/themes").get_json()
+    housing = next(t for t in data["themes"] if t["slug"] == "housing")
+    assert data["analysis_published"] is True
+    assert housing["people"] == 43
+    assert housing["by_borough"] == {"bexley": "fewer than 5", "southwark": 40}
+    lonely_theme = next(t for t in data["themes"] if t["slug"] == "mental-health-isolation")
+    assert lonely_theme["people"] == "fewer than 5"
+    assert "fewer than 5 people in fewer than 5 conversations" in client.get("/pledges").get_data(
+        as_text=True
+    )
+
+
+def test_pledges_can_be_tagged_with_sub_themes_of_the_current_analysis(
+    client, login, make_user, campaign, make_org
+):
+    from sqlalchemy import select
+
+    from listening.assembly.models import Pledge
+    from listening.themes.models import SubTheme, ThemeRun
+    from listening.timeutil import utcnow
+
+    assign(campaign, {})
+    themes = {t.slug: t for t in db.session.scalars(select(Theme))}
+    run = ThemeRun(campaign_id=campaign.id, status="succeeded", finished_at=utcnow())
+    db.session.add(run)
+    db.session.flush()
+    mould = SubTheme(
+        run_id=run.id, theme_id=themes["housing"].id, key="mould", label="Damp and mould"
+    )
+    wages = SubTheme(
+        run_id=run.id, theme_id=themes["work-wages-cost-of-living"].id, key="pay", label="Low pay"
+    )
+    db.session.add_all([mould, wages])
+    org = make_org()
+    db.session.commit()
+    login(make_user("reviewer", organisation=None))
+    form = {
+        "title": "Mould fixed fast",
+        "commitment": "Inspect in 5 days, fix in 28.",
+        "themes": ["housing"],
+        "lead_organisation": str(org.id),
+        "event": "",
+        "area": "",
+        "status": "not-started",
+    }
+    page = client.get("/staff/pledges/new").get_data(as_text=True)
+    assert "Housing: Damp and mould" in page
+    wrong = client.post("/staff/pledges/new", data={**form, "subthemes": [str(wages.id)]})
+    assert wrong.status_code == 422
+    assert "Each sub-theme must belong to one of the themes you selected" in wrong.get_data(
+        as_text=True
+    )
+    assert (
+        client.post("/staff/pledges/new", data={**form, "subthemes": [str(mould.id)]}).status_code
+        == 303
+    )
+    pledge = db.session.scalar(select(Pledge).where(Pledge.title == "Mould fixed fast"))
+    assert [(r.theme_slug, r.subtheme_id) for r in pledge.themes] == [("housing", mould.id)]
+    data = client.get(f"/api/v1/pledges/{pledge.id}").get_json()
+    assert data["subthemes"] == [{"theme": "housing", "subtheme_id": mould.id}]

@@ -1,0 +1,233 @@
+"""Property-based fuzzing: bad input to the intake API, the conversation form, the login form
+and every other form never yields a 500, and whatever is accepted is a valid row."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from listening.accounts import operations as accounts
+from listening.extensions import db
+from listening.intake.models import FORMATS
+from listening.intake.operations import get_conversation
+from tests.security import walk
+from tests.security.conftest import forget_request_user
+
+FUZZ = settings(
+    max_examples=75,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+HOSTILE = st.sampled_from([
+    "", " ", "\x00", "<script>alert(1)</script>", "' OR 1=1 --", "=HYPERLINK(\"http://x\")",
+    "🙂" * 50, "\u202e", "x" * 20_001, "None", "null", "-1", "1e309", "0x10", "2023-02-30",
+])
+json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@pytest.fixture
+def unlimited(app):
+    app.config["API_RATE_LIMIT"] = app.config["API_RATE_LIMIT_PER_ADDRESS"] = "0"
+    yield
+    app.config["API_RATE_LIMIT"], app.config["API_RATE_LIMIT_PER_ADDRESS"] = (
+        "120/minute", "600/minute")
+
+
+@pytest.fixture
+def token(world, unlimited):
+    value = accounts.issue_token(world.partner_a)
+    db.session.commit()
+    return value
+
+
+def well_shaped(world):
+    """A valid payload with up to three fields replaced by noise; answers are always fuzzed."""
+    campaign = world.campaign
+    valid = {
+        "campaign": [campaign.slug, campaign.name, campaign.slug.upper()],
+        "borough": [a.slug for a in campaign.areas] + [a.name for a in campaign.areas],
+        "organisation": [world.org_a.name, world.org_a.name.lower()],
+        "date": ["2023-07-01", date.today().isoformat()],
+        "format": list(FORMATS) + [name for name in FORMATS.values()],
+        "people_count": [1, 6, 10_000, "7"],
+        "groups": [[g.slug for g in campaign.groups], [], [campaign.groups[0].name]],
+        "consent_to_quote": [True, False, "yes", "no"],
+    }
+    noise = {
+        "organisation": st.sampled_from([world.org_b.name]) | HOSTILE,
+        "date": st.sampled_from([(date.today() + timedelta(days=2)).isoformat(), "1999-12-31"])
+        | HOSTILE | json_scalars,
+        "people_count": st.sampled_from([0, -3, 10_001, 2.5, True]) | HOSTILE | json_scalars,
+        "groups": st.lists(HOSTILE | st.text(max_size=20), max_size=3) | json_values,
+    }
+
+    @st.composite
+    def build(draw):
+        body = {key: draw(st.sampled_from(options)) for key, options in valid.items()}
+        body["responses"] = draw(st.lists(HOSTILE | st.text(max_size=200), max_size=4))
+        for key in draw(st.lists(st.sampled_from(sorted(valid)), max_size=3, unique=True)):
+            body[key] = draw(noise.get(key, HOSTILE | st.text(max_size=30) | json_values))
+        return body
+
+    return build()
+
+
+def assert_valid_row(world, reference: str) -> None:
+    """An accepted conversation obeys every rule the form enforces."""
+    db.session.expire_all()
+    conversation = get_conversation(reference)
+    assert conversation is not None
+    assert conversation.campaign_id == world.campaign.id
+    assert conversation.area.campaign_id == world.campaign.id
+    assert conversation.organisation_id == world.org_a.id  # a partner logs only for their own
+    assert conversation.format in FORMATS
+    assert 1 <= conversation.people_count <= 10_000
+    assert date(2000, 1, 1) <= conversation.held_on <= date.today() + timedelta(days=1)
+    assert all(g.campaign_id == world.campaign.id for g in conversation.groups)
+    assert conversation.responses
+    for response in conversation.responses:
+        assert response.text and response.text.strip() and len(response.text) <= 20_000
+        assert response.redacted_text is not None
+
+
+def _put(client, token, reference, body):
+    forget_request_user()
+    return client.put(f"/api/v1/conversations/{reference}", json=body,
+                      headers={"Authorization": f"Bearer {token}"})
+
+
+def test_api_any_json_never_500(client, world, token):
+    @FUZZ
+    @given(body=json_values, reference=st.sampled_from(["", "x"]) | st.uuids().map(str))
+    def check(body, reference):
+        response = _put(client, token, reference or str(uuid.uuid4()), body)
+        assert response.status_code < 500, response.get_data(as_text=True)[:300]
+        assert response.is_json
+        if response.status_code < 300:
+            assert_valid_row(world, response.json["uuid"])
+
+    check()
+
+
+def test_api_well_shaped_payloads_never_500_and_accepted_rows_are_valid(client, world, token):
+    accepted = []
+
+    @FUZZ
+    @given(body=well_shaped(world))
+    def check(body):
+        response = _put(client, token, str(uuid.uuid4()), body)
+        assert response.status_code < 500, (body, response.get_data(as_text=True)[:300])
+        if response.status_code < 300:
+            accepted.append(response.json["uuid"])
+            assert_valid_row(world, response.json["uuid"])
+        else:
+            assert response.json["error"]
+
+    check()
+    assert accepted, "no fuzzed payload was accepted: the strategy is too noisy to test much"
+    valid = {"campaign": world.campaign.slug, "borough": "southwark", "format": "other",
+             "organisation": world.org_a.name, "date": "2023-07-01", "people_count": 2,
+             "groups": [], "consent_to_quote": False, "responses": ["Rent is too high"]}
+    response = _put(client, token, str(uuid.uuid4()), valid)  # the property is not vacuous
+    assert response.status_code == 201
+    assert_valid_row(world, response.json["uuid"])
+
+
+def _form_fields(world):
+    """Mostly-valid form posts: up to three fields replaced by noise, answers always fuzzed."""
+    campaign = world.campaign
+    valid = {
+        "campaign": [campaign.slug], "borough": [a.slug for a in campaign.areas],
+        "organisation": [world.org_a.name], "date": ["2023-07-01"], "format": list(FORMATS),
+        "people_count": ["3", "10000"], "consent_to_quote": ["yes", "no"],
+        "groups": [[g.slug for g in campaign.groups], []],
+        "save_draft": [[], ["1"]], "add_answer": [[]] * 5 + [["1"]],
+    }
+
+    @st.composite
+    def build(draw):
+        fields = {key: draw(st.sampled_from(options)) for key, options in valid.items()}
+        fields["uuid"] = str(draw(st.uuids()))
+        for index in draw(st.lists(st.sampled_from([0, 1, 29, 30, 31]), max_size=3)):
+            fields[f"responses-{index}"] = draw(HOSTILE | st.text(max_size=200))
+        for key in draw(st.lists(st.sampled_from(sorted(valid) + ["uuid"]), max_size=3,
+                                 unique=True)):
+            fields[key] = draw(st.sampled_from([world.org_b.name, "2023-13-01", "0"])
+                               | HOSTILE | st.text(max_size=30))
+        return fields
+
+    return build()
+
+
+def test_conversation_form_never_500(world, clients, unlimited):
+    client = clients["partner_a"]
+
+    @FUZZ
+    @given(fields=_form_fields(world))
+    def check(fields):
+        forget_request_user()
+        response = client.post("/intake/conversations/new", data=fields)
+        assert response.status_code < 500, (fields, response.get_data(as_text=True)[:300])
+        if response.status_code == 303:
+            accepted.append(fields["uuid"])
+            assert_valid_row(world, fields["uuid"])
+
+    accepted = []
+    check()
+    assert accepted, "no fuzzed form was accepted: the strategy is too noisy to test much"
+
+
+def test_login_form_never_500(client, world):
+    @FUZZ
+    @given(
+        email=HOSTILE | st.text(max_size=300) | st.emails().map(str),
+        password=HOSTILE | st.text(max_size=300),
+        next_url=st.none() | HOSTILE | st.sampled_from(["//evil.example", "/\\evil", "/ok"]),
+    )
+    def check(email, password, next_url):
+        forget_request_user()
+        query = {"next": next_url} if next_url is not None else {}
+        response = client.post("/login", data={"email": email, "password": password},
+                               query_string=query)
+        assert response.status_code < 500
+        assert response.status_code == 200  # never signed in by nonsense
+
+    check()
+
+
+def test_every_post_form_as_staff_never_500(app, world, clients):
+    """Random fields (named like the real ones and not) to every write route, as a reviewer
+    and as an admin."""
+    targets = [
+        (t, m) for t in walk.targets(app, world) for m in walk.methods(t.rule)
+        if m != "GET" and not t.path.startswith("/api/") and "logout" not in t.rule.endpoint
+        and "missing" not in t.tags
+    ]
+    assert targets
+    names = st.sampled_from(["title", "text", "name", "status", "date", "confirm", "email",
+                             "password", "role", "value", "taken_on", "target", "baseline",
+                             "file", "theme", "pledge_id", "response_id", "count", "kind",
+                             "held_on", "due_on", "organisation", "weight", "position"])
+
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(index=st.integers(0, len(targets) - 1), role=st.sampled_from(["reviewer", "admin"]),
+           fields=st.dictionaries(names | st.text(max_size=10),
+                                  HOSTILE | st.text(max_size=40), max_size=8))
+    def check(index, role, fields):
+        target, method = targets[index]
+        forget_request_user()
+        response = clients[role].open(target.path, method=method, data=fields)
+        assert response.status_code < 500, (method, target.path, fields)
+
+    check()
