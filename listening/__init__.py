@@ -27,10 +27,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
-    from listening import ratelimit, security
+    from listening import compression, ratelimit, security
 
     security.init_app(app)
     ratelimit.init_app(app)
+    compression.init_app(app)
     return app
 
 
