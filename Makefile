@@ -23,6 +23,7 @@ run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
+	$(FLASK) themes run --campaign sel-2023 --if-none --publish
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
 	  --access-logfile - --timeout 120 wsgi:app
 

@@ -32,7 +32,6 @@ _STATIC_LOCK = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("COMPRESS", True)
     app.after_request(compress)
 
 

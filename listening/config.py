@@ -33,6 +33,8 @@ class Config:
     PUBLIC_MIN_COUNT = 5  # counts of fewer people are shown as "fewer than 5" in public
     ORIGINAL_TEXT_RETENTION_DAYS = 365  # unredacted answers are cleared after this
     THEMES_SEED = 42
+    ASSEMBLY_CACHE_SECONDS = 60  # public tracker pages kept per worker for anonymous visitors
+    COMPRESS = True  # gzip text responses (set false behind a proxy that compresses)
     DEFAULT_CAMPAIGN = "sel-2023"
     TESTING = False
 

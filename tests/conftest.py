@@ -62,8 +62,11 @@ def _transaction(app):
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"class_": _BoundSession, "bind": connection,
-             "join_transaction_mode": "create_savepoint"}
+            {
+                "class_": _BoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
         )
         try:
             yield
@@ -97,8 +100,12 @@ def make_campaign():
     from listening.intake.models import Area, Campaign, CommunityGroup
 
     def make(slug="sel-2023", boroughs=("Southwark", "Lambeth", "Bexley"), groups=None):
-        campaign = Campaign(slug=slug, name=f"Campaign {slug}", question="What puts pressure on you?",
-                            starts_on=date(2023, 6, 1))
+        campaign = Campaign(
+            slug=slug,
+            name=f"Campaign {slug}",
+            question="What puts pressure on you?",
+            starts_on=date(2023, 6, 1),
+        )
         for name in boroughs:
             campaign.areas.append(Area(slug=name.lower(), name=name, population=300_000))
         campaign.areas.append(Area(slug="unspecified", name="Across the region"))
@@ -119,7 +126,10 @@ def make_user():
     def make(role="partner", organisation="Peckham Community Centre", email=None):
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
         return operations.create_user(
-            email, role, PASSWORD, organisation_name=organisation if role == "partner" else organisation
+            email,
+            role,
+            PASSWORD,
+            organisation_name=organisation if role == "partner" else organisation,
         )
 
     return make

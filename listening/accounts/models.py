@@ -79,7 +79,9 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts_user.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_user.id", ondelete="SET NULL")
+    )
     action: Mapped[str] = mapped_column(String(80))
     entity: Mapped[str] = mapped_column(String(80))
     entity_id: Mapped[str] = mapped_column(String(80), index=True)

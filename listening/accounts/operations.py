@@ -16,8 +16,18 @@ from listening.intake.models import Organisation
 from listening.timeutil import utcnow
 
 COMMON_PASSWORDS = frozenset(
-    {"password123", "password1234", "qwertyuiop", "1234567890", "letmein123", "welcome123",
-     "iloveyou12", "passw0rd12", "changeme123", "nhspassword"}
+    {
+        "password123",
+        "password1234",
+        "qwertyuiop",
+        "1234567890",
+        "letmein123",
+        "welcome123",
+        "iloveyou12",
+        "passw0rd12",
+        "changeme123",
+        "nhspassword",
+    }
 )
 
 
@@ -112,9 +122,7 @@ def authenticate(
 ) -> User:
     """The user for these credentials; raises AccountError (and records the failure) if not."""
     if too_many_failures(email, remote_addr, limit, window_seconds):
-        raise AccountError(
-            "email", "Too many failed attempts. Wait 15 minutes and try again."
-        )
+        raise AccountError("email", "Too many failed attempts. Wait 15 minutes and try again.")
     user = find_user(email)
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
         db.session.add(LoginAttempt(email=normalise_email(email)[:254], remote_addr=remote_addr))

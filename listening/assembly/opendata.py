@@ -99,10 +99,13 @@ def themes_payload(campaign) -> dict:
             {
                 "slug": theme.slug,
                 "name": theme.name,
-                "people": public_count(theme.counts.people) if published else None,
-                "conversations": public_count(theme.counts.conversations) if published else None,
+                "published": theme.published,
+                "people": public_count(theme.counts.people) if theme.published else None,
+                "conversations": public_count(theme.counts.conversations)
+                if theme.published
+                else None,
                 "by_borough": {slug: public_count(n) for slug, n in theme.counts.by_borough.items()}
-                if published
+                if theme.published
                 else {},
                 "pledges": [p.id for p in theme.pledges],
                 "pledges_by_status": theme.by_status,

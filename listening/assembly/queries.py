@@ -59,6 +59,7 @@ class ThemeSummary:
     name: str
     counts: ThemeCounts
     pledges: list[Pledge] = field(default_factory=list)
+    published: bool = False  # its counts are public (a reviewer has marked the theme reviewed)
 
     @property
     def by_status(self) -> dict[str, int]:
@@ -207,6 +208,7 @@ def theme_summaries(
                 name=name,
                 counts=counts.get(slug, ThemeCounts()),
                 pledges=[p for p in pledges if slug in p.theme_slugs],
+                published=slug in counts,
             )
         )
     return published, summaries

@@ -59,8 +59,10 @@ def initial_data(conversation) -> dict:
         "people_count": conversation.people_count,
         "groups": [g.slug for g in conversation.groups],
         "consent_to_quote": "yes" if conversation.consent_to_quote else "no",
-        "responses": [r.text if r.text is not None else r.redacted_text
-                      for r in conversation.responses] or [""],
+        "responses": [
+            r.text if r.text is not None else r.redacted_text for r in conversation.responses
+        ]
+        or [""],
     }
 
 
@@ -79,7 +81,9 @@ def json_to_formdata(payload: dict, uuid: str, form: ConversationForm) -> MultiD
     data.add("uuid", uuid)
     data.add("campaign", str(payload.get("campaign") or ""))
     data.add("borough", _slug_for(payload.get("borough") or "", form.borough.choices))
-    data.add("organisation", _slug_for(payload.get("organisation") or "", form.organisation.choices))
+    data.add(
+        "organisation", _slug_for(payload.get("organisation") or "", form.organisation.choices)
+    )
     for key in ("date", "format"):
         data.add(key, str(payload.get(key) or ""))
     people = payload.get("people_count")

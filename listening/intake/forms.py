@@ -75,10 +75,15 @@ class ConversationForm(FlaskForm):
 
     uuid = HiddenField(validators=[DataRequired("Reference is missing"), _valid_uuid])
     campaign = HiddenField(validators=[DataRequired("Choose a campaign")])
-    borough = RadioField("Borough", validate_choice=True, validators=[
-        InputRequired("Select the borough where the conversation took place")])
-    organisation = SelectField("Facilitating organisation", validators=[
-        InputRequired("Select the organisation that facilitated the conversation")])
+    borough = RadioField(
+        "Borough",
+        validate_choice=True,
+        validators=[InputRequired("Select the borough where the conversation took place")],
+    )
+    organisation = SelectField(
+        "Facilitating organisation",
+        validators=[InputRequired("Select the organisation that facilitated the conversation")],
+    )
     date = DateField(
         "Date of the conversation",
         format="%Y-%m-%d",
@@ -101,8 +106,12 @@ class ConversationForm(FlaskForm):
     responses = FieldList(
         TextAreaField(
             "What they said",
-            validators=[Length(max=MAX_ANSWER_LENGTH,
-                               message=f"Answer must be {MAX_ANSWER_LENGTH:,} characters or fewer")],
+            validators=[
+                Length(
+                    max=MAX_ANSWER_LENGTH,
+                    message=f"Answer must be {MAX_ANSWER_LENGTH:,} characters or fewer",
+                )
+            ],
         ),
         min_entries=1,
         max_entries=MAX_ANSWERS,

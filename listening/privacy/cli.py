@@ -74,8 +74,12 @@ def erase_command(reference, yes):
 
 
 @privacy_cli.command("purge-originals")
-@click.option("--days", type=click.IntRange(min=0), default=None,
-              help="Retention period (default: ORIGINAL_TEXT_RETENTION_DAYS).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Retention period (default: ORIGINAL_TEXT_RETENTION_DAYS).",
+)
 def purge_originals_command(days):
     """Clear the unredacted text of answers submitted longer ago than the retention period."""
     from listening.privacy import operations

@@ -166,8 +166,12 @@ def export(holding: Holding) -> dict[str, Any]:
             "submitted_at": _jsonable(conversation.submitted_at),
         },
         "responses": [
-            {"position": r.position, "original_text": r.text, "redacted_text": r.redacted_text,
-             "created_at": _jsonable(r.created_at)}
+            {
+                "position": r.position,
+                "original_text": r.text,
+                "redacted_text": r.redacted_text,
+                "created_at": _jsonable(r.created_at),
+            }
             for r in conversation.responses
         ],
         "related": {
@@ -179,9 +183,15 @@ def export(holding: Holding) -> dict[str, Any]:
             name: [_jsonable(row) for row in rows] for name, rows in holding.pointers.items()
         },
         "audit_events": [
-            {"at": _jsonable(e.at), "actor": e.actor.email if e.actor else None,
-             "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
-             "before": e.before, "after": e.after}
+            {
+                "at": _jsonable(e.at),
+                "actor": e.actor.email if e.actor else None,
+                "action": e.action,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "before": e.before,
+                "after": e.after,
+            }
             for e in holding.audit_events
         ],
     }
@@ -252,7 +262,10 @@ def purge_originals(days: int, actor: User | None, now: datetime | None = None) 
     )
     count = result.rowcount or 0
     audit.record(
-        actor, "purge-originals", "response", "*",
+        actor,
+        "purge-originals",
+        "response",
+        "*",
         after={"cleared": count, "days": days, "submitted_before": cutoff.isoformat()},
     )
     db.session.flush()

@@ -5,7 +5,7 @@ import json
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from listening.extensions import db
+from listening.extensions import db, writes_on_read
 from listening.privacy import bp, operations
 from listening.privacy.forms import EraseForm, FindForm
 from listening.security import admin_required
@@ -33,13 +33,12 @@ def find_conversations():
 @admin_required
 def show_conversation(uuid: str):
     holding = _holding_or_404(uuid)
-    return render_template(
-        "privacy/show.html", holding=holding, data=operations.export(holding)
-    )
+    return render_template("privacy/show.html", holding=holding, data=operations.export(holding))
 
 
 @bp.get("/conversations/<uuid>/export")
 @admin_required
+@writes_on_read  # the export is audited
 def export_conversation(uuid: str):
     holding = _holding_or_404(uuid)
     body = json.dumps(operations.export(holding), indent=2, ensure_ascii=False)

@@ -42,7 +42,16 @@ def assign_command(taxonomy_path):
 @themes_cli.command("run")
 @click.option("--campaign", "campaign_slug", default=None, help="Campaign slug (default: latest).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: THEMES_SEED).")
-def run_command(campaign_slug, seed):
+@click.option(
+    "--if-none", is_flag=True, help="Do nothing when the campaign already has a finished run."
+)
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="After a successful run, mark every theme reviewed, which publishes its counts "
+    "(for demo data, or answers already reviewed elsewhere).",
+)
+def run_command(campaign_slug, seed, if_none, publish):
     """Run a theme analysis now, printing progress, then a JSON summary."""
     from listening.extensions import db
     from listening.intake.operations import default_campaign, get_campaign
@@ -51,6 +60,9 @@ def run_command(campaign_slug, seed):
     campaign = get_campaign(campaign_slug) if campaign_slug else default_campaign()
     if campaign is None:
         raise click.BadParameter(f"No campaign {campaign_slug!r}.", param_hint="--campaign")
+    if if_none and queries.current_run(campaign.id) is not None:
+        click.echo(f"{campaign.slug} already has a theme analysis: not run again (--if-none).")
+        return
     seed = current_app.config.get("THEMES_SEED", 42) if seed is None else seed
     try:
         run = operations.start_run(campaign, None, seed=seed)
@@ -64,6 +76,11 @@ def run_command(campaign_slug, seed):
     click.echo(json.dumps(summary))
     if run.status != "succeeded":
         sys.exit(1)
+    if publish:
+        for theme in queries.list_themes(campaign.id):
+            operations.mark_theme_reviewed(theme, None)
+        db.session.commit()
+        click.echo("Every theme marked reviewed: counts are public.", err=True)
 
 
 def _run_with_echo(run_id, runs):
@@ -83,7 +100,11 @@ def _run_with_echo(run_id, runs):
 
 
 def _summary(run, queries, seconds: float) -> dict:
-    counts = queries.theme_people_counts(run.campaign_id) if run.status == "succeeded" else {}
+    counts = (
+        queries.theme_people_counts(run.campaign_id, reviewed_only=False)
+        if run.status == "succeeded"
+        else {}
+    )
     return {
         "run": run.id,
         "status": run.status,

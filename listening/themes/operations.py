@@ -341,12 +341,14 @@ def edit_theme(theme: Theme, name: str, description: str, actor: User) -> Theme:
     return theme
 
 
-def mark_theme_reviewed(theme: Theme, actor: User, reviewed: bool = True) -> Theme:
-    """Record that a reviewer has checked (or reopened) a theme."""
+def mark_theme_reviewed(theme: Theme, actor: User | None, reviewed: bool = True) -> Theme:
+    """Record that a reviewer (None: the system, from the CLI) has checked or reopened a theme.
+
+    A reviewed theme's counts are public on the tracker."""
     before = theme.reviewed
     theme.reviewed = reviewed
     theme.reviewed_at = utcnow() if reviewed else None
-    theme.reviewed_by_id = actor.id if reviewed else None
+    theme.reviewed_by_id = actor.id if reviewed and actor is not None else None
     db.session.flush()
     audit.record(
         actor,

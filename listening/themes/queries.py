@@ -239,12 +239,15 @@ def has_analysis(campaign_id: int) -> bool:
     return bool(reviewer_labels(campaign_id))
 
 
-def theme_people_counts(campaign_id: int, organisation_id: int | None = None) -> dict[str, dict]:
+def theme_people_counts(
+    campaign_id: int, organisation_id: int | None = None, reviewed_only: bool = True
+) -> dict[str, dict]:
     """slug → {"people", "conversations", "responses", "by_borough": {area slug: people}}.
 
     Current assignments (a reviewer's decision beats the model's). A conversation counts once
     per theme it touches, weighted by its people_count. Empty when there is no analysis yet.
-    `organisation_id` limits it to that organisation's conversations.
+    `organisation_id` limits it to that organisation's conversations. With `reviewed_only`
+    (what the public and partners see) only themes a reviewer has marked reviewed are in it.
     """
     if not has_analysis(campaign_id):
         return {}
@@ -254,6 +257,8 @@ def theme_people_counts(campaign_id: int, organisation_id: int | None = None) ->
     counts = count_by_theme(effective(campaign_id, organisation_id), with_groups=False)
     out = {}
     for theme in list_themes(campaign_id):
+        if reviewed_only and not theme.reviewed:
+            continue
         entry = counts.get(theme.id, ThemeCounts())
         out[theme.slug] = {
             "people": entry.people,

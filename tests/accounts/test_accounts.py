@@ -100,15 +100,24 @@ def test_admin_creates_user_with_errors_beside_fields(client, make_user, login):
     login(make_user("admin", organisation=None))
     response = client.post(
         "/admin/users/new",
-        data={"email": "new@example.org", "role": "partner", "password": "short", "organisation": ""},
+        data={
+            "email": "new@example.org",
+            "role": "partner",
+            "password": "short",
+            "organisation": "",
+        },
     )
     body = response.get_data(as_text=True)
     assert "at least 10 characters" in body
     assert 'value="new@example.org"' in body
     response = client.post(
         "/admin/users/new",
-        data={"email": "new@example.org", "role": "partner", "password": PASSWORD,
-              "organisation": "Woolwich Mosque"},
+        data={
+            "email": "new@example.org",
+            "role": "partner",
+            "password": PASSWORD,
+            "organisation": "Woolwich Mosque",
+        },
     )
     assert response.status_code == 303
     assert db.session.scalar(select(User).where(User.email == "new@example.org")).organisation
@@ -116,8 +125,17 @@ def test_admin_creates_user_with_errors_beside_fields(client, make_user, login):
 
 def test_cli_users_create_and_token(runner):
     result = runner.invoke(
-        args=["users", "create", "cli@example.org", "--role", "partner",
-              "--organisation", "Brixton Mind", "--password", PASSWORD]
+        args=[
+            "users",
+            "create",
+            "cli@example.org",
+            "--role",
+            "partner",
+            "--organisation",
+            "Brixton Mind",
+            "--password",
+            PASSWORD,
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "Created partner cli@example.org" in result.output

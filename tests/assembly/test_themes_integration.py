@@ -8,10 +8,16 @@ from listening.extensions import db
 from listening.themes.models import Assignment, Theme
 
 
-def assign(campaign, conversations_by_slug):
+def assign(campaign, conversations_by_slug, reviewed=tuple(DEFAULT_THEMES)):
     themes = {}
     for position, (slug, name) in enumerate(DEFAULT_THEMES.items()):
-        themes[slug] = Theme(campaign_id=campaign.id, slug=slug, name=name, position=position)
+        themes[slug] = Theme(
+            campaign_id=campaign.id,
+            slug=slug,
+            name=name,
+            position=position,
+            reviewed=slug in reviewed,
+        )
         db.session.add(themes[slug])
     db.session.flush()
     for slug, conversations in conversations_by_slug.items():
@@ -56,6 +62,21 @@ def test_you_said_counts_by_borough_with_suppression(
     assert "fewer than 5 people in fewer than 5 conversations" in client.get("/pledges").get_data(
         as_text=True
     )
+
+
+def test_counts_of_a_theme_not_yet_reviewed_stay_private(client, campaign, make_conversation):
+    rent = make_conversation(texts=["Rent is too high."], people=40, borough="southwark")
+    lonely = make_conversation(texts=["So lonely."], people=12, borough="lambeth")
+    assign(campaign, {"housing": [rent], "mental-health-isolation": [lonely]}, reviewed=["housing"])
+
+    assert "40 people raised this" in client.get("/pledges/themes/housing").get_data(as_text=True)
+    page = client.get("/pledges/themes/mental-health-isolation").get_data(as_text=True)
+    assert "Analysis not yet published" in page and "12 people" not in page
+    data = client.get("/api/v1/themes").get_json()
+    mental = next(t for t in data["themes"] if t["slug"] == "mental-health-isolation")
+    assert mental["published"] is False and mental["people"] is None
+    summary = client.get("/pledges").get_data(as_text=True)
+    assert "once the engagement team has reviewed it" in summary
 
 
 def test_pledges_can_be_tagged_with_sub_themes_of_the_current_analysis(

@@ -89,4 +89,4 @@ def test_every_csv_download_escapes_formulas(app, world, clients):
 
 def test_the_checker_spots_a_formula():
     assert _unsafe_cells('name,n\r\n=HYPERLINK("x"),-1\r\n') == ['=HYPERLINK("x")']
-    assert _unsafe_cells("name\r\n'=HYPERLINK(\"x\")\r\n+44 20\r\n") == ["+44 20"]
+    assert _unsafe_cells('name\r\n\'=HYPERLINK("x")\r\n+44 20\r\n') == ["+44 20"]

@@ -22,15 +22,31 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-HOSTILE = st.sampled_from([
-    "", " ", "\x00", "<script>alert(1)</script>", "' OR 1=1 --", "=HYPERLINK(\"http://x\")",
-    "🙂" * 50, "\u202e", "x" * 20_001, "None", "null", "-1", "1e309", "0x10", "2023-02-30",
-])
+HOSTILE = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        '=HYPERLINK("http://x")',
+        "🙂" * 50,
+        "\u202e",
+        "x" * 20_001,
+        "None",
+        "null",
+        "-1",
+        "1e309",
+        "0x10",
+        "2023-02-30",
+    ]
+)
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40)
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -40,7 +56,9 @@ def unlimited(app):
     app.config["API_RATE_LIMIT"] = app.config["API_RATE_LIMIT_PER_ADDRESS"] = "0"
     yield
     app.config["API_RATE_LIMIT"], app.config["API_RATE_LIMIT_PER_ADDRESS"] = (
-        "120/minute", "600/minute")
+        "120/minute",
+        "600/minute",
+    )
 
 
 @pytest.fixture
@@ -66,7 +84,8 @@ def well_shaped(world):
     noise = {
         "organisation": st.sampled_from([world.org_b.name]) | HOSTILE,
         "date": st.sampled_from([(date.today() + timedelta(days=2)).isoformat(), "1999-12-31"])
-        | HOSTILE | json_scalars,
+        | HOSTILE
+        | json_scalars,
         "people_count": st.sampled_from([0, -3, 10_001, 2.5, True]) | HOSTILE | json_scalars,
         "groups": st.lists(HOSTILE | st.text(max_size=20), max_size=3) | json_values,
     }
@@ -102,8 +121,11 @@ def assert_valid_row(world, reference: str) -> None:
 
 def _put(client, token, reference, body):
     forget_request_user()
-    return client.put(f"/api/v1/conversations/{reference}", json=body,
-                      headers={"Authorization": f"Bearer {token}"})
+    return client.put(
+        f"/api/v1/conversations/{reference}",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
 
 def test_api_any_json_never_500(client, world, token):
@@ -135,9 +157,17 @@ def test_api_well_shaped_payloads_never_500_and_accepted_rows_are_valid(client, 
 
     check()
     assert accepted, "no fuzzed payload was accepted: the strategy is too noisy to test much"
-    valid = {"campaign": world.campaign.slug, "borough": "southwark", "format": "other",
-             "organisation": world.org_a.name, "date": "2023-07-01", "people_count": 2,
-             "groups": [], "consent_to_quote": False, "responses": ["Rent is too high"]}
+    valid = {
+        "campaign": world.campaign.slug,
+        "borough": "southwark",
+        "format": "other",
+        "organisation": world.org_a.name,
+        "date": "2023-07-01",
+        "people_count": 2,
+        "groups": [],
+        "consent_to_quote": False,
+        "responses": ["Rent is too high"],
+    }
     response = _put(client, token, str(uuid.uuid4()), valid)  # the property is not vacuous
     assert response.status_code == 201
     assert_valid_row(world, response.json["uuid"])
@@ -147,11 +177,16 @@ def _form_fields(world):
     """Mostly-valid form posts: up to three fields replaced by noise, answers always fuzzed."""
     campaign = world.campaign
     valid = {
-        "campaign": [campaign.slug], "borough": [a.slug for a in campaign.areas],
-        "organisation": [world.org_a.name], "date": ["2023-07-01"], "format": list(FORMATS),
-        "people_count": ["3", "10000"], "consent_to_quote": ["yes", "no"],
+        "campaign": [campaign.slug],
+        "borough": [a.slug for a in campaign.areas],
+        "organisation": [world.org_a.name],
+        "date": ["2023-07-01"],
+        "format": list(FORMATS),
+        "people_count": ["3", "10000"],
+        "consent_to_quote": ["yes", "no"],
         "groups": [[g.slug for g in campaign.groups], []],
-        "save_draft": [[], ["1"]], "add_answer": [[]] * 5 + [["1"]],
+        "save_draft": [[], ["1"]],
+        "add_answer": [[]] * 5 + [["1"]],
     }
 
     @st.composite
@@ -160,10 +195,14 @@ def _form_fields(world):
         fields["uuid"] = str(draw(st.uuids()))
         for index in draw(st.lists(st.sampled_from([0, 1, 29, 30, 31]), max_size=3)):
             fields[f"responses-{index}"] = draw(HOSTILE | st.text(max_size=200))
-        for key in draw(st.lists(st.sampled_from(sorted(valid) + ["uuid"]), max_size=3,
-                                 unique=True)):
-            fields[key] = draw(st.sampled_from([world.org_b.name, "2023-13-01", "0"])
-                               | HOSTILE | st.text(max_size=30))
+        for key in draw(
+            st.lists(st.sampled_from(sorted(valid) + ["uuid"]), max_size=3, unique=True)
+        ):
+            fields[key] = draw(
+                st.sampled_from([world.org_b.name, "2023-13-01", "0"])
+                | HOSTILE
+                | st.text(max_size=30)
+            )
         return fields
 
     return build()
@@ -197,8 +236,9 @@ def test_login_form_never_500(client, world):
     def check(email, password, next_url):
         forget_request_user()
         query = {"next": next_url} if next_url is not None else {}
-        response = client.post("/login", data={"email": email, "password": password},
-                               query_string=query)
+        response = client.post(
+            "/login", data={"email": email, "password": password}, query_string=query
+        )
         assert response.status_code < 500
         assert response.status_code == 200  # never signed in by nonsense
 
@@ -209,21 +249,54 @@ def test_every_post_form_as_staff_never_500(app, world, clients):
     """Random fields (named like the real ones and not) to every write route, as a reviewer
     and as an admin."""
     targets = [
-        (t, m) for t in walk.targets(app, world) for m in walk.methods(t.rule)
-        if m != "GET" and not t.path.startswith("/api/") and "logout" not in t.rule.endpoint
+        (t, m)
+        for t in walk.targets(app, world)
+        for m in walk.methods(t.rule)
+        if m != "GET"
+        and not t.path.startswith("/api/")
+        and "logout" not in t.rule.endpoint
         and "missing" not in t.tags
     ]
     assert targets
-    names = st.sampled_from(["title", "text", "name", "status", "date", "confirm", "email",
-                             "password", "role", "value", "taken_on", "target", "baseline",
-                             "file", "theme", "pledge_id", "response_id", "count", "kind",
-                             "held_on", "due_on", "organisation", "weight", "position"])
+    names = st.sampled_from(
+        [
+            "title",
+            "text",
+            "name",
+            "status",
+            "date",
+            "confirm",
+            "email",
+            "password",
+            "role",
+            "value",
+            "taken_on",
+            "target",
+            "baseline",
+            "file",
+            "theme",
+            "pledge_id",
+            "response_id",
+            "count",
+            "kind",
+            "held_on",
+            "due_on",
+            "organisation",
+            "weight",
+            "position",
+        ]
+    )
 
-    @settings(max_examples=40, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(index=st.integers(0, len(targets) - 1), role=st.sampled_from(["reviewer", "admin"]),
-           fields=st.dictionaries(names | st.text(max_size=10),
-                                  HOSTILE | st.text(max_size=40), max_size=8))
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(
+        index=st.integers(0, len(targets) - 1),
+        role=st.sampled_from(["reviewer", "admin"]),
+        fields=st.dictionaries(
+            names | st.text(max_size=10), HOSTILE | st.text(max_size=40), max_size=8
+        ),
+    )
     def check(index, role, fields):
         target, method = targets[index]
         forget_request_user()

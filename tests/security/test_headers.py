@@ -89,8 +89,9 @@ def test_session_cookie_secure_when_configured(app, world):
 
 def test_behind_tls_trusts_the_proxy_and_secures_cookies(app, monkeypatch):
     monkeypatch.setenv("LISTENING_BEHIND_TLS", "true")
-    proxied = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x",
-                          "TESTING": True})
+    proxied = create_app(
+        {"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x", "TESTING": True}
+    )
     assert proxied.config["SESSION_COOKIE_SECURE"] is True
     assert proxied.config["REMEMBER_COOKIE_SECURE"] is True
     response = proxied.test_client().get(
@@ -101,7 +102,8 @@ def test_behind_tls_trusts_the_proxy_and_secures_cookies(app, monkeypatch):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     monkeypatch.delenv("LISTENING_BEHIND_TLS")
     plain = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x"})
-    response = plain.test_client().get("/assets/css/app.css",
-                                       headers={"X-Forwarded-Proto": "https"})
+    response = plain.test_client().get(
+        "/assets/css/app.css", headers={"X-Forwarded-Proto": "https"}
+    )
     response.close()
     assert "Strict-Transport-Security" not in response.headers  # untrusted header ignored

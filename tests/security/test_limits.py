@@ -63,9 +63,12 @@ def api_limit(app):
 
 
 def _put(client, token, payload, address="192.0.2.1"):
-    return client.put(f"/api/v1/conversations/{uuid.uuid4()}", json=payload,
-                      headers={"Authorization": f"Bearer {token}"},
-                      environ_base={"REMOTE_ADDR": address})
+    return client.put(
+        f"/api/v1/conversations/{uuid.uuid4()}",
+        json=payload,
+        headers={"Authorization": f"Bearer {token}"},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_api_writes_limited_per_token_with_retry_after(client, world, api_limit):
@@ -106,9 +109,15 @@ def test_fixed_window_counter(app, world):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("120/minute", ratelimit.Limit(120, 60)), ("10/second", ratelimit.Limit(10, 1)),
-     ("2000/hours", ratelimit.Limit(2000, 3600)), (120, ratelimit.Limit(120, 60)),
-     ("0", None), ("off", None), (None, None)],
+    [
+        ("120/minute", ratelimit.Limit(120, 60)),
+        ("10/second", ratelimit.Limit(10, 1)),
+        ("2000/hours", ratelimit.Limit(2000, 3600)),
+        (120, ratelimit.Limit(120, 60)),
+        ("0", None),
+        ("off", None),
+        (None, None),
+    ],
 )
 def test_parse_limit(text, expected):
     assert ratelimit.parse_limit(text) == expected
@@ -125,7 +134,8 @@ ELEVEN_MIB = b"x" * (11 * 1024 * 1024)
 def test_oversized_form_post_gets_413_page(world, clients):
     forget_request_user()
     response = clients["partner_a"].post(
-        "/intake/conversations/new", data=ELEVEN_MIB,
+        "/intake/conversations/new",
+        data=ELEVEN_MIB,
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 413
@@ -138,7 +148,9 @@ def test_oversized_upload_on_every_post_route_is_refused_not_500(app, world, cli
         for method in set(walk.methods(target.rule)) - {"GET"}:
             forget_request_user()
             response = clients["admin"].open(
-                target.path, method=method, data=ELEVEN_MIB,
+                target.path,
+                method=method,
+                data=ELEVEN_MIB,
                 content_type="multipart/form-data; boundary=x",
             )
             if response.status_code != 413:
@@ -150,8 +162,10 @@ def test_oversized_api_body_gets_413_json(client, world):
     token = accounts.issue_token(world.partner_a)
     db.session.commit()
     response = client.put(
-        f"/api/v1/conversations/{uuid.uuid4()}", data=ELEVEN_MIB,
-        content_type="application/json", headers={"Authorization": f"Bearer {token}"},
+        f"/api/v1/conversations/{uuid.uuid4()}",
+        data=ELEVEN_MIB,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 413
     assert response.is_json

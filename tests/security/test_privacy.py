@@ -47,8 +47,13 @@ def test_ambiguous_import_reference_asks_for_the_uuid(world):
 
 def test_collect_and_export_everything_held(world):
     conversation = world.submitted
-    audit.record(world.admin, "approve", "quote", world.assembly.quote.id,
-                 after={"text": conversation.responses[1].redacted_text})
+    audit.record(
+        world.admin,
+        "approve",
+        "quote",
+        world.assembly.quote.id,
+        after={"text": conversation.responses[1].redacted_text},
+    )
     db.session.flush()
     data = operations.export(operations.collect(conversation))
     assert data["conversation"]["uuid"] == conversation.uuid
@@ -66,8 +71,13 @@ def test_erase_removes_everything_and_keeps_a_text_free_audit(app, world, client
     conversation = world.submitted
     uuid_, response_ids = conversation.uuid, [r.id for r in conversation.responses]
     texts = [t for r in conversation.responses for t in (r.text, r.redacted_text)]
-    audit.record(world.admin, "approve", "quote", world.assembly.quote.id,
-                 after={"text": conversation.responses[1].redacted_text, "status": "approved"})
+    audit.record(
+        world.admin,
+        "approve",
+        "quote",
+        world.assembly.quote.id,
+        after={"text": conversation.responses[1].redacted_text, "status": "approved"},
+    )
     db.session.commit()
     assert _quote_count(response_ids) == 1
 
@@ -100,8 +110,9 @@ def test_erased_conversation_cannot_be_replayed(client, world, conversation_payl
     db.session.commit()
     assert operations.was_erased(uuid_)
     payload = conversation_payload(organisation=world.org_a.name)
-    response = client.put(f"/api/v1/conversations/{uuid_}", json=payload,
-                          headers={"Authorization": f"Bearer {token}"})
+    response = client.put(
+        f"/api/v1/conversations/{uuid_}", json=payload, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 410
     assert "erased" in response.json["error"]
     assert _count(Conversation, Conversation.uuid == uuid_) == 0
@@ -161,14 +172,21 @@ def test_admin_pages_search_view_export_and_erase_with_confirmation(world, clien
 
 def test_privacy_pages_are_admin_only(world, clients):
     for role in ("partner_a", "reviewer"):
-        response = walk.request(clients[role], "GET", f"/admin/privacy/conversations/"
-                                                      f"{world.submitted.uuid}/export")
+        response = walk.request(
+            clients[role], "GET", f"/admin/privacy/conversations/{world.submitted.uuid}/export"
+        )
         assert response.status_code == 403
 
 
 def _aged(world, days_ago: int, status: str = "submitted"):
-    conversation = _conversation(world.campaign, world.org_a, world.partner_a, status,
-                                 ["my name is Sam Jones"], ["my name is [name]"])
+    conversation = _conversation(
+        world.campaign,
+        world.org_a,
+        world.partner_a,
+        status,
+        ["my name is Sam Jones"],
+        ["my name is [name]"],
+    )
     conversation.uuid = str(uuid.uuid4())
     conversation.submitted_at = None if status == "draft" else utcnow() - timedelta(days_ago)
     conversation.created_at = utcnow() - timedelta(days_ago)

@@ -74,8 +74,11 @@ def problems_for(policy: str, role: str, target, method: str, response) -> list[
             found.append(f"{where}: anonymous must be sent to /login (or get 401)")
         return found
     allowed = {
-        SIGNED_IN: ROLES[1:], API_SIGNED_IN: ROLES[1:], STAFF: ("reviewer", "admin"),
-        ADMIN: ("admin",), OWN_ORGANISATION: ("partner_a", "partner_b", "reviewer", "admin"),
+        SIGNED_IN: ROLES[1:],
+        API_SIGNED_IN: ROLES[1:],
+        STAFF: ("reviewer", "admin"),
+        ADMIN: ("admin",),
+        OWN_ORGANISATION: ("partner_a", "partner_b", "reviewer", "admin"),
     }[policy]
     if role not in allowed and status != 403:
         found.append(f"{where}: {role} must get 403")
@@ -118,8 +121,7 @@ def leaks_for(role: str, response) -> list[str]:
 def test_every_route_is_in_the_policy_table(app):
     missing = sorted({r.rule for r in app.url_map.iter_rules() if policy_for(r.rule) is None})
     assert not missing, "\n".join(
-        f"add {rule} to the policy table in tests/security/test_route_walk.py"
-        for rule in missing
+        f"add {rule} to the policy table in tests/security/test_route_walk.py" for rule in missing
     )
 
 
@@ -148,8 +150,10 @@ def test_route_role_walk(app, world, clients):
 
 
 def test_partner_b_never_reads_org_a_drafts(world, clients):
-    for path in (f"/intake/conversations/{world.draft.uuid}",
-                 f"/intake/conversations/{world.draft.uuid}/edit"):
+    for path in (
+        f"/intake/conversations/{world.draft.uuid}",
+        f"/intake/conversations/{world.draft.uuid}/edit",
+    ):
         response = walk.request(clients["partner_b"], "GET", path)
         assert response.status_code in (403, 404)
         assert DRAFT_SECRET not in response.get_data(as_text=True)

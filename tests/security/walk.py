@@ -19,8 +19,16 @@ from listening.extensions import db
 
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 JUNK_QUERY = {
-    "campaign": "no-such-campaign", "theme": "<b>x</b>", "borough": "nowhere", "status": "??",
-    "page": "-1", "q": "' OR 1=1 --", "ref": "%00", "sort": "drop", "lead": "0", "format": "x",
+    "campaign": "no-such-campaign",
+    "theme": "<b>x</b>",
+    "borough": "nowhere",
+    "status": "??",
+    "page": "-1",
+    "q": "' OR 1=1 --",
+    "ref": "%00",
+    "sort": "drop",
+    "lead": "0",
+    "format": "x",
 }
 
 
@@ -49,24 +57,37 @@ def values_for(rule: Rule, name: str, world) -> list[tuple[object, str | None, s
     if isinstance(converter, AnyConverter):
         return [(item, None, None) for item in sorted(converter.items)]
     if isinstance(converter, PathConverter):
-        return [("css/app.css", None, None), ("../../listening/config.py", None, "missing"),
-                ("nope.js", None, "missing")]
+        return [
+            ("css/app.css", None, None),
+            ("../../listening/config.py", None, "missing"),
+            ("nope.js", None, "missing"),
+        ]
     if isinstance(converter, IntegerConverter):
         if name == "organisation_id":
-            return [(world.org_a.id, "A", None), (world.org_b.id, "B", None),
-                    (999_999, None, "missing")]
+            return [
+                (world.org_a.id, "A", None),
+                (world.org_b.id, "B", None),
+                (999_999, None, "missing"),
+            ]
         found = _first_id(name)
         return ([(found, None, None)] if found is not None else []) + [(999_999, None, "missing")]
     if name == "uuid" or name.endswith("_uuid"):
-        return [(world.draft.uuid, "A", "draft"), (world.submitted.uuid, "A", "submitted"),
-                (str(uuid.uuid4()), None, "missing"), ("not-a-uuid", None, "missing")]
+        return [
+            (world.draft.uuid, "A", "draft"),
+            (world.submitted.uuid, "A", "submitted"),
+            (str(uuid.uuid4()), None, "missing"),
+            ("not-a-uuid", None, "missing"),
+        ]
     if name in ("slug", "theme_slug", "theme"):
         return [("housing", None, None), ("no-such-theme", None, "missing")]
     if name in ("campaign", "campaign_slug"):
         return [(world.campaign.slug, None, None), ("no-such-campaign", None, "missing")]
     if name in ("ref", "reference"):
-        return [(world.submitted.uuid, "A", "submitted"), (world.draft.reference, "A", "draft"),
-                ("nope", None, "missing")]
+        return [
+            (world.submitted.uuid, "A", "submitted"),
+            (world.draft.reference, "A", "draft"),
+            ("nope", None, "missing"),
+        ]
     return [("1", None, None), ("nonexistent", None, "missing")]
 
 

@@ -110,6 +110,20 @@ def test_run_command_runs_and_prints_a_summary(runner, themes_campaign):
     assert sum(t["responses"] for t in summary["themes"].values()) <= 24
     assert "Embedding answers" in result.stderr
     assert queries.current_run(themes_campaign.id).seed == 3
+    assert queries.theme_people_counts(themes_campaign.id) == {}  # nothing reviewed: not public
+    again = runner.invoke(args=["themes", "run", "--campaign", "themes-test", "--if-none"])
+    assert again.exit_code == 0 and "not run again" in again.output
+    assert queries.current_run(themes_campaign.id).seed == 3
+
+
+def test_run_command_publish_marks_every_theme_reviewed(runner, themes_campaign):
+    result = runner.invoke(
+        args=["themes", "run", "--campaign", "themes-test", "--seed", "3", "--publish"]
+    )
+    assert result.exit_code == 0, result.output
+    public = queries.theme_people_counts(themes_campaign.id)
+    assert set(public) == {t.slug for t in queries.list_themes(themes_campaign.id)}
+    assert sum(v["responses"] for v in public.values()) > 0
 
 
 def test_run_command_unknown_campaign(runner):

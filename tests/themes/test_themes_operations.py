@@ -105,7 +105,7 @@ def test_reviewer_decisions_survive_a_rerun_and_teach_the_model(themes_campaign,
 
 def test_a_failed_run_keeps_the_previous_results(themes_campaign, monkeypatch):
     first = _run(themes_campaign)
-    before = queries.theme_people_counts(themes_campaign.id)
+    before = queries.theme_people_counts(themes_campaign.id, reviewed_only=False)
 
     def broken(*args, **kwargs):
         raise RuntimeError("discovery blew up")
@@ -115,7 +115,7 @@ def test_a_failed_run_keeps_the_previous_results(themes_campaign, monkeypatch):
     assert failed.status == "failed" and "discovery blew up" in failed.error
     assert failed.finished_at is not None
     assert queries.current_run(themes_campaign.id).id == first.id
-    assert queries.theme_people_counts(themes_campaign.id) == before
+    assert queries.theme_people_counts(themes_campaign.id, reviewed_only=False) == before
     assert not db.session.scalars(select(SubTheme).where(SubTheme.run_id == failed.id)).all()
 
 
@@ -133,7 +133,8 @@ def test_counts_are_weighted_by_people_once_per_conversation(
     for response in big.responses[:2] + small.responses:
         operations.move_response(response, housing, reviewer)
     operations.move_response(big.responses[2], mh, reviewer)
-    counts = queries.theme_people_counts(campaign.id)
+    assert queries.theme_people_counts(campaign.id) == {}  # nothing marked reviewed: private
+    counts = queries.theme_people_counts(campaign.id, reviewed_only=False)
     assert set(counts) == {t.slug for t in queries.list_themes(campaign.id)}
     assert counts["housing"] == {
         "people": 13,
@@ -148,7 +149,7 @@ def test_counts_are_weighted_by_people_once_per_conversation(
         "responses": 0,
         "by_borough": {},
     }
-    only_small = queries.theme_people_counts(campaign.id, organisation_id=-1)
+    only_small = queries.theme_people_counts(campaign.id, organisation_id=-1, reviewed_only=False)
     assert only_small["housing"]["people"] == 0
 
 
@@ -227,7 +228,7 @@ def test_new_conversations_are_assigned_with_the_current_model(themes_campaign, 
     assert db.session.get(Theme, row.theme_id).slug == "housing"
     assert row.sub_theme_id is not None
     assert queries.model_row(blank.id, run.id).theme_id is None
-    counts = queries.theme_people_counts(themes_campaign.id)
+    counts = queries.theme_people_counts(themes_campaign.id, reviewed_only=False)
     assert counts["housing"]["by_borough"].get("lambeth", 0) >= 4
 
 
