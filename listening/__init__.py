@@ -21,6 +21,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/assets",
         instance_path=str(config_module.INSTANCE_DIR),
     )
+    from listening.requests import CleanRequest
+
+    app.request_class = CleanRequest
     configure(app, config)
     configure_templates(app)
     register_extensions(app)
@@ -39,9 +42,7 @@ def configure(app: Flask, config: dict[str, Any] | None) -> None:
     app.config.from_object(config_module.Config)
     app.config.from_prefixed_env("LISTENING")
     app.config.update(config or {})
-    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(
-        app.config["DATABASE_URL"]
-    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(app.config["DATABASE_URL"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.secret_key_fallback()
 
@@ -75,8 +76,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from listening.accounts import views as _accounts_views  # noqa: F401
     from listening.accounts import bp as accounts_bp
+    from listening.accounts import views as _accounts_views  # noqa: F401
     from listening.assembly import bp as assembly_bp
     from listening.assembly import views as _assembly_views  # noqa: F401
     from listening.intake import bp as intake_bp

@@ -10,12 +10,17 @@ from datetime import date
 import pytest
 from flask_migrate import downgrade, upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from listening import create_app
 from listening.extensions import db
 
 PASSWORD = "correct horse battery staple"
+
+# Browser assertions wait like the pages' default timeout: on a loaded 2-core CI machine the
+# service worker and IndexedDB can take longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -304,3 +304,21 @@ def test_every_post_form_as_staff_never_500(app, world, clients):
         assert response.status_code < 500, (method, target.path, fields)
 
     check()
+
+
+def test_nul_characters_are_dropped_before_any_view_sees_them(app):
+    """PostgreSQL refuses NUL in text: it is removed from query strings, forms and JSON."""
+    from flask import request
+
+    seen = {}
+    with app.test_request_context(
+        "/any?q=a%00b", method="POST", data={"answer\x00": ["the leak\x00", "x"]}
+    ):
+        seen["args"], seen["form"] = request.args.to_dict(), request.form.to_dict(flat=False)
+    with app.test_request_context("/any", method="PUT", json={"responses": ["mould\x00"]}):
+        seen["json"] = request.get_json()
+    assert seen == {
+        "args": {"q": "ab"},
+        "form": {"answer": ["the leak", "x"]},
+        "json": {"responses": ["mould"]},
+    }

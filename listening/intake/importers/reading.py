@@ -49,7 +49,7 @@ def read_rows(data: bytes, filename: str) -> list[SheetRow]:
     if data.startswith(b"PK\x03\x04") or suffix == ".xlsx":
         table = _xlsx_table(data)
     elif suffix in (".csv", ".txt", ""):
-        table = _csv_table(_decode(data))
+        table = _csv_table(_decode(data).replace("\x00", ""))  # NUL: never typed; PG refuses it
     elif suffix == ".xls":
         raise ImportFileError("Old .xls workbooks cannot be read: save it as .xlsx or CSV.")
     else:
@@ -129,7 +129,7 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return str(value).replace("\x00", "")
 
 
 def _column_name(raw: str) -> str:
