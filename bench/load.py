@@ -10,7 +10,8 @@ Then:
    are sent at the same moment by two clients. Prints throughput, latency percentiles,
    statuses, and rows lost or doubled (database rows vs the UUIDs sent: both must be 0).
 2. tracker: requests/s of /pledges as a ratio of /healthz, with the page cache off ("cold":
-   every request renders) and on ("cached"), each on its own gunicorn.
+   every request renders) and on ("cached"), each on its own gunicorn; cold is measured again
+   while TRACKER_WRITERS partners keep syncing (readers must not queue behind writers).
 
 Figures are printed, never asserted. Loopback only; everything stops by itself.
 
@@ -63,8 +64,13 @@ def free_port() -> int:
 
 def flask(env: dict, *args: str) -> str:
     result = subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
-        capture_output=True, text=True, timeout=600,
+        [str(BIN / "flask"), "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     return result.stdout
 
@@ -93,19 +99,42 @@ with app.app_context():
     groups = [g.slug for g in campaign.groups]
     print(json.dumps({{"partners": out, "boroughs": boroughs, "groups": groups}}))
 """
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @contextmanager
 def gunicorn(env: dict, workers: int, threads: int, log: Path):
     port = free_port()
-    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
-               "--bind", f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"]
+    command = [
+        str(BIN / "gunicorn"),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "120",
+        "wsgi:app",
+    ]
     with open(log, "ab") as log_file:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file,
-                                   stderr=subprocess.STDOUT, start_new_session=False)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=False,
+        )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -189,12 +218,15 @@ def run_intake(port: int, meta: dict, jobs: list, clients: int):
                 client, reference, body = work.get_nowait()
             except queue.Empty:
                 break
-            headers = {"Authorization": f"Bearer {tokens[client]}",
-                       "Content-Type": "application/json"}
+            headers = {
+                "Authorization": f"Bearer {tokens[client]}",
+                "Content-Type": "application/json",
+            }
             started = time.perf_counter()
             try:
-                connection.request("PUT", f"/api/v1/conversations/{reference}", body=body,
-                                   headers=headers)
+                connection.request(
+                    "PUT", f"/api/v1/conversations/{reference}", body=body, headers=headers
+                )
                 response = connection.getresponse()
                 response.read()
                 status = response.status
@@ -258,17 +290,22 @@ def verify(database_url: str, jobs: list, results: list) -> dict:
     acknowledged = {ref for ref, status, _ in results if isinstance(status, int) and status < 300}
     engine = create_engine(normalise(database_url))
     with engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT c.uuid, count(r.id) FROM intake_conversation c "
-            "LEFT JOIN intake_response r ON r.conversation_id = c.id GROUP BY c.uuid"
-        )).all()
-        creates = connection.execute(text(
-            "SELECT entity_id, count(*) FROM accounts_audit_event "
-            "WHERE entity = 'conversation' AND action = 'create' GROUP BY entity_id"
-        )).all()
+        rows = connection.execute(
+            text(
+                "SELECT c.uuid, count(r.id) FROM intake_conversation c "
+                "LEFT JOIN intake_response r ON r.conversation_id = c.id GROUP BY c.uuid"
+            )
+        ).all()
+        creates = connection.execute(
+            text(
+                "SELECT entity_id, count(*) FROM accounts_audit_event "
+                "WHERE entity = 'conversation' AND action = 'create' GROUP BY entity_id"
+            )
+        ).all()
         total = connection.execute(text("SELECT count(*) FROM intake_conversation")).scalar()
         distinct = connection.execute(
-            text("SELECT count(DISTINCT uuid) FROM intake_conversation")).scalar()
+            text("SELECT count(DISTINCT uuid) FROM intake_conversation")
+        ).scalar()
     engine.dispose()
     stored = {uuid_: responses for uuid_, responses in rows if uuid_ in sent}
     create_count = {entity_id: n for entity_id, n in creates if entity_id in sent}
@@ -299,7 +336,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--tracker-seconds", type=float, default=8)
     parser.add_argument("--tracker-clients", type=int, default=10)
+    parser.add_argument(
+        "--tracker-writers",
+        type=int,
+        default=5,
+        help="partners syncing while the tracker is measured a second time",
+    )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the work directory and log")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="listening-load-"))
@@ -307,9 +351,12 @@ def main() -> None:
     env = os.environ | {
         "LISTENING_DATABASE_URL": database_url,
         "LISTENING_SECRET_KEY": "load-test",
-        # every client is on 127.0.0.1: the per-address limit would refuse them all; the
-        # per-token limit (120/minute) stays on, so its counter is part of what is measured
+        # every client is on 127.0.0.1: the per-address limit would refuse them all. The
+        # per-token limit stays on, so its counter (a database write per PUT) is part of what
+        # is measured, but high enough that a fast run is not refused: 50 simulated phones
+        # sending 100 conversations a minute each is not the traffic the default guards.
         "LISTENING_API_RATE_LIMIT_PER_ADDRESS": "0",
+        "LISTENING_API_RATE_LIMIT": "100000/minute",
         "PYTHONPATH": str(ROOT),
     }
     env.pop("LISTENING_REDIS_URL", None)
@@ -324,8 +371,9 @@ def main() -> None:
         rng = random.Random(args.seed)
         jobs = make_jobs(meta, args.requests, args.replay, args.pairs, rng)
 
-        with gunicorn(env | {"LISTENING_ASSEMBLY_CACHE_SECONDS": "60"}, args.workers,
-                      args.threads, log) as port:
+        with gunicorn(
+            env | {"LISTENING_ASSEMBLY_CACHE_SECONDS": "60"}, args.workers, args.threads, log
+        ) as port:
             # each worker loads the redaction model on its first answer: not part of the figure
             warm = make_jobs(meta, args.workers * args.threads * 2, 0, 0, rng)
             run_intake(port, meta, warm, args.workers * args.threads)
@@ -333,32 +381,106 @@ def main() -> None:
             latencies = [seconds for _ref, _status, seconds in results]
             statuses = Counter(status for _ref, status, _ in results)
             report = verify(database_url, jobs, results)
-            print(f"\nintake: {len(results)} PUTs by {args.clients} clients, gunicorn "
-                  f"{args.workers} workers x {args.threads} threads")
+            print(
+                f"\nintake: {len(results)} PUTs by {args.clients} clients, gunicorn "
+                f"{args.workers} workers x {args.threads} threads"
+            )
             print(f"  throughput   {len(results) / elapsed:8.1f} req/s  ({elapsed:.1f} s)")
-            print(f"  latency ms   p50 {percentile(latencies, .5) * 1000:7.0f}   "
-                  f"p95 {percentile(latencies, .95) * 1000:7.0f}   "
-                  f"p99 {percentile(latencies, .99) * 1000:7.0f}   "
-                  f"mean {statistics.mean(latencies) * 1000:7.0f}")
+            print(
+                f"  latency ms   p50 {percentile(latencies, 0.5) * 1000:7.0f}   "
+                f"p95 {percentile(latencies, 0.95) * 1000:7.0f}   "
+                f"p99 {percentile(latencies, 0.99) * 1000:7.0f}   "
+                f"mean {statistics.mean(latencies) * 1000:7.0f}"
+            )
             print(f"  statuses     {dict(sorted(statuses.items(), key=str))}")
             print(f"  rows         {json.dumps(report)}")
             time.sleep(1)
             cached = tracker(port, args)
-        with gunicorn(env | {"LISTENING_ASSEMBLY_CACHE_SECONDS": "0"}, args.workers,
-                      args.threads, log) as port:
+        with gunicorn(
+            env | {"LISTENING_ASSEMBLY_CACHE_SECONDS": "0"}, args.workers, args.threads, log
+        ) as port:
+            warm = make_jobs(meta, args.workers * args.threads * 2, 0, 0, rng)
+            run_intake(port, meta, warm, args.workers * args.threads)
             cold = tracker(port, args)
-        print(f"\ntracker vs /healthz ({args.tracker_clients} clients, "
-              f"{args.tracker_seconds:.0f} s each):")
+            with background_writes(port, meta, args.tracker_writers, rng) as writes:
+                busy = tracker(port, args)
+        print(
+            f"\ntracker vs /healthz ({args.tracker_clients} clients, "
+            f"{args.tracker_seconds:.0f} s each):"
+        )
         for label, (health, pledges, health_status, pledge_status) in (
-            ("cold (cache off)", cold), ("cached", cached)
+            ("cold (cache off)", cold),
+            (f"cold + {args.tracker_writers} writers", busy),
+            ("cached", cached),
         ):
-            print(f"  {label:17} /healthz {health:7.1f} req/s   /pledges {pledges:7.1f} req/s"
-                  f"   ratio {pledges / health:5.2f}   statuses {dict(health_status)} "
-                  f"{dict(pledge_status)}")
-        locked = log.read_text(errors="replace").count("database is locked")
-        print(f"\n'database is locked' in the server log: {locked}")
+            print(
+                f"  {label:19} /healthz {health:7.1f} req/s   /pledges {pledges:7.1f} req/s"
+                f"   ratio {pledges / health:5.2f}   statuses {dict(health_status)} "
+                f"{dict(pledge_status)}"
+            )
+        print(
+            f"  the writers meanwhile: {writes['rate']:.1f} PUT/s, statuses "
+            f"{dict(writes['statuses'])}"
+        )
+        server_errors(log)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def server_errors(log: Path) -> None:
+    """What went wrong on the server side: tracebacks and their last lines, counted."""
+    lines = log.read_text(errors="replace").splitlines()
+    locked = sum("database is locked" in line for line in lines)
+    print(
+        f"\nserver log: {sum('Traceback' in line for line in lines)} tracebacks, "
+        f"'database is locked' {locked} times"
+    )
+    deferred = sum("writes in a read-only SQLite transaction" in line for line in lines)
+    if deferred:
+        print(f"  writes in a read-only SQLite transaction: {deferred}")
+    causes = Counter()
+    for index, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            tail = next(
+                (later for later in lines[index + 1 :] if later and not later[0].isspace()), "?"
+            )
+            # the line before a traceback says where it came from (a job, a request)
+            where = lines[index - 1].strip() if index else ""
+            causes[f"{tail[:120]}  <- {where[-90:]}" if where else tail[:160]] += 1
+    for cause, count in causes.most_common(5):
+        print(f"  {count:5d}  {cause}")
+
+
+@contextmanager
+def background_writes(port: int, meta: dict, clients: int, rng: random.Random):
+    """`clients` partners PUT new conversations without a pause until the block ends."""
+    stop, lock = threading.Event(), threading.Lock()
+    stats = {"statuses": Counter(), "rate": 0.0}
+    seeds = [rng.randrange(2**32) for _ in range(clients)]
+
+    def worker(seed):
+        local = random.Random(seed)
+        results = []
+        while not stop.is_set():
+            job = make_jobs(meta, 1, 0, 0, local)
+            results += [status for _ref, status, _s in run_intake(port, meta, job, 1)[0]]
+        with lock:
+            stats["statuses"].update(results)
+
+    threads = [threading.Thread(target=worker, args=(seed,)) for seed in seeds]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    try:
+        yield stats
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        stats["rate"] = sum(stats["statuses"].values()) / (time.perf_counter() - began)
 
 
 def tracker(port: int, args) -> tuple[float, float, Counter, Counter]:

@@ -1,5 +1,8 @@
 """Unbound extension objects; create_app binds them. Imports no feature."""
 
+import logging
+
+from flask import current_app, has_request_context, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -42,9 +45,48 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITES = ("insert", "update", "delete", "replace")
+log = logging.getLogger(__name__)
+
+
+def writes_on_read(view):
+    """Mark a GET view that writes (an audited download) so SQLite takes the write lock first."""
+    view.writes_on_read = True
+    return view
+
+
+def _read_only_request() -> bool:
+    if not has_request_context() or request.method not in READ_ONLY_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "writes_on_read", False)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name != "sqlite":
+        return
+    if _read_only_request():
+        # A reader needs no lock in WAL mode: a plain (deferred) BEGIN lets the public pages
+        # read alongside writers instead of queueing behind every one of them.
+        conn.info["sqlite_deferred"] = True
+        conn.exec_driver_sql("BEGIN")
+    else:
         # IMMEDIATE takes the write lock up front, so concurrent writers queue instead of
-        # failing with "database is locked" half-way through a transaction.
+        # failing with "database is locked" half-way through a transaction. CLI commands,
+        # jobs and every POST/PUT/DELETE come here.
+        conn.info["sqlite_deferred"] = False
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _warn_deferred_write(conn, _cursor, statement, _parameters, _context, _many):
+    # A deferred transaction that has read cannot wait for the write lock: SQLite refuses at
+    # once ("database is locked") if another worker wrote meanwhile. Name the view to mark.
+    if conn.info.get("sqlite_deferred") and statement.lstrip()[:7].lower().startswith(_WRITES):
+        log.warning(
+            "%s %s writes in a read-only SQLite transaction; mark its view @writes_on_read",
+            request.method if has_request_context() else "-",
+            request.endpoint if has_request_context() else "-",
+        )

@@ -137,6 +137,10 @@ def put_conversation(uuid: str):
                 return api_error(409, "Another request is saving this conversation; retry.")
     if created:
         themes_tasks.enqueue_assign_conversations([conversation.id])
-    body = {"uuid": conversation.uuid, "status": conversation.status, "created": created,
-            "responses": len(conversation.responses)}
+    body = {
+        "uuid": conversation.uuid,
+        "status": conversation.status,
+        "created": created,
+        "responses": len(conversation.responses),
+    }
     return jsonify(body), 201 if created else 200

@@ -216,6 +216,7 @@ def _was_erased(uuid: str) -> bool:
 
 def _replace_responses(conversation: Conversation, texts: tuple[str, ...]) -> None:
     from listening.intake.redaction import redact  # loads spaCy on first use, not at import
+
     kept = [t.strip() for t in texts if t and t.strip()]
     current = [r.text for r in conversation.responses]
     if current == kept:

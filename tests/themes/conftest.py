@@ -46,8 +46,10 @@ SEL_CORPUS = [
     ("Waiting two years for an EHCP for my daughter", "children-young-people-parents"),
     ("Teenagers are getting pulled into gangs and knife crime", "children-young-people-parents"),
     ("As a single mum I get no support with the kids", "children-young-people-parents"),
-    ("Children are on their phones all day, social media harms them",
-     "children-young-people-parents"),
+    (
+        "Children are on their phones all day, social media harms them",
+        "children-young-people-parents",
+    ),
     ("No holiday clubs for children in the summer", "children-young-people-parents"),
 ]
 
@@ -104,13 +106,20 @@ def make_conversation():
         ) or Organisation(name="Themes Test Centre")
         area = next(a for a in campaign.areas if a.slug == borough)
         conversation = Conversation(
-            uuid=str(uuid.uuid4()), campaign=campaign, area=area, organisation=organisation,
-            held_on=date(2023, 7, 1), format="small-group", people_count=people,
-            status=status, groups=[g for g in campaign.groups if g.slug in groups],
+            uuid=str(uuid.uuid4()),
+            campaign=campaign,
+            area=area,
+            organisation=organisation,
+            held_on=date(2023, 7, 1),
+            format="small-group",
+            people_count=people,
+            status=status,
+            groups=[g for g in campaign.groups if g.slug in groups],
         )
         for position, text in enumerate(texts):
             conversation.responses.append(
-                Response(position=position, text=text, redacted_text=text))
+                Response(position=position, text=text, redacted_text=text)
+            )
         db.session.add(conversation)
         db.session.flush()
         return conversation
@@ -124,10 +133,14 @@ def themes_campaign(make_campaign, make_conversation):
     campaign = make_campaign("themes-test")
     boroughs = ["southwark", "lambeth", "bexley", "unspecified"]
     groups = ["young-people", "carers-and-lone-parents", "migrants-and-refugees"]
-    picked = [SEL_CORPUS[i] for i in range(0, 40, 5)] + [SEL_CORPUS[i] for i in range(1, 40, 5)] \
+    picked = (
+        [SEL_CORPUS[i] for i in range(0, 40, 5)]
+        + [SEL_CORPUS[i] for i in range(1, 40, 5)]
         + [SEL_CORPUS[i] for i in range(2, 40, 5)]
+    )
     for n in range(8):
         texts = [picked[n][0], picked[8 + n][0], picked[16 + n][0]]
-        make_conversation(campaign, texts, borough=boroughs[n % 4], people=n + 1,
-                          groups=[groups[n % 3]])
+        make_conversation(
+            campaign, texts, borough=boroughs[n % 4], people=n + 1, groups=[groups[n % 3]]
+        )
     return campaign

@@ -16,13 +16,19 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_cli(stdin: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "listening.themes.pipeline.assign_cli", *args],
-        input=stdin.encode("utf-8"), capture_output=True, cwd=ROOT, timeout=300,
+        input=stdin.encode("utf-8"),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=300,
     )
 
 
 def test_lines_in_json_lines_out_in_order():
     lines = [
-        "the landlord ignores the leak", "", "😀😀😀", "nothing for teenagers to do round here",
+        "the landlord ignores the leak",
+        "",
+        "😀😀😀",
+        "nothing for teenagers to do round here",
     ]
     done = run_cli("\n".join(lines) + "\n")
     assert done.returncode == 0, done.stderr.decode()
@@ -34,8 +40,14 @@ def test_lines_in_json_lines_out_in_order():
 
 def test_custom_taxonomy_file(tmp_path):
     path = tmp_path / "tax.json"
-    path.write_text(json.dumps([{"slug": "parks", "name": "Parks", "description": "Playgrounds."},
-                                {"slug": "roads", "name": "Roads", "description": "Potholes."}]))
+    path.write_text(
+        json.dumps(
+            [
+                {"slug": "parks", "name": "Parks", "description": "Playgrounds."},
+                {"slug": "roads", "name": "Roads", "description": "Potholes."},
+            ]
+        )
+    )
     done = run_cli("the swings are broken\n", "--taxonomy", str(path))
     assert done.returncode == 0, done.stderr.decode()
     [row] = [json.loads(line) for line in done.stdout.decode().splitlines()]

@@ -49,8 +49,11 @@ def test_labels_flow_into_the_run(embedder, sel_documents, sel_labels):
 @pytest.mark.parametrize("size", [0, 1, 5, 30])
 def test_small_corpora_work(embedder, sel_documents, size):
     stages = []
-    result = run_pipeline(sel_documents[:size], embedder=embedder,
-                          progress=lambda stage, fraction: stages.append(stage))
+    result = run_pipeline(
+        sel_documents[:size],
+        embedder=embedder,
+        progress=lambda stage, fraction: stages.append(stage),
+    )
     assert len(result.assignments) == size
     assert len(result.discovery.doc_subtheme) == size
     assert len(result.discovery.coordinates) == size
@@ -58,8 +61,16 @@ def test_small_corpora_work(embedder, sel_documents, size):
 
 
 def test_bad_input_never_crashes(embedder):
-    texts = ["", "   ", "help", "😡😡😡", "a" * 15000, "Les loyers sont trop chers ici",
-             "家里太小了", "The rent is too high and the flat is damp. " * 400]
+    texts = [
+        "",
+        "   ",
+        "help",
+        "😡😡😡",
+        "a" * 15000,
+        "Les loyers sont trop chers ici",
+        "家里太小了",
+        "The rent is too high and the flat is damp. " * 400,
+    ]
     docs = [Document(str(i), t) for i, t in enumerate(texts)]
     result = run_pipeline(docs, embedder=embedder)
     by_id = {a.doc_id: a for a in result.assignments}
@@ -68,11 +79,36 @@ def test_bad_input_never_crashes(embedder):
 
 
 def test_discoverer_on_larger_group_uses_bertopic_and_is_seeded(embedder):
-    texts = [f"{a} {b}" for a in ("rent", "mould", "bus", "school", "loneliness", "visa",
-                                  "food bank", "youth club") for b in range(10)]
+    texts = [
+        f"{a} {b}"
+        for a in ("rent", "mould", "bus", "school", "loneliness", "visa", "food bank", "youth club")
+        for b in range(10)
+    ]
     x = embedder.encode(texts)
     first = SubThemeDiscoverer(random_state=3).fit(texts, x)
     second = SubThemeDiscoverer(random_state=3).fit(texts, x)
     assert (first.labels_ == second.labels_).all()
     assert first.labels_.min() == 0  # outliers were attached to a cluster
     assert len(set(first.labels_.tolist())) >= 2
+
+
+def test_large_group_is_clustered_on_a_seeded_sample(embedder):
+    texts = [
+        f"{a} {b}"
+        for a in ("rent", "mould", "bus", "school", "loneliness", "visa", "food bank", "youth club")
+        for b in range(12)
+    ]
+    x = embedder.encode(texts)
+    params = {"random_state": 1, "max_fit_docs": 64, "min_docs_for_umap": 60}
+    first = SubThemeDiscoverer(**params).fit(texts, x)
+    second = SubThemeDiscoverer(**params).fit(texts, x)
+    assert (first.labels_ == second.labels_).all()
+    assert len(first.labels_) == len(texts) and len(set(first.labels_.tolist())) >= 2
+    assert len(first.keywords_) == len(set(first.labels_.tolist()))
+    # An answer left out of the sample joins the cluster whose centroid is nearest.
+    centroids = np.vstack(
+        [x[first.labels_ == c].mean(axis=0) for c in range(first.labels_.max() + 1)]
+    )
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    nearest = (x @ centroids.T).argmax(axis=1)
+    assert np.mean(nearest == first.labels_) >= 0.9

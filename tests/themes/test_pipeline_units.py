@@ -31,8 +31,11 @@ def test_long_text_is_chunked_within_the_model_window():
 
 
 def test_theme_phrases_split_description():
-    phrases = theme_phrases(parse_taxonomy([{"slug": "a", "name": "Homes", "description":
-                                             "Rent too high. Mould, damp and leaks."}])[0])
+    phrases = theme_phrases(
+        parse_taxonomy(
+            [{"slug": "a", "name": "Homes", "description": "Rent too high. Mould, damp and leaks."}]
+        )[0]
+    )
     assert phrases[:3] == ["Homes", "Rent too high", "Mould, damp and leaks"]
     assert {"Mould", "damp", "leaks"} <= set(phrases)
 
@@ -108,6 +111,11 @@ print(",".join(sorted(loaded)))
 
 
 def test_pipeline_import_loads_no_app_and_no_heavy_libraries():
-    out = subprocess.run([sys.executable, "-c", PURITY_SCRIPT, str(ROOT)], capture_output=True,
-                         text=True, check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", PURITY_SCRIPT, str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     assert out.stdout.strip() == ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -34,14 +33,27 @@ class ThemeAssigner:
     with `temperature` that includes a "no theme" option at `none_similarity`.
     Self-training (corpus of at least `min_self_training` answers): a logistic regression on the
     confident half of each theme's zero-shot answers adapts the themes to how this corpus talks.
-    Reviewer labels: a second logistic regression, blended in with weight
-    n_labels / (n_labels + label_prior), so reviewers' decisions count more as they accumulate.
+    Reviewer labels: a second logistic regression (labels plus the unlabelled confident answers),
+    blended with the scores above. Its regularisation C (from `C_grid`) and its blend weight are
+    the pair with the best cross-validated accuracy on the reviewers' labels alone (folds refit
+    everything that saw labels); with too few labels to cross-validate, the weight is
+    n_labels / (n_labels + label_prior), so reviewers count more as their decisions accumulate.
     """
 
-    def __init__(self, themes: Sequence[Theme], embedder=None, random_state: int = 0,
-                 threshold: float = 0.3, temperature: float = 0.04, none_similarity: float = 0.3,
-                 self_training: bool = True, min_self_training: int = 50,
-                 label_prior: float = 50.0, C: float = 1.0):
+    def __init__(
+        self,
+        themes: Sequence[Theme],
+        embedder=None,
+        random_state: int = 0,
+        threshold: float = 0.3,
+        temperature: float = 0.04,
+        none_similarity: float = 0.3,
+        self_training: bool = True,
+        min_self_training: int = 50,
+        label_prior: float = 50.0,
+        C: float = 1.0,
+        C_grid: Sequence[float] = (1.0, 0.25, 4.0),
+    ):
         self.themes = tuple(themes)
         self.embedder = embedder
         self.random_state = random_state
@@ -52,6 +64,7 @@ class ThemeAssigner:
         self.min_self_training = min_self_training
         self.label_prior = label_prior
         self.C = C
+        self.C_grid = tuple(C_grid)
 
     @property
     def slugs(self) -> list[str]:
@@ -60,14 +73,26 @@ class ThemeAssigner:
 
     def get_params(self) -> dict:
         """Constructor parameters, as in scikit-learn."""
-        names = ("themes", "embedder", "random_state", "threshold", "temperature",
-                 "none_similarity", "self_training", "min_self_training", "label_prior", "C")
+        names = (
+            "themes",
+            "embedder",
+            "random_state",
+            "threshold",
+            "temperature",
+            "none_similarity",
+            "self_training",
+            "min_self_training",
+            "label_prior",
+            "C",
+            "C_grid",
+        )
         return {name: getattr(self, name) for name in names}
 
     # -- fitting ----------------------------------------------------------------------------
 
-    def fit(self, embeddings: np.ndarray | None = None,
-            labels: Sequence[str | None] | None = None) -> ThemeAssigner:
+    def fit(
+        self, embeddings: np.ndarray | None = None, labels: Sequence[str | None] | None = None
+    ) -> ThemeAssigner:
         """Embed theme phrases, self-train on the corpus, learn from labels (None = unlabelled)."""
         if not self.themes:
             raise ValueError("A taxonomy needs at least one theme.")
@@ -76,6 +101,7 @@ class ThemeAssigner:
         self.self_classes_, self.self_coef_, self.self_intercept_ = empty
         self.classes_, self.coef_, self.intercept_ = empty
         self.n_labels_, self.cross_val_accuracy_ = 0, None
+        self.blend_weight_, self.label_C_ = None, self.C
         if embeddings is None:
             return self
         x = np.asarray(embeddings, dtype=np.float32)
@@ -122,8 +148,10 @@ class ThemeAssigner:
         x, y = self._labelled(corpus, labels)
         self.n_labels_ = len(y)
         if len(set(y)) >= 2:
-            self.classes_, self.coef_, self.intercept_ = self._train_with_pseudo(corpus, labels)
-            self.cross_val_accuracy_ = self._cross_validate(x, y)
+            self._choose_by_cross_validation(corpus, labels)
+            self.classes_, self.coef_, self.intercept_ = self._train_with_pseudo(
+                corpus, labels, C=self.label_C_
+            )
         elif y:
             # One labelled theme cannot train a classifier; its labelled answers become phrases.
             self.phrase_embeddings_ = np.vstack([self.phrase_embeddings_, x])
@@ -140,23 +168,40 @@ class ThemeAssigner:
         rows = [i for i, lab in enumerate(labels) if lab is not None and np.any(x[i])]
         return x[rows], [labels[i] for i in rows]
 
-    def _train_with_pseudo(self, corpus: np.ndarray, labels: Sequence[str | None]):
+    def _train_with_pseudo(
+        self,
+        corpus: np.ndarray,
+        labels: Sequence[str | None],
+        C: float | None = None,
+        exclude: frozenset = frozenset(),
+    ):
         # Reviewer labels (weight 5) plus the confident self-training answers they did not label,
         # restricted to labelled themes: the corpus tells the model how common each theme is.
+        # `exclude`: rows held out by cross-validation, used neither as labels nor as pseudo.
         rows, pseudo = self._pseudo
         labelled = {lab for lab in labels if lab is not None}
-        extra = [(i, lab) for i, lab in zip(rows, pseudo, strict=True)
-                 if labels[i] is None and lab in labelled]
+        extra = [
+            (i, lab)
+            for i, lab in zip(rows, pseudo, strict=True)
+            if labels[i] is None and lab in labelled and int(i) not in exclude
+        ]
         x, y = self._labelled(corpus, labels)
         weights = [5.0] * len(y) + [1.0] * len(extra)
         x = np.vstack([x, corpus[[i for i, _ in extra]]]) if extra else x
-        return self._train(x, y + [lab for _, lab in extra], weights)
+        return self._train(x, y + [lab for _, lab in extra], weights, C=C)
 
-    def _train(self, x: np.ndarray, y: list[str], weights: list[float] | None = None):
+    def _train(
+        self,
+        x: np.ndarray,
+        y: list[str],
+        weights: list[float] | None = None,
+        C: float | None = None,
+    ):
         from sklearn.linear_model import LogisticRegression
 
-        model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced",
-                                   random_state=self.random_state)
+        model = LogisticRegression(
+            C=C or self.C, max_iter=2000, class_weight="balanced", random_state=self.random_state
+        )
         model.fit(x, y, sample_weight=weights)
         coef, intercept = model.coef_, model.intercept_
         if len(model.classes_) == 2:  # sklearn keeps one row for two classes; softmax needs two
@@ -164,24 +209,48 @@ class ThemeAssigner:
         classes = [str(c) for c in model.classes_]
         return classes, np.asarray(coef, np.float64), np.asarray(intercept, np.float64)
 
-    def _cross_validate(self, x: np.ndarray, y: list[str]) -> float | None:
-        counts = Counter(y)
-        keep = [i for i, lab in enumerate(y) if counts[lab] >= 2]
-        folds = min(5, min((counts[y[i]] for i in keep), default=0))
-        if len(keep) < 10 or folds < 2 or len({y[i] for i in keep}) < 2:
-            return None
+    def _choose_by_cross_validation(self, corpus: np.ndarray, labels: Sequence[str | None]) -> None:
+        """Pick C and the blend weight by stratified k-fold accuracy on the labelled rows only."""
+        rows = [i for i, lab in enumerate(labels) if lab is not None and np.any(corpus[i])]
+        counts = Counter(labels[i] for i in rows)
+        rows = [i for i in rows if counts[labels[i]] >= 2]
+        folds = min(5, min((counts[labels[i]] for i in rows), default=0))
+        y = np.asarray([labels[i] for i in rows])
+        if len(rows) < 10 or folds < 2 or len(set(y)) < 2:
+            return
         from sklearn.model_selection import StratifiedKFold
 
-        x, y = x[keep], np.asarray([y[i] for i in keep])
-        correct = 0
-        split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
-        for train, test in split.split(x, y):
-            fold = copy.copy(self)
-            fold.n_labels_ = len(train)
-            fold.classes_, fold.coef_, fold.intercept_ = fold._train(x[train], list(y[train]))
-            best = fold.predict_proba(x[test]).argmax(axis=1)
-            correct += int(sum(self.slugs[b] == t for b, t in zip(best, y[test], strict=True)))
-        return correct / len(y)
+        base = self._base_proba(corpus[rows])
+        split = list(
+            StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(
+                np.zeros(len(y)), y
+            )
+        )
+        prior = len(rows) / (len(rows) + self.label_prior)
+        weights = np.round(np.linspace(0.0, 1.0, 11), 2)
+        best = None
+        for C in self.C_grid:
+            learned = np.zeros_like(base)
+            for train, test in split:
+                fold_labels: list[str | None] = [None] * len(labels)
+                for j in train:
+                    fold_labels[rows[j]] = str(y[j])
+                held = frozenset(rows[j] for j in test)
+                classes, coef, intercept = self._train_with_pseudo(corpus, fold_labels, C, held)
+                x = corpus[[rows[j] for j in test]].astype(np.float64)
+                learned[test] = _spread(
+                    _softmax(x @ coef.T + intercept),
+                    self._columns(classes),
+                    base[test],
+                    keep_none=False,
+                )
+            for weight in weights:
+                blend = (1 - weight) * base + weight * learned
+                accuracy = float(np.mean(np.asarray(self.slugs)[blend.argmax(axis=1)] == y))
+                key = (accuracy, -abs(weight - prior))
+                if best is None or key > best[0]:
+                    best = (key, C, float(weight))
+        (self.cross_val_accuracy_, _), self.label_C_, self.blend_weight_ = best
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -197,6 +266,15 @@ class ThemeAssigner:
             out[:, index] = 0.5 * sims[:, own].max(axis=1) + 0.5 * (x @ centroid)
         return out
 
+    def _base_proba(self, x: np.ndarray) -> np.ndarray:
+        """Scores before the reviewers' model: zero-shot, adapted by self-training."""
+        proba = self.zero_shot_proba(x)
+        if len(self.self_classes_):
+            learned = _softmax(x.astype(np.float64) @ self.self_coef_.T + self.self_intercept_)
+            adapted = _spread(learned, self._columns(self.self_classes_), proba, keep_none=True)
+            proba = 0.5 * proba + 0.5 * adapted
+        return proba
+
     def zero_shot_proba(self, embeddings: np.ndarray) -> np.ndarray:
         """Softmax over themes plus a "no theme" option; columns are themes, rows sum to ≤ 1."""
         sims = self.similarities(embeddings)
@@ -207,16 +285,14 @@ class ThemeAssigner:
         """How much the reviewers' model counts, growing with the number of labels."""
         if not len(self.classes_):
             return 0.0
+        if self.blend_weight_ is not None:
+            return self.blend_weight_
         return self.n_labels_ / (self.n_labels_ + self.label_prior)
 
     def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
         """Probability-like score of every theme for every document, shape (n, k)."""
         x = np.asarray(embeddings, dtype=np.float32).reshape(-1, self.phrase_embeddings_.shape[1])
-        proba = self.zero_shot_proba(x)
-        if len(self.self_classes_):
-            learned = _softmax(x.astype(np.float64) @ self.self_coef_.T + self.self_intercept_)
-            adapted = _spread(learned, self._columns(self.self_classes_), proba, keep_none=True)
-            proba = 0.5 * proba + 0.5 * adapted
+        proba = self._base_proba(x)
         weight = self.label_weight()
         if weight > 0:
             learned = _softmax(x.astype(np.float64) @ self.coef_.T + self.intercept_)
@@ -266,6 +342,8 @@ class ThemeAssigner:
             "intercept": self.intercept_,
             "n_labels": self.n_labels_,
             "cross_val_accuracy": self.cross_val_accuracy_,
+            "blend_weight": self.blend_weight_,
+            "label_C": self.label_C_,
         }
 
     @classmethod
@@ -282,6 +360,8 @@ class ThemeAssigner:
         self.intercept_ = np.asarray(state["intercept"], dtype=np.float64)
         self.n_labels_ = int(state["n_labels"])
         self.cross_val_accuracy_ = state["cross_val_accuracy"]
+        self.blend_weight_ = state.get("blend_weight")  # absent from states saved before it
+        self.label_C_ = state.get("label_C", self.C)
         return self
 
 

@@ -19,11 +19,22 @@ class SubThemeDiscoverer:
     `min_docs_for_umap` and more: BERTopic with a seeded UMAP and an HDBSCAN whose
     min_cluster_size grows with the corpus; outliers join the nearest cluster. Fewer: KMeans
     with k chosen by silhouette (or one cluster when nothing separates). Under `min_docs`: one.
+    Over `max_fit_docs`: the clusters are found on a seeded sample of that many answers and every
+    other answer joins the nearest cluster centroid (UMAP and HDBSCAN grow faster than linearly);
+    keywords and quotes still come from all answers.
     """
 
-    def __init__(self, random_state: int = 0, min_cluster_size: int | None = None,
-                 max_subthemes: int = 12, n_keywords: int = 8, n_representatives: int = 3,
-                 min_docs: int = 8, min_docs_for_umap: int = 60):
+    def __init__(
+        self,
+        random_state: int = 0,
+        min_cluster_size: int | None = None,
+        max_subthemes: int = 12,
+        n_keywords: int = 8,
+        n_representatives: int = 3,
+        min_docs: int = 8,
+        min_docs_for_umap: int = 60,
+        max_fit_docs: int = 4000,
+    ):
         self.random_state = random_state
         self.min_cluster_size = min_cluster_size
         self.max_subthemes = max_subthemes
@@ -31,26 +42,36 @@ class SubThemeDiscoverer:
         self.n_representatives = n_representatives
         self.min_docs = min_docs
         self.min_docs_for_umap = min_docs_for_umap
+        self.max_fit_docs = max_fit_docs
 
     def fit(self, texts: Sequence[str], embeddings: np.ndarray) -> SubThemeDiscoverer:
         """Set `labels_` (cluster per text), `keywords_` and `representatives_` (text indices)."""
         x = np.asarray(embeddings, dtype=np.float32)
-        terms = {t: keyword_terms(t) for t in set(texts)}
-        if len(texts) == 0:
-            labels = np.zeros(0, dtype=np.int64)
-        elif len(texts) < self.min_docs:
-            labels = np.zeros(len(texts), dtype=np.int64)
-        elif len(texts) < self.min_docs_for_umap:
-            labels = self._kmeans(x)
+        terms = {t: keyword_terms(t) for t in sorted(set(texts))}
+        if len(texts) > max(self.max_fit_docs, self.min_docs_for_umap):
+            rng = np.random.default_rng(self.random_state)
+            sample = np.sort(rng.choice(len(texts), self.max_fit_docs, replace=False))
+            fitted = self._cluster([texts[i] for i in sample], x[sample], terms)
+            labels = _nearest_cluster(fitted, x[sample], x)
+            labels[sample] = fitted
         else:
-            try:
-                labels = self._bertopic(list(texts), x, terms)
-            except ValueError:  # e.g. no keyword in any answer: CountVectorizer has no vocabulary
-                labels = self._kmeans(x)
+            labels = self._cluster(list(texts), x, terms)
         self.labels_ = _renumber(labels)
         self.keywords_ = _ctfidf_keywords(list(texts), self.labels_, terms, self.n_keywords)
         self.representatives_ = _representatives(x, self.labels_, self.n_representatives)
         return self
+
+    def _cluster(self, texts: list[str], x: np.ndarray, terms: dict) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros(0, dtype=np.int64)
+        if len(texts) < self.min_docs:
+            return np.zeros(len(texts), dtype=np.int64)
+        if len(texts) < self.min_docs_for_umap:
+            return self._kmeans(x)
+        try:
+            return self._bertopic(texts, x, terms)
+        except ValueError:  # e.g. no keyword in any answer: CountVectorizer has no vocabulary
+            return self._kmeans(x)
 
     def _kmeans(self, x: np.ndarray) -> np.ndarray:
         from sklearn.cluster import KMeans
@@ -76,10 +97,20 @@ class SubThemeDiscoverer:
         size = self.min_cluster_size or max(5, round(math.sqrt(len(texts)) / 2))
         model = BERTopic(
             embedding_model=None,
-            umap_model=UMAP(n_neighbors=min(15, len(texts) - 1), n_components=5, min_dist=0.0,
-                            metric="cosine", random_state=self.random_state, n_jobs=1),
-            hdbscan_model=HDBSCAN(min_cluster_size=size, metric="euclidean",
-                                  cluster_selection_method="eom", prediction_data=False),
+            umap_model=UMAP(
+                n_neighbors=min(15, len(texts) - 1),
+                n_components=5,
+                min_dist=0.0,
+                metric="cosine",
+                random_state=self.random_state,
+                n_jobs=1,
+            ),
+            hdbscan_model=HDBSCAN(
+                min_cluster_size=size,
+                metric="euclidean",
+                cluster_selection_method="eom",
+                prediction_data=False,
+            ),
             vectorizer_model=CountVectorizer(analyzer=lambda t: terms.get(t) or keyword_terms(t)),
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             nr_topics=self.max_subthemes,
@@ -100,6 +131,17 @@ def _attach_outliers(labels: np.ndarray, x: np.ndarray) -> np.ndarray:
     outliers = labels == -1
     if outliers.any():
         out[outliers] = np.asarray(clusters)[(x[outliers] @ centroids.T).argmax(axis=1)]
+    return out
+
+
+def _nearest_cluster(labels: np.ndarray, fitted: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Each row of `x` gets the label of the nearest (cosine) centroid of the `fitted` clusters."""
+    clusters = sorted(set(labels.tolist()))
+    centroids = _normalise(np.vstack([fitted[labels == c].mean(axis=0) for c in clusters]))
+    out = np.empty(len(x), dtype=np.int64)
+    for start in range(0, len(x), 8192):
+        block = x[start : start + 8192] @ centroids.T
+        out[start : start + 8192] = np.asarray(clusters)[block.argmax(axis=1)]
     return out
 
 
@@ -187,17 +229,28 @@ def project_2d(embeddings: np.ndarray, random_state: int = 0, sample: int = 5000
 
     rng = np.random.default_rng(random_state)
     fit_rows = np.sort(rng.choice(len(x), sample, replace=False)) if len(x) > sample else None
-    reducer = UMAP(n_components=2, n_neighbors=15, min_dist=0.1, metric="cosine",
-                   random_state=random_state, n_jobs=1)
+    reducer = UMAP(
+        n_components=2,
+        n_neighbors=15,
+        min_dist=0.1,
+        metric="cosine",
+        random_state=random_state,
+        n_jobs=1,
+    )
     if fit_rows is None:
         return reducer.fit_transform(x).astype(np.float64)
     reducer.fit(x[fit_rows])
     return reducer.transform(x).astype(np.float64)
 
 
-def discover(documents: Sequence[Document], embeddings: np.ndarray,
-             assignments: Sequence[Assignment], random_state: int = 0,
-             progress=None, **params) -> DiscoveryResult:
+def discover(
+    documents: Sequence[Document],
+    embeddings: np.ndarray,
+    assignments: Sequence[Assignment],
+    random_state: int = 0,
+    progress=None,
+    **params,
+) -> DiscoveryResult:
     """Sub-themes within each assigned theme and across the unassigned remainder (emerging)."""
     x = np.asarray(embeddings, dtype=np.float32)
     groups: dict[str | None, list[int]] = {}
@@ -209,19 +262,23 @@ def discover(documents: Sequence[Document], embeddings: np.ndarray,
     for step, theme in enumerate(order):
         rows = groups[theme]
         found = SubThemeDiscoverer(random_state=random_state, **params).fit(
-            [documents[i].text for i in rows], x[rows])
+            [documents[i].text for i in rows], x[rows]
+        )
         for cluster, keywords in enumerate(found.keywords_):
             key = f"{theme or UNASSIGNED}:{cluster}"
             members = [documents[rows[i]].id for i in np.flatnonzero(found.labels_ == cluster)]
             reps = tuple(documents[rows[i]].id for i in found.representatives_[cluster])
-            subthemes.append(SubTheme(key, theme, make_label(keywords), tuple(keywords),
-                                      tuple(members), reps))
+            subthemes.append(
+                SubTheme(key, theme, make_label(keywords), tuple(keywords), tuple(members), reps)
+            )
             doc_subtheme.extend((doc_id, key) for doc_id in members)
         if progress is not None:
             progress((step + 1) / (len(order) + 1))
     coords = project_2d(x, random_state) if len(x) else np.zeros((0, 2))
-    coordinates = tuple((d.id, round(float(a), 5), round(float(b), 5))
-                        for d, (a, b) in zip(documents, coords, strict=True))
+    coordinates = tuple(
+        (d.id, round(float(a), 5), round(float(b), 5))
+        for d, (a, b) in zip(documents, coords, strict=True)
+    )
     return DiscoveryResult(tuple(subthemes), tuple(doc_subtheme), coordinates)
 
 

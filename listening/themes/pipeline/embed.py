@@ -107,8 +107,13 @@ def _quiet_transformers() -> None:
 class Embedder:
     """Encode texts into L2-normalised float32 vectors; optional cache keyed by `text_key`."""
 
-    def __init__(self, batch_size: int = 64, cache: EmbeddingCache | None = None,
-                 num_threads: int | None = None, max_chars: int = _MAX_CHARS):
+    def __init__(
+        self,
+        batch_size: int = 64,
+        cache: EmbeddingCache | None = None,
+        num_threads: int | None = None,
+        max_chars: int = _MAX_CHARS,
+    ):
         self.batch_size = batch_size
         self.cache = cache
         self.num_threads = num_threads
@@ -157,8 +162,11 @@ class Embedder:
         step = max(self.batch_size * 16, 1024)
         for start in range(0, len(pieces), step):
             vectors = self.model.encode(
-                pieces[start : start + step], batch_size=self.batch_size,
-                convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False,
+                pieces[start : start + step],
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
             )
             np.add.at(out, owner[start : start + step], vectors.astype(np.float32))
             if progress is not None:

