@@ -81,7 +81,8 @@ def list_pledges():
     campaign = public_campaign()
     filters = read_filters(campaign)
     pledges = queries.list_pledges(campaign, filters)
-    published, themes = queries.theme_summaries(campaign)
+    # The theme cards count every pledge: reuse the list when no filter narrowed it.
+    published, themes = queries.theme_summaries(campaign, None if filters.active else pledges)
     return render_template(
         "assembly/list_pledges.html",
         summary=queries.campaign_summary(campaign),
