@@ -27,9 +27,12 @@ run: install
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
 	  --access-logfile - --timeout 120 wsgi:app
 
+# Debian's Chromium (browser tests) and redis-server (the RQ queue test starts its own).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation)
+	@(command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium) && \
+	  command -v redis-server >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-liberation redis-server)
 
 # The whole suite on SQLite; again on PostgreSQL when LISTENING_TEST_POSTGRES_URL is set (CI).
 test: install chromium test-sqlite test-postgres
