@@ -449,8 +449,10 @@ def test_signing_out_forgets_the_pages_but_keeps_the_outbox(page, context, live_
     fill_conversation(page, ["Queued, then the volunteer signs out."])
     submit(page)
     expect(status(page)).to_contain_text("1 saved on this phone, not yet sent")
+    # Cookies first, so the flush on reconnect cannot send the outbox before signing out
+    # (the other order was a race the reconnect sometimes won).
+    context.clear_cookies()
     context.set_offline(False)
-    context.clear_cookies()  # so the outbox cannot be sent before signing out
     page.goto("/logout")
     expect(page.locator("#outbox-warning")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
