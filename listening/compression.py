@@ -42,10 +42,11 @@ def compress(response: Response) -> Response:
     if not request.accept_encodings["gzip"]:
         return response
     etag, _weak = response.get_etag()
+    static_file = response.direct_passthrough and etag  # send_file: one version per ETag
     original = response.response
     response.direct_passthrough = False
-    if original is not None and not isinstance(original, list | tuple) and etag:
-        key = (request.path, etag)  # a static file: compress once per version
+    if static_file:  # compress once per version
+        key = (request.path, etag)
         body = _STATIC_CACHE.get(key)
         if body is None:
             body = gzip.compress(response.get_data(), compresslevel=9, mtime=0)

@@ -24,20 +24,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from listening.assembly.models import ATTENDEE_KINDS, DIRECTIONS, EVENT_KINDS, STATUSES, UNITS
 
 
-def _no_nul(value):
-    """Strip NUL characters: PostgreSQL cannot store them in text and no person types them."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-class AssemblyForm(FlaskForm):
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                filters = [*unbound_field.kwargs.get("filters", ()), _no_nul]
-                return unbound_field.bind(form=form, filters=filters, **options)
-            return unbound_field.bind(form=form, **options)
-
-
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -111,7 +97,7 @@ def theme_choices(names: dict[str, str]) -> list[tuple[str, str]]:
     return list(names.items())
 
 
-class EventForm(AssemblyForm):
+class EventForm(FlaskForm):
     kind = RadioField(
         "Kind of event",
         choices=list(EVENT_KINDS.items()),
@@ -145,7 +131,7 @@ class EventForm(AssemblyForm):
         }
 
 
-class IdeaForm(AssemblyForm):
+class IdeaForm(FlaskForm):
     text = TextAreaField(
         "Idea or solution",
         validators=[InputRequired("Enter the idea or solution"), Length(max=2000)],
@@ -153,7 +139,7 @@ class IdeaForm(AssemblyForm):
     themes = MultiCheckboxField("Themes it answers", choices=[])
 
 
-class PledgeForm(AssemblyForm):
+class PledgeForm(FlaskForm):
     title = StringField(
         "Title",
         validators=[
@@ -194,7 +180,7 @@ class PledgeForm(AssemblyForm):
     manual_progress = _int("Progress (%) when it has no actions or measures", 0, 100)
 
 
-class SignatoryForm(AssemblyForm):
+class SignatoryForm(FlaskForm):
     person = StringField(
         "Name of the person who signed",
         validators=[InputRequired("Enter the name of the person who signed"), Length(max=200)],
@@ -207,7 +193,7 @@ class SignatoryForm(AssemblyForm):
     )
 
 
-class ActionForm(AssemblyForm):
+class ActionForm(FlaskForm):
     title = StringField(
         "What will be done", validators=[InputRequired("Enter what will be done"), Length(max=300)]
     )
@@ -218,7 +204,7 @@ class ActionForm(AssemblyForm):
     done_on = DayField("Date done", validators=[Optional()], description="Leave blank to use today")
 
 
-class MetricForm(AssemblyForm):
+class MetricForm(FlaskForm):
     name = StringField(
         "What is measured", validators=[InputRequired("Enter what is measured"), Length(max=300)]
     )
@@ -241,7 +227,7 @@ class MetricForm(AssemblyForm):
     weight = _int("Weight in the progress figure", 1, 100)
 
 
-class ReadingForm(AssemblyForm):
+class ReadingForm(FlaskForm):
     taken_on = DayField(
         "Date of the reading", validators=[InputRequired("Enter the date of the reading")]
     )
@@ -249,7 +235,7 @@ class ReadingForm(AssemblyForm):
     note = StringField("Note", validators=[Length(max=500)])
 
 
-class UpdateForm(AssemblyForm):
+class UpdateForm(FlaskForm):
     posted_on = DayField(
         "Date of the update", validators=[InputRequired("Enter the date of the update")]
     )
@@ -272,7 +258,7 @@ class UpdateForm(AssemblyForm):
     )
 
 
-class QuoteForm(AssemblyForm):
+class QuoteForm(FlaskForm):
     response_id = HiddenField()
     text = TextAreaField(
         "Text to publish",
@@ -283,5 +269,5 @@ class QuoteForm(AssemblyForm):
     pledge = SelectField("Pledge", choices=[])
 
 
-class ImportForm(AssemblyForm):
+class ImportForm(FlaskForm):
     file = FileField("CSV file of progress updates")

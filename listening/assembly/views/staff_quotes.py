@@ -18,7 +18,7 @@ from listening.security import staff_required
 @staff_required
 def list_staff_quotes():
     campaign = staff_campaign()
-    search = request.args.get("q", "").replace("\x00", "")[:200]
+    search = request.args.get("q", "")[:200]
     return render_template(
         "assembly/staff/list_quotes.html",
         campaign=campaign,
