@@ -36,6 +36,10 @@ class Config:
     ASSEMBLY_CACHE_SECONDS = 60  # public tracker pages kept per worker for anonymous visitors
     COMPRESS = True  # gzip text responses (set false behind a proxy that compresses)
     DEFAULT_CAMPAIGN = "sel-2023"
+    # The canonical public address: absolute links in the API, feed and emails start with it.
+    PUBLIC_URL: str = "http://127.0.0.1:8000"
+    # Host names accepted besides PUBLIC_URL's host and loopback (JSON list); others get 400.
+    EXTRA_HOSTS: list[str] = []
     TESTING = False
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from listening.extensions import db
 
@@ -13,6 +13,14 @@ def wants_json() -> bool:
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # No URL adapter exists for an untrusted Host, so no page that builds links can render.
+        message = "This address is not served here."
+        if wants_json():
+            return jsonify(error="Bad Request", message=message), 400
+        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if wants_json():
