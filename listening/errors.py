@@ -23,6 +23,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.response is not None:  # an error that carries its own response (JSON 422s)
+            return error.response
         if wants_json():
             return jsonify(error=error.name, message=error.description), error.code
         return render_template("errors/error.html", error=error), error.code
