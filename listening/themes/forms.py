@@ -7,6 +7,8 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from listening.urls import safe_next
+
 NO_THEME = "none"
 
 
@@ -16,10 +18,7 @@ class _ReturnTo(FlaskForm):
     next = HiddenField()
 
     def safe_next(self, default: str) -> str:
-        value = (self.next.data or "").strip()
-        if value.startswith("/themes") and not value.startswith("//") and "\\" not in value:
-            return value
-        return default
+        return safe_next((self.next.data or "").strip(), prefix="/themes") or default
 
 
 class RunForm(FlaskForm):
