@@ -7,6 +7,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from listening.ids import parse_id
 from listening.urls import safe_next
 
 NO_THEME = "none"
@@ -68,11 +69,8 @@ class SplitSubThemeForm(_ReturnTo):
     )
 
     def response_ids(self) -> list[int]:
-        out = []
-        for value in self.responses.data or []:
-            if str(value).isdigit():
-                out.append(int(value))
-        return out
+        ids = (parse_id(value) for value in self.responses.data or [])
+        return [i for i in ids if i is not None]
 
 
 class EditThemeForm(FlaskForm):
