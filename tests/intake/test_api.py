@@ -547,3 +547,11 @@ def test_a_lone_surrogate_in_an_answer_is_422_naming_the_field(
     assert response.status_code == 422
     assert "responses" in response.get_json()["errors"]
     assert count() == 0
+
+
+def test_a_group_sent_twice_is_recorded_once(client, world, bearer, conversation_payload):
+    _, partner, _, _ = world
+    payload = conversation_payload(groups=["young-people", "Young people", "young-people"])
+    response = put(client, new_ref(), payload, bearer(partner))
+    assert response.status_code == 201, response.get_json()
+    assert count() == 1
