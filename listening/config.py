@@ -30,6 +30,7 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     API_RATE_LIMIT = "120/minute"  # API writes per token or signed-in user ("0" turns it off)
     API_RATE_LIMIT_PER_ADDRESS = "600/minute"  # per client address (a centre may share one)
+    FORM_RATE_LIMIT = "120/minute"  # form posts per signed-in user, or per address signed out
     PUBLIC_MIN_COUNT = 5  # counts of fewer people are shown as "fewer than 5" in public
     ORIGINAL_TEXT_RETENTION_DAYS = 365  # unredacted answers are cleared after this
     THEMES_SEED = 42
