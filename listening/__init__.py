@@ -62,6 +62,8 @@ def configure_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from listening import audit  # noqa: F401  (the AuditEvent model)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -89,6 +91,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp, url_prefix="/intake")
     app.register_blueprint(themes_bp, url_prefix="/themes")
     app.register_blueprint(assembly_bp)
+    from listening.assembly import cache as assembly_cache
+
+    assembly_cache.init_app(app)
     from listening.privacy import bp as privacy_bp
     from listening.privacy import views as _privacy_views  # noqa: F401
 

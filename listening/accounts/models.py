@@ -1,12 +1,12 @@
-"""Users, roles, API tokens, login attempts and the audit log."""
+"""Users, roles, API tokens and login attempts (the audit log is listening.audit)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listening.extensions import db
@@ -70,22 +70,3 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     remote_addr: Mapped[str] = mapped_column(String(64), default="", index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class AuditEvent(db.Model):
-    """Who changed what, when, with the state before and after."""
-
-    __tablename__ = "accounts_audit_event"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("accounts_user.id", ondelete="SET NULL")
-    )
-    action: Mapped[str] = mapped_column(String(80))
-    entity: Mapped[str] = mapped_column(String(80))
-    entity_id: Mapped[str] = mapped_column(String(80), index=True)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-    actor: Mapped[User | None] = relationship()

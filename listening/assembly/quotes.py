@@ -11,7 +11,7 @@ import re
 
 from sqlalchemy import select
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.assembly import quotetext
 from listening.assembly.models import Pledge, Quote
@@ -113,7 +113,8 @@ def propose_quote(
     )
     db.session.add(quote)
     db.session.flush()
-    audit.record(actor, "quote.propose", "assembly_quote", quote.id, None, snapshot(quote))
+    audit.record(quote, "assembly.propose", actor, None, snapshot(quote))
+    signals.public_changed("assembly")
     return quote
 
 
@@ -129,7 +130,8 @@ def approve_quote(quote: Quote, actor: User | None) -> Quote:
     quote.status, quote.approved_by_id, quote.approved_at = "approved", _id(actor), utcnow()
     quote.withdrawn_at = None
     db.session.flush()
-    audit.record(actor, "quote.approve", "assembly_quote", quote.id, before, snapshot(quote))
+    audit.record(quote, "assembly.approve", actor, before, snapshot(quote))
+    signals.public_changed("assembly")
     return quote
 
 
@@ -137,7 +139,8 @@ def withdraw_quote(quote: Quote, actor: User | None) -> Quote:
     before = snapshot(quote)
     quote.status, quote.withdrawn_at = "withdrawn", utcnow()
     db.session.flush()
-    audit.record(actor, "quote.withdraw", "assembly_quote", quote.id, before, snapshot(quote))
+    audit.record(quote, "assembly.withdraw", actor, before, snapshot(quote))
+    signals.public_changed("assembly")
     return quote
 
 

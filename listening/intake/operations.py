@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
 from listening.intake.models import (
@@ -203,8 +203,9 @@ def save_conversation(
         conversation.status = "draft"
     db.session.add(conversation)
     db.session.flush()
-    action = "update" if existing else "create"
-    audit.record(actor, action, "conversation", conversation.uuid, before, _snapshot(conversation))
+    action = "intake.update" if existing else "intake.create"
+    audit.record(conversation, action, actor, before, _snapshot(conversation))
+    signals.public_changed("intake")
     return conversation, existing is None
 
 
@@ -274,6 +275,7 @@ def save_organisation(
     db.session.flush()
     after = _organisation_snapshot(organisation)
     if after != before:
-        action = "update" if before else "create"
-        audit.record(actor, action, "organisation", organisation.id, before, after)
+        action = "organisations.update" if before else "organisations.create"
+        audit.record(organisation, action, actor, before, after)
+        signals.public_changed("intake")
     return organisation

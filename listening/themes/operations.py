@@ -9,7 +9,7 @@ from datetime import timedelta
 import numpy as np
 from sqlalchemy import select, update
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
 from listening.intake.models import Campaign, Response
@@ -49,12 +49,12 @@ def ensure_themes(campaign: Campaign) -> list[Theme]:
         )
     db.session.flush()
     audit.record(
-        None,
+        campaign,
         "themes.seed",
-        "Campaign",
-        campaign.id,
+        None,
         after={"themes": [t.slug for t in DEFAULT_TAXONOMY]},
     )
+    signals.public_changed("themes")
     return queries.list_themes(campaign.id)
 
 
@@ -76,10 +76,9 @@ def start_run(
     db.session.add(run)
     db.session.flush()
     audit.record(
-        actor,
+        run,
         "themes.start_run",
-        "ThemeRun",
-        run.id,
+        actor,
         after={"campaign": campaign.slug, "seed": run.seed},
     )
     return run
@@ -121,16 +120,16 @@ def move_response(
     row = _reviewer_decision(response, theme, actor, sub_theme)
     db.session.flush()
     audit.record(
-        actor,
+        response,
         "themes.move_response",
-        "Response",
-        response.id,
+        actor,
         before={"theme": _slug(before.theme_id) if before else None},
         after={
             "theme": theme.slug if theme else None,
             "sub_theme": sub_theme.id if sub_theme else None,
         },
     )
+    signals.public_changed("themes")
     return row
 
 
@@ -146,12 +145,12 @@ def confirm_assignment(response: Response, actor: User) -> Assignment:
     row = _reviewer_decision(response, theme, actor, sub, score=current.score)
     db.session.flush()
     audit.record(
-        actor,
+        response,
         "themes.confirm_assignment",
-        "Response",
-        response.id,
+        actor,
         after={"theme": theme.slug if theme else None},
     )
+    signals.public_changed("themes")
     return row
 
 
@@ -170,13 +169,13 @@ def move_sub_theme(sub_theme: SubTheme, theme: Theme, actor: User) -> int:
     sub_theme.theme_id, sub_theme.is_emerging = theme.id, False
     db.session.flush()
     audit.record(
-        actor,
+        sub_theme,
         "themes.move_sub_theme",
-        "SubTheme",
-        sub_theme.id,
+        actor,
         before={"theme": _slug(before)},
         after={"theme": theme.slug, "responses": len(members)},
     )
+    signals.public_changed("themes")
     return len(members)
 
 
@@ -186,13 +185,13 @@ def rename_sub_theme(sub_theme: SubTheme, label: str, actor: User) -> SubTheme:
     sub_theme.reviewer_label = label.strip()[:200] or None
     db.session.flush()
     audit.record(
-        actor,
+        sub_theme,
         "themes.rename_sub_theme",
-        "SubTheme",
-        sub_theme.id,
+        actor,
         before={"label": before},
         after={"label": sub_theme.display_label},
     )
+    signals.public_changed("themes")
     return sub_theme
 
 
@@ -216,13 +215,13 @@ def merge_sub_themes(target: SubTheme, sources: Sequence[SubTheme], actor: User)
     target.keywords = keywords[:12]
     db.session.flush()
     audit.record(
-        actor,
+        target,
         "themes.merge_sub_themes",
-        "SubTheme",
-        target.id,
+        actor,
         before={"merged": ids},
         after={"into": target.id},
     )
+    signals.public_changed("themes")
     _forget(target.run_id)
     return target
 
@@ -264,12 +263,12 @@ def split_sub_theme(
     new.reviewer_label = label.strip()[:200] or None
     db.session.flush()
     audit.record(
-        actor,
+        sub_theme,
         "themes.split_sub_theme",
-        "SubTheme",
-        sub_theme.id,
+        actor,
         after={"new_sub_theme": new.id, "responses": moving},
     )
+    signals.public_changed("themes")
     _forget(sub_theme.run_id)
     return new
 
@@ -331,13 +330,13 @@ def edit_theme(theme: Theme, name: str, description: str, actor: User) -> Theme:
     theme.name, theme.description = name[:200], description.strip()
     db.session.flush()
     audit.record(
-        actor,
+        theme,
         "themes.edit_theme",
-        "Theme",
-        theme.id,
+        actor,
         before=before,
         after={"name": theme.name, "description": theme.description},
     )
+    signals.public_changed("themes")
     return theme
 
 
@@ -351,11 +350,11 @@ def mark_theme_reviewed(theme: Theme, actor: User | None, reviewed: bool = True)
     theme.reviewed_by_id = actor.id if reviewed and actor is not None else None
     db.session.flush()
     audit.record(
-        actor,
+        theme,
         "themes.mark_theme_reviewed",
-        "Theme",
-        theme.id,
+        actor,
         before={"reviewed": before},
         after={"reviewed": reviewed},
     )
+    signals.public_changed("themes")
     return theme

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 from sqlalchemy import insert, select
 
-from listening import audit
+from listening import audit, signals
 from listening.extensions import db
 from listening.intake.models import Conversation, Response
 from listening.themes import operations, queries
@@ -162,7 +162,7 @@ def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
     run.status, run.message = "failed", "Failed"
     run.error = f"{type(exc).__name__}: {exc}"[:4000]
     run.finished_at = utcnow()
-    audit.record(None, "themes.run_failed", "ThemeRun", run.id, after={"error": run.error})
+    audit.record(run, "themes.run_failed", None, after={"error": run.error})
     db.session.commit()
     return run
 
@@ -215,10 +215,9 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
     run.status, run.progress, run.message = "succeeded", 100, "Finished"
     run.finished_at = utcnow()
     audit.record(
-        None,
+        run,
         "themes.run_succeeded",
-        "ThemeRun",
-        run.id,
+        None,
         after={
             "responses": run.n_responses,
             "labels": run.n_labels,
@@ -226,6 +225,7 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
             "model": run.model_id,
         },
     )
+    signals.public_changed("themes")
 
 
 class _MemoryCache:
@@ -416,6 +416,8 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None) -> int:
             continue
         embedder = embedder or make_embedder()
         assigned += _assign_with_run(run, responses, embedder)
+    if assigned:
+        signals.public_changed("themes")
     db.session.flush()
     return assigned
 

@@ -506,13 +506,18 @@ def test_the_api_answers_json_for_other_methods(client, world, bearer):
 
 
 def test_every_change_is_audited(client, world, bearer, conversation_payload):
-    from listening.accounts.models import AuditEvent
+    from listening.audit import AuditEvent
+    from listening.intake.models import Conversation
 
     ref = new_ref()
     put(client, ref, conversation_payload(), bearer(world[1]))
     put(client, ref, conversation_payload(), bearer(world[1]))  # a replay changes nothing
+    conversation = db.session.scalar(select(Conversation).filter_by(uuid=ref))
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.entity == "conversation", AuditEvent.entity_id == ref)
+        select(AuditEvent).where(
+            AuditEvent.entity == "intake_conversation",
+            AuditEvent.entity_id == str(conversation.id),
+        )
     ).all()
-    assert [e.action for e in events] == ["create"]
+    assert [e.action for e in events] == ["intake.create"]
     assert json.dumps(events[0].after, default=str)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from listening.accounts import operations as accounts
-from listening.accounts.models import AuditEvent, User
+from listening.accounts.models import User
+from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import polis
 from listening.intake.demo import answers, generate
@@ -248,7 +249,9 @@ def test_seed_twice_creates_nothing_the_second_time(runner, realdata):
     assert "already existed" in output
     assert people_by_borough() == ref.PEOPLE_BY_BOROUGH
     creations = db.session.scalar(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.entity == "conversation")
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.entity == "intake_conversation")
     )
     assert creations == before["intake_conversation"]
 

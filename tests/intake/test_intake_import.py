@@ -13,7 +13,7 @@ from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from listening.accounts.models import AuditEvent
+from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import importers
 from listening.intake.importers import COLUMNS, ImportFileError, import_file
@@ -141,7 +141,11 @@ def test_a_good_file_creates_one_conversation_per_reference(world):
     )
     assert second.consent_to_quote is False and second.groups == []
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == reviewer.id)).all()
-    assert sorted(e.action for e in events) == ["create", "create", "import"]
+    assert sorted((e.action, e.entity) for e in events) == [
+        ("intake.create", "intake_conversation"),
+        ("intake.create", "intake_conversation"),
+        ("intake.import", "intake_campaign"),
+    ]
 
 
 def test_reimporting_the_same_file_creates_nothing(world):
@@ -415,10 +419,15 @@ def test_cli_prints_errors_then_the_json_summary_last(world, runner, tmp_path):
     system = db.session.scalars(
         select(AuditEvent).where(
             AuditEvent.actor_id.is_(None),
-            AuditEvent.entity.in_(["conversation", "conversation_import"]),
+            AuditEvent.entity.in_(["intake_conversation", "intake_campaign"]),
         )
     ).all()
-    assert sorted(e.action for e in system) == ["create", "create", "import", "import"]
+    assert sorted(e.action for e in system) == [
+        "intake.create",
+        "intake.create",
+        "intake.import",
+        "intake.import",
+    ]
     assert (
         db.session.scalar(
             select(func.count(Conversation.id)).where(

@@ -7,7 +7,7 @@ from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from listening.accounts.models import AuditEvent
+from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake.models import Organisation
 from tests.conftest import PASSWORD
@@ -61,7 +61,9 @@ def _audit(entity_id) -> list[AuditEvent]:
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.entity == "organisation", AuditEvent.entity_id == str(entity_id))
+            .where(
+                AuditEvent.entity == "intake_organisation", AuditEvent.entity_id == str(entity_id)
+            )
             .order_by(AuditEvent.id)
         )
     )
@@ -110,7 +112,7 @@ def test_admin_adds_an_organisation_and_it_is_audited(world, signed_in):
         "contacted",
     )
     [event] = _audit(created.id)
-    assert (event.action, event.actor_id, event.before) == ("create", admin.id, None)
+    assert (event.action, event.actor_id, event.before) == ("organisations.create", admin.id, None)
     assert event.after["outreach_status"] == "contacted"
 
 
@@ -137,7 +139,7 @@ def test_admin_edits_outreach_status_and_the_change_is_audited(world, signed_in)
         "community-centre",
     )
     event = _audit(peckham.id)[-1]
-    assert (event.action, event.actor_id) == ("update", admin.id)
+    assert (event.action, event.actor_id) == ("organisations.update", admin.id)
     assert (event.before["outreach_status"], event.after["outreach_status"]) == (
         "not-contacted",
         "facilitating",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from listening.accounts.models import AuditEvent
+from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.themes import operations, queries, runs
 from listening.themes.models import Assignment, EmbeddingCache, SubTheme, Theme, ThemeRun

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.assembly.themes_bridge import theme_names
 from listening.extensions import db
@@ -79,13 +79,13 @@ def find_or_create_organisation(name: str, actor: User | None, type_: str = "oth
     db.session.add(organisation)
     db.session.flush()
     audit.record(
+        organisation,
+        "organisations.create",
         actor,
-        "organisation.create",
-        "intake_organisation",
-        organisation.id,
         None,
         snapshot(organisation),
     )
+    signals.public_changed("assembly")
     return organisation
 
 
