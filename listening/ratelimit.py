@@ -131,7 +131,7 @@ def buckets_for_request() -> list[tuple[str, str]]:
 
 def limit_api_writes():
     """before_request: refuse API writes over the limit with 429 and Retry-After."""
-    if request.blueprint != "api" or request.method not in WRITE_METHODS:
+    if not request.path.startswith("/api/") or request.method not in WRITE_METHODS:
         return None
     for bucket, config_key in buckets_for_request():
         limit = parse_limit(current_app.config.get(config_key))

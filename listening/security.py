@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, request
@@ -11,6 +12,14 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from listening.extensions import login_manager
+
+
+class Role(StrEnum):
+    """What a signed-in person may do (stored in accounts_user.role)."""
+
+    PARTNER = "partner"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
 
 
 def init_app(app: Flask) -> None:
@@ -85,6 +94,14 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-staff_required = roles_required("reviewer", "admin")
-admin_required = roles_required("admin")
-any_role_required = roles_required("partner", "reviewer", "admin")
+staff_required = roles_required(Role.REVIEWER, Role.ADMIN)
+admin_required = roles_required(Role.ADMIN)
+any_role_required = roles_required(*Role)
+
+
+def safe_next(target: str | None, within: str = "/") -> str | None:
+    """`target` when it is a path on this site under `within` (no open redirect), else None."""
+    target = (target or "").strip()
+    if target.startswith(within) and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

@@ -59,7 +59,8 @@ def test_audit_events_of_the_old_dialects_are_rewritten(scratch_url):
     from sqlalchemy.orm import Session
 
     from listening.audit import AuditEvent
-    from listening.intake.models import Area, Campaign, Conversation, Organisation, Response
+    from listening.intake.models import Area, Campaign, Conversation, Response
+    from listening.organisations.models import Organisation
 
     app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "TESTING": True})
     with app.app_context():

@@ -10,13 +10,14 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listening.extensions import db
+from listening.security import Role
 from listening.timeutil import utcnow
 
 if TYPE_CHECKING:
-    from listening.intake.models import Organisation
+    from listening.organisations.models import Organisation
 
-ROLES = ("partner", "reviewer", "admin")
-STAFF_ROLES = ("reviewer", "admin")
+ROLES = tuple(Role)
+STAFF_ROLES = (Role.REVIEWER, Role.ADMIN)
 
 
 class User(UserMixin, db.Model):
@@ -25,7 +26,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(20), default="partner")
+    role: Mapped[str] = mapped_column(String(20), default=Role.PARTNER)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("intake_organisation.id"))
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)

@@ -12,7 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from listening import audit
 from listening.accounts.models import ROLES, ApiToken, LoginAttempt, User
 from listening.extensions import db
-from listening.intake.models import Organisation
+from listening.organisations.models import Organisation
+from listening.security import Role
 from listening.timeutil import utcnow
 
 COMMON_PASSWORDS = frozenset(
@@ -88,7 +89,7 @@ def create_user(
     problem = password_problem(password, email, min_length)
     if problem:
         raise AccountError("password", problem)
-    if role == "partner" and not organisation_name:
+    if role == Role.PARTNER and not organisation_name:
         raise AccountError("organisation", "A partner must belong to an organisation")
     organisation = get_or_create_organisation(organisation_name) if organisation_name else None
     user = User(
@@ -157,13 +158,4 @@ def user_for_token(token: str) -> User | None:
 def set_active(user: User, active: bool, actor: User) -> None:
     audit.record(user, "accounts.set_active", actor, {"active": user.active}, {"active": active})
     user.active = active
-    db.session.flush()
-
-
-def set_password(user: User, password: str, actor: User | None, min_length: int = 10) -> None:
-    problem = password_problem(password, user.email, min_length)
-    if problem:
-        raise AccountError("password", problem)
-    user.password_hash = generate_password_hash(password)
-    audit.record(user, "accounts.set_password", actor)
     db.session.flush()

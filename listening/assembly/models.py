@@ -17,7 +17,8 @@ from listening.timeutil import utcnow
 
 if TYPE_CHECKING:
     from listening.accounts.models import User
-    from listening.intake.models import Area, Campaign, Organisation, Response
+    from listening.intake.models import Area, Campaign, Response
+    from listening.organisations.models import Organisation
 
 EVENT_KINDS = {
     "solutions-workshop": "Solutions workshop",

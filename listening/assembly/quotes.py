@@ -16,9 +16,9 @@ from listening.accounts.models import User
 from listening.assembly import quotetext
 from listening.assembly.models import Pledge, Quote
 from listening.assembly.operations import AssemblyError, snapshot
-from listening.assembly.themes_bridge import theme_names
 from listening.extensions import db
-from listening.intake.models import Conversation, Response
+from listening.intake.models import Conversation, ConversationStatus, Response
+from listening.themes.queries import public_theme_names as theme_names
 from listening.timeutil import utcnow
 
 _PERSONAL = re.compile(r"@|\d{3,}|https?://|www\.", re.IGNORECASE)
@@ -26,7 +26,9 @@ _PERSONAL = re.compile(r"@|\d{3,}|https?://|www\.", re.IGNORECASE)
 
 def eligible(response: Response) -> bool:
     conversation = response.conversation
-    return bool(conversation.consent_to_quote) and conversation.status == "submitted"
+    return (
+        bool(conversation.consent_to_quote) and conversation.status == ConversationStatus.SUBMITTED
+    )
 
 
 def eligible_responses(campaign_id: int, search: str = "", limit: int = 50) -> list[Response]:
@@ -37,7 +39,7 @@ def eligible_responses(campaign_id: int, search: str = "", limit: int = 50) -> l
         .where(
             Conversation.campaign_id == campaign_id,
             Conversation.consent_to_quote.is_(True),
-            Conversation.status == "submitted",
+            Conversation.status == ConversationStatus.SUBMITTED,
         )
         .order_by(Response.id)
         .limit(limit)
@@ -156,7 +158,7 @@ def public_quotes(
             Quote.campaign_id == campaign_id,
             Quote.status == "approved",
             Conversation.consent_to_quote.is_(True),
-            Conversation.status == "submitted",
+            Conversation.status == ConversationStatus.SUBMITTED,
         )
         .order_by(Quote.approved_at.desc(), Quote.id.desc())
     )

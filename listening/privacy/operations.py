@@ -7,7 +7,6 @@ so tables added by other features are covered without this module knowing about 
 
 from __future__ import annotations
 
-import hashlib
 import uuid as uuid_module
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,8 +18,8 @@ from listening import audit, signals
 from listening.accounts.models import User
 from listening.audit import AuditEvent
 from listening.extensions import db
-from listening.intake.models import Conversation, Response
-from listening.privacy.models import Erasure
+from listening.intake import operations as intake
+from listening.intake.models import Conversation, ConversationStatus, Response
 from listening.timeutil import utcnow
 
 ERASED = "[erased]"
@@ -236,20 +235,11 @@ def erase(holding: Holding, actor: User | None) -> dict[str, int]:
     db.session.execute(delete(Conversation).where(Conversation.uuid == uuid))
     counts["intake_conversation"] = 1
     event.after = {"deleted": counts}
-    db.session.add(Erasure(uuid_hash=uuid_hash(uuid)))
+    intake.add_tombstone(uuid)
     signals.public_changed("privacy")
     db.session.flush()
     db.session.expire_all()
     return counts
-
-
-def uuid_hash(uuid: str) -> str:
-    return hashlib.sha256(str(uuid).strip().lower().encode()).hexdigest()
-
-
-def was_erased(uuid: str) -> bool:
-    """True when a conversation with this UUID was erased on request."""
-    return db.session.get(Erasure, uuid_hash(uuid)) is not None
 
 
 def purge_originals(days: int, actor: User | None, now: datetime | None = None) -> int:
@@ -258,7 +248,9 @@ def purge_originals(days: int, actor: User | None, now: datetime | None = None) 
         raise PrivacyError("The retention period must be 0 days or more")
     cutoff = (now or utcnow()) - timedelta(days=days)
     submitted = func.coalesce(Conversation.submitted_at, Conversation.created_at)
-    old = select(Conversation.id).where(Conversation.status == "submitted", submitted < cutoff)
+    old = select(Conversation.id).where(
+        Conversation.status == ConversationStatus.SUBMITTED, submitted < cutoff
+    )
     result = db.session.execute(
         update(Response)
         .where(Response.text.is_not(None), Response.conversation_id.in_(old))

@@ -13,8 +13,15 @@ from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
 from listening.intake.models import Campaign, Response
-from listening.themes import queries
-from listening.themes.models import Assignment, SubTheme, Theme, ThemeRun
+from listening.themes import embedding, queries
+from listening.themes.models import (
+    Assignment,
+    AssignmentSource,
+    RunStatus,
+    SubTheme,
+    Theme,
+    ThemeRun,
+)
 from listening.timeutil import utcnow
 
 STALE_AFTER = timedelta(hours=2)  # a queued/running run older than this no longer blocks
@@ -68,7 +75,7 @@ def start_run(
     ensure_themes(campaign)
     run = ThemeRun(
         campaign_id=campaign.id,
-        status="queued",
+        status=RunStatus.QUEUED,
         seed=int(seed),
         parameters=dict(parameters or {}),
         created_by_id=actor.id if actor else None,
@@ -98,7 +105,7 @@ def _reviewer_decision(
     row = queries.reviewer_row(response.id)
     before = queries.effective_assignment(response)
     if row is None:
-        row = Assignment(response_id=response.id, source="reviewer")
+        row = Assignment(response_id=response.id, source=AssignmentSource.REVIEWER)
         db.session.add(row)
     row.theme_id = theme.id if theme else None
     row.sub_theme_id = sub_theme.id if sub_theme else None
@@ -138,7 +145,7 @@ def confirm_assignment(response: Response, actor: User) -> Assignment:
     current = queries.effective_assignment(response)
     if current is None:
         raise ThemeError("This answer has not been analysed yet.")
-    if current.source == "reviewer":
+    if current.source == AssignmentSource.REVIEWER:
         return current
     theme = db.session.get(Theme, current.theme_id) if current.theme_id else None
     sub = db.session.get(SubTheme, current.sub_theme_id) if current.sub_theme_id else None
@@ -282,10 +289,10 @@ def _split_key(sub_theme: SubTheme) -> str:
 
 
 def _vectors(response_ids: Sequence[int]) -> np.ndarray:
-    from listening.themes.runs import make_embedder
-
     texts = queries.responses_by_id(response_ids)
-    return make_embedder().encode([texts[rid].redacted_text or "" for rid in response_ids])
+    return embedding.make_embedder().encode(
+        [texts[rid].redacted_text or "" for rid in response_ids]
+    )
 
 
 def _two_means(members: list[int], random_state: int) -> list[int]:
@@ -316,9 +323,7 @@ def _describe(sub_theme: SubTheme, members: list[int], others: list[int], n: int
 
 
 def _forget(run_id: int) -> None:
-    from listening.themes.runs import forget_cached
-
-    forget_cached(run_id)
+    embedding.forget_cached(run_id)
 
 
 def edit_theme(theme: Theme, name: str, description: str, actor: User) -> Theme:

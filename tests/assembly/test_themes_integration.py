@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from listening.assembly.themes_bridge import DEFAULT_THEMES
 from listening.extensions import db
 from listening.themes.models import Assignment, Theme
+from listening.themes.pipeline import DEFAULT_TAXONOMY
+
+DEFAULT_THEMES = {t.slug: t.name for t in DEFAULT_TAXONOMY}
 
 
 def assign(campaign, conversations_by_slug, reviewed=tuple(DEFAULT_THEMES)):

@@ -8,28 +8,12 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from listening.accounts import operations as accounts
 from listening.extensions import db
 from listening.intake.models import Conversation
 from tests.conftest import PASSWORD
-
-
-class FreshUserClient(FlaskClient):
-    """Forget the user Flask-Login cached in `g`: tests hold one app context for all their
-    requests, so without this a second request would still see the first request's user."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    return FreshUserClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from listening.intake.demo import answers, generate
 from listening.intake.demo import organisations as orgs
 from listening.intake.demo import reference as ref
 from listening.intake.demo.seed import DEMO_PASSWORD
-from listening.intake.models import Area, Campaign, Conversation, Organisation, Response
+from listening.intake.models import Area, Campaign, Conversation, Response
+from listening.organisations.models import Organisation
 from tests.conftest import table_count
 
 POLIS_COMMENTS = """\

@@ -9,43 +9,17 @@ from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import importers
 from listening.intake.importers import COLUMNS, ImportFileError, import_file
-from listening.intake.models import Conversation, Organisation, Response
+from listening.intake.models import Conversation, Response
+from listening.organisations.models import Organisation
 from tests.conftest import table_count
 
 ORG = "Peckham Community Centre"
-
-
-class FreshUserClient(FlaskClient):
-    """Forget the user Flask-Login cached in `g` (one app context holds all the requests)."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    return FreshUserClient(app, app.response_class, use_cookies=True)
-
-
-@pytest.fixture
-def signed_in(app):
-    """A new client signed in as `user` (one client per person, as in real life)."""
-
-    def make(user):
-        client = FreshUserClient(app, app.response_class, use_cookies=True)
-        _login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture

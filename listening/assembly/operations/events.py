@@ -15,9 +15,9 @@ from listening.assembly.operations.common import (
     _require,
     snapshot,
 )
-from listening.assembly.themes_bridge import theme_names
 from listening.extensions import db
 from listening.intake.models import Campaign
+from listening.themes.queries import public_theme_names as theme_names
 
 
 @dataclass(frozen=True)

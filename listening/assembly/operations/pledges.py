@@ -18,7 +18,8 @@ from listening.assembly.operations.common import (
     snapshot,
 )
 from listening.extensions import db
-from listening.intake.models import Area, Campaign, Organisation
+from listening.intake.models import Area, Campaign
+from listening.organisations.models import Organisation
 
 
 @dataclass(frozen=True)

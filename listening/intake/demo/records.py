@@ -7,7 +7,8 @@ from sqlalchemy import select
 from listening import audit
 from listening.extensions import db
 from listening.intake import operations
-from listening.intake.models import Area, Campaign, CommunityGroup, Organisation
+from listening.intake.models import Area, Campaign, CommunityGroup
+from listening.organisations.models import Organisation
 
 
 def ensure_campaign(spec: dict, boroughs, groups=()) -> tuple[Campaign, bool]:
