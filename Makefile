@@ -46,9 +46,11 @@ test-postgres:
 	  LISTENING_TEST_DATABASE_URL="$$LISTENING_TEST_POSTGRES_URL" $(BIN)/pytest $(PYTEST_ARGS); \
 	else echo "(LISTENING_TEST_POSTGRES_URL unset: PostgreSQL run skipped; .ci/run sets it)"; fi
 
+# ruff (lint + format) and vulture (dead code; see [tool.vulture] and vulture_whitelist.py).
 lint: install
 	$(BIN)/ruff check listening tests bench
 	$(BIN)/ruff format --check listening tests bench
+	$(BIN)/vulture
 
 bench: install
 	$(BIN)/python bench/themes.py

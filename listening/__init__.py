@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_signals(app)
     from listening import compression, ratelimit, security
 
     security.init_app(app)
@@ -67,6 +68,8 @@ def configure_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from listening import audit  # noqa: F401  (the AuditEvent model)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -81,10 +84,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """Each feature's pages, and its JSON API under /api/v1."""
     from listening.accounts import bp as accounts_bp
     from listening.accounts import views as _accounts_views  # noqa: F401
+    from listening.assembly import api as _assembly_api  # noqa: F401
+    from listening.assembly import api_bp as assembly_api_bp
     from listening.assembly import bp as assembly_bp
     from listening.assembly import views as _assembly_views  # noqa: F401
+    from listening.intake import api as _intake_api  # noqa: F401
+    from listening.intake import api_bp as intake_api_bp
     from listening.intake import bp as intake_bp
     from listening.intake import views as _intake_views  # noqa: F401
     from listening.themes import bp as themes_bp
@@ -92,16 +100,28 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(intake_bp, url_prefix="/intake")
+    app.register_blueprint(intake_api_bp, url_prefix="/api/v1")
     app.register_blueprint(themes_bp, url_prefix="/themes")
     app.register_blueprint(assembly_bp)
+    app.register_blueprint(assembly_api_bp, url_prefix="/api/v1")
+    from listening.assembly import cache as assembly_cache
+
+    assembly_cache.init_app(app)
     from listening.privacy import bp as privacy_bp
     from listening.privacy import views as _privacy_views  # noqa: F401
 
     app.register_blueprint(privacy_bp, url_prefix="/admin/privacy")
-    from listening import api, core
+    from listening import core
 
     app.register_blueprint(core.bp)
-    app.register_blueprint(api.bp, url_prefix="/api/v1")
+
+
+def register_signals(app: Flask) -> None:
+    """Features hear about lower features' events through signals, never by being imported."""
+    from listening import signals
+    from listening.themes import tasks as themes_tasks
+
+    signals.conversations_submitted.connect(themes_tasks.on_conversations_submitted)
 
 
 def register_errorhandlers(app: Flask) -> None:

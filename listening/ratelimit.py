@@ -151,7 +151,7 @@ def limit_writes():
     """before_request: refuse writes over the limit with 429 and Retry-After."""
     if request.method not in WRITE_METHODS:
         return None
-    is_api = request.blueprint == "api"
+    is_api = request.path.startswith("/api/")
     for bucket, config_key in buckets_for_request() if is_api else [form_bucket()]:
         limit = parse_limit(current_app.config.get(config_key))
         if limit is None:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from listening.extensions import login_manager
+
+
+class Role(StrEnum):
+    """What a signed-in person may do (stored in accounts_user.role)."""
+
+    PARTNER = "partner"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
 
 
 def init_app(app: Flask) -> None:
@@ -85,6 +95,22 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-staff_required = roles_required("reviewer", "admin")
-admin_required = roles_required("admin")
-any_role_required = roles_required("partner", "reviewer", "admin")
+staff_required = roles_required(Role.REVIEWER, Role.ADMIN)
+admin_required = roles_required(Role.ADMIN)
+any_role_required = roles_required(*Role)
+
+
+def safe_next(target: str | None, within: str = "/") -> str | None:
+    """`target` when it is a path on this site under `within` (no open redirect), else None.
+
+    Browsers drop tabs and newlines inside URLs ("/\\t/evil.example" becomes "//evil.example")
+    and read a backslash as a slash, so control characters and backslashes are refused outright;
+    then the address must parse with no scheme or host.
+    """
+    target = (target or "").strip()
+    if not target or any(ord(c) < 0x20 or c in "\\\x7f" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target if parts.path.startswith(within) else None

@@ -8,9 +8,10 @@ import uuid
 from datetime import date
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
-from playwright.sync_api import expect
 from sqlalchemy import text
 
 from listening import create_app
@@ -18,16 +19,22 @@ from listening.extensions import db
 
 PASSWORD = "correct horse battery staple"
 
-# Browser assertions wait like the pages' default timeout: on a loaded 2-core CI machine the
-# service worker and IndexedDB can take longer than Playwright's 5 s default.
-expect.set_options(timeout=15_000)
-
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("LISTENING_TEST_DATABASE_URL")
     if url:
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+class FreshUserClient(FlaskClient):
+    """Forget the user Flask-Login cached in `g` before each request: tests hold one app
+    context for all their requests, so without this a request would still see the previous
+    request's user. Real requests never share `g`."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -39,9 +46,11 @@ def app(tmp_path_factory):
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             "REDIS_URL": None,
+            "JOBS_EAGER": True,
             "SERVER_NAME": "localhost",
         }
     )
+    app.test_client_class = FreshUserClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             downgrade(revision="base")  # a clean slate on a shared test database
@@ -85,6 +94,20 @@ def _transaction(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def signed_in(app):
+    """A new client signed in as `user` (one client per person); None: an anonymous one."""
+
+    def make(user=None):
+        client = app.test_client()
+        if user is not None:
+            response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+            assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return client
+
+    return make
 
 
 @pytest.fixture

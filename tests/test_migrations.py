@@ -51,3 +51,70 @@ def test_upgrade_downgrade_upgrade_and_models_match(scratch_url):
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         db.engine.dispose()
+
+
+def test_audit_events_of_the_old_dialects_are_rewritten(scratch_url):
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from listening.audit import AuditEvent
+    from listening.intake.models import Area, Campaign, Conversation, Response
+    from listening.organisations.models import Organisation
+
+    app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0006")
+        session = Session(db.engine)  # not the suite's db.session: that one is rolled back
+        campaign = Campaign(slug="sel-2023", name="SEL", question="?", starts_on=date(2023, 6, 1))
+        campaign.areas.append(Area(slug="bexley", name="Bexley"))
+        organisation = Organisation(name="Mind", type="charity")
+        conversation = Conversation(
+            uuid="7d2c6f0e-0000-4000-8000-000000000001",
+            campaign=campaign,
+            area=campaign.areas[0],
+            organisation=organisation,
+            held_on=date(2023, 7, 1),
+            format="small-group",
+            people_count=6,
+            consent_to_quote=True,
+            status="submitted",
+            source="web",
+        )
+        conversation.responses.append(Response(position=0, text="Rent", redacted_text="Rent"))
+        session.add(conversation)
+        session.flush()
+        response_id, conversation_id = conversation.responses[0].id, conversation.id
+        old = [
+            ("create", "conversation", conversation.uuid, None),
+            ("pledge.create", "assembly_pledge", "4", None),
+            ("pledge.save", "assembly_pledge", "4", None),
+            ("organisation.create", "intake_organisation", str(organisation.id), None),
+            ("themes.move_response", "Response", str(response_id), None),
+            ("issue-token", "user", "3", None),
+            ("privacy-erase", "conversation", "gone-uuid", None),
+            ("purge-originals", "response", "*", None),
+            ("create", "campaign", "sel-2023", None),
+            ("import", "conversation_import", "july.csv", {"campaign": "sel-2023"}),
+        ]
+        for action, entity, entity_id, after in old:
+            session.add(AuditEvent(action=action, entity=entity, entity_id=entity_id, after=after))
+        session.commit()
+        upgrade()
+        rows = session.execute(
+            text("SELECT action, entity, entity_id FROM accounts_audit_event ORDER BY id")
+        ).all()
+        assert [tuple(row) for row in rows] == [
+            ("intake.create", "intake_conversation", str(conversation_id)),
+            ("assembly.create", "assembly_pledge", "4"),
+            ("assembly.update", "assembly_pledge", "4"),
+            ("organisations.create", "intake_organisation", str(organisation.id)),
+            ("themes.move_response", "intake_response", str(response_id)),
+            ("accounts.issue_token", "accounts_user", "3"),
+            ("privacy.erase", "intake_conversation", "gone-uuid"),
+            ("privacy.purge_originals", "intake_response", "*"),
+            ("intake.create", "intake_campaign", str(campaign.id)),
+            ("intake.import", "intake_campaign", str(campaign.id)),
+        ]
+        session.close()
+        db.engine.dispose()

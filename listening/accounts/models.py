@@ -1,22 +1,23 @@
-"""Users, roles, API tokens, login attempts and the audit log."""
+"""Users, roles, API tokens and login attempts (the audit log is listening.audit)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listening.extensions import db
+from listening.security import Role
 from listening.timeutil import utcnow
 
 if TYPE_CHECKING:
-    from listening.intake.models import Organisation
+    from listening.organisations.models import Organisation
 
-ROLES = ("partner", "reviewer", "admin")
-STAFF_ROLES = ("reviewer", "admin")
+ROLES = tuple(Role)
+STAFF_ROLES = (Role.REVIEWER, Role.ADMIN)
 
 
 class User(UserMixin, db.Model):
@@ -25,7 +26,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(20), default="partner")
+    role: Mapped[str] = mapped_column(String(20), default=Role.PARTNER)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("intake_organisation.id"))
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
@@ -70,22 +71,3 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     remote_addr: Mapped[str] = mapped_column(String(64), default="", index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class AuditEvent(db.Model):
-    """Who changed what, when, with the state before and after."""
-
-    __tablename__ = "accounts_audit_event"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("accounts_user.id", ondelete="SET NULL")
-    )
-    action: Mapped[str] = mapped_column(String(80))
-    entity: Mapped[str] = mapped_column(String(80))
-    entity_id: Mapped[str] = mapped_column(String(80), index=True)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-    actor: Mapped[User | None] = relationship()

@@ -12,7 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from listening import audit
 from listening.accounts.models import ROLES, ApiToken, LoginAttempt, User
 from listening.extensions import db
-from listening.intake.models import Organisation
+from listening.organisations.models import Organisation
+from listening.security import Role
 from listening.timeutil import utcnow
 
 COMMON_PASSWORDS = frozenset(
@@ -88,7 +89,7 @@ def create_user(
     problem = password_problem(password, email, min_length)
     if problem:
         raise AccountError("password", problem)
-    if role == "partner" and not organisation_name:
+    if role == Role.PARTNER and not organisation_name:
         raise AccountError("organisation", "A partner must belong to an organisation")
     organisation = get_or_create_organisation(organisation_name) if organisation_name else None
     user = User(
@@ -100,7 +101,7 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, "create", "user", user.id, after={"email": email, "role": role})
+    audit.record(user, "accounts.create", actor, after={"email": email, "role": role})
     return user
 
 
@@ -128,7 +129,7 @@ def authenticate(
         db.session.add(LoginAttempt(email=normalise_email(email)[:254], remote_addr=remote_addr))
         db.session.flush()
         raise AccountError("email", "Email address or password is not right")
-    audit.record(user, "login", "user", user.id)
+    audit.record(user, "accounts.login", user)
     return user
 
 
@@ -140,7 +141,7 @@ def issue_token(user: User, actor: User | None = None) -> str:
     """Create an API token for `user`; the plain token is returned once and never stored."""
     token = secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
-    audit.record(actor, "issue-token", "user", user.id)
+    audit.record(user, "accounts.issue_token", actor)
     db.session.flush()
     return token
 
@@ -155,15 +156,6 @@ def user_for_token(token: str) -> User | None:
 
 
 def set_active(user: User, active: bool, actor: User) -> None:
-    audit.record(actor, "set-active", "user", user.id, {"active": user.active}, {"active": active})
+    audit.record(user, "accounts.set_active", actor, {"active": user.active}, {"active": active})
     user.active = active
-    db.session.flush()
-
-
-def set_password(user: User, password: str, actor: User | None, min_length: int = 10) -> None:
-    problem = password_problem(password, user.email, min_length)
-    if problem:
-        raise AccountError("password", problem)
-    user.password_hash = generate_password_hash(password)
-    audit.record(actor, "set-password", "user", user.id)
     db.session.flush()

@@ -6,12 +6,11 @@ from listening.accounts import bp, operations
 from listening.accounts.forms import LoginForm, LogoutForm, UserForm
 from listening.accounts.models import User
 from listening.extensions import db
-from listening.security import admin_required
-from listening.urls import safe_next
+from listening.security import Role, admin_required, safe_next
 
 
 def _home_for(user: User) -> str:
-    if user.role == "partner":
+    if user.role == Role.PARTNER:
         return url_for("intake.new_conversation")
     return url_for("intake.show_coverage")
 

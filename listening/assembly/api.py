@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from listening.api import bp
-from listening.assembly import cache, opendata, queries
+from listening.assembly import api_bp, cache, opendata, queries
 from listening.assembly.views.public import campaign_key, public_campaign, read_filters
 from listening.urls import public_url
 
 
-@bp.get("/pledges")
+@api_bp.get("/pledges")
 @cache.cached_page(campaign_key)
 def list_public_pledges():
     """Pledges with theme slugs, status, progress, signatories, actions, metrics and updates."""
@@ -27,7 +26,7 @@ def list_public_pledges():
     )
 
 
-@bp.get("/pledges/<int(max=2147483647):pledge_id>")
+@api_bp.get("/pledges/<int(max=2147483647):pledge_id>")
 def show_public_pledge(pledge_id: int):
     pledge = queries.get_pledge(None, pledge_id)
     if pledge is None:
@@ -36,7 +35,7 @@ def show_public_pledge(pledge_id: int):
     return jsonify(opendata.pledge_dict(pledge, url))
 
 
-@bp.get("/themes")
+@api_bp.get("/themes")
 @cache.cached_page(campaign_key)
 def list_public_themes():
     """Public aggregates per theme ("fewer than 5" for small counts)."""

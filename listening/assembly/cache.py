@@ -1,11 +1,12 @@
-"""A small in-process TTL cache for public tracker pages.
+"""A small in-process TTL cache for public tracker pages, fresh on every worker at once.
 
-Keyed by campaign id + URL (path and query string). Only anonymous GETs are cached (signed-in
-people see a personalised header) and only 200 responses. Any commit that touched an assembly
-row, a conversation or a response empties this process's cache, so a change shows at once on
-the worker that made it. With several gunicorn workers (or machines) each keeps its own copy:
-another worker may serve a page up to ASSEMBLY_CACHE_SECONDS (default 60) old. Set it to 0 to
-turn caching off. It is off under TESTING unless the setting is given explicitly.
+Keyed by a generation stamp + campaign + URL (path and query string). Only anonymous GETs are
+cached (signed-in people see a personalised header) and only 200 responses. Every operation
+that changes public data sends `signals.public_data_changed`; this module bumps the one-row
+`assembly_page_generation` in that same transaction. Each cached request reads the stamp once,
+so after a commit the next request on every gunicorn worker (each has its own cache) misses
+and renders afresh; no worker waits for a TTL. ASSEMBLY_CACHE_SECONDS (default 60) bounds how
+long an entry lives; 0 turns caching off. It is off under TESTING unless set explicitly.
 
 The CSP nonce differs per response, so the cached body keeps a marker that is swapped for the
 new request's nonce when served.
@@ -19,14 +20,17 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, current_app, g, get_flashed_messages, request, session
+from flask import Flask, Response, current_app, g, get_flashed_messages, request, session
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+
+from listening import signals
+from listening.assembly.models import PageGeneration
+from listening.extensions import db
 
 DEFAULT_SECONDS = 60
 MAX_ENTRIES = 512
-WATCHED_PREFIXES = ("assembly_", "intake_conversation", "intake_response")
+STAMP_ID = 1
 
 
 class TTLCache:
@@ -34,6 +38,7 @@ class TTLCache:
         self._data: OrderedDict[str, tuple[float, bytes, str, str]] = OrderedDict()
         self._lock = threading.Lock()
         self.max_entries = max_entries
+        self.generation: int | None = None
         self.hits = self.misses = 0
 
     def get(self, key: str):
@@ -54,6 +59,13 @@ class TTLCache:
             while len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
 
+    def observe(self, generation: int) -> None:
+        """Drop entries of older generations (they can no longer be hit)."""
+        with self._lock:
+            if generation != self.generation:
+                self._data.clear()
+                self.generation = generation
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
@@ -62,15 +74,36 @@ class TTLCache:
         return len(self._data)
 
 
-_CACHE = TTLCache()
+def init_app(app: Flask) -> None:
+    """Give the app (one per worker process) its own cache; listen for public changes."""
+    app.extensions["page_cache"] = TTLCache()
+    signals.public_data_changed.connect(bump_generation)
 
 
 def page_cache() -> TTLCache:
-    return _CACHE
+    return current_app.extensions["page_cache"]
 
 
 def clear() -> None:
-    _CACHE.clear()
+    page_cache().clear()
+
+
+def bump_generation(_sender=None, **_extra) -> None:
+    """Public data changed in this transaction: every worker's cached pages are now stale."""
+    bumped = db.session.execute(
+        update(PageGeneration)
+        .where(PageGeneration.id == STAMP_ID)
+        .values(generation=PageGeneration.generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if not bumped.rowcount:
+        db.session.add(PageGeneration(id=STAMP_ID, generation=1))
+        db.session.flush()
+
+
+def current_generation() -> int:
+    stamp = select(PageGeneration.generation).where(PageGeneration.id == STAMP_ID)
+    return db.session.scalar(stamp) or 0
 
 
 def _seconds() -> float:
@@ -86,7 +119,7 @@ def _cacheable() -> bool:
     )
 
 
-def cached_page(campaign_id_for_request: Callable[[], int | None]):
+def cached_page(campaign_id_for_request: Callable[[], int | str | None]):
     """Cache a public view's 200 response for anonymous visitors."""
 
     def decorator(view):
@@ -95,8 +128,10 @@ def cached_page(campaign_id_for_request: Callable[[], int | None]):
             seconds = _seconds()
             if seconds <= 0 or not _cacheable():
                 return view(*args, **kwargs)
-            key = f"{campaign_id_for_request()}|{request.full_path}"
-            hit = _CACHE.get(key)
+            cache, generation = page_cache(), current_generation()
+            cache.observe(generation)
+            key = f"{generation}|{campaign_id_for_request()}|{request.full_path}"
+            hit = cache.get(key)
             nonce = g.get("csp_nonce", "")
             if hit is not None:
                 body, mimetype, old_nonce = hit
@@ -108,25 +143,10 @@ def cached_page(campaign_id_for_request: Callable[[], int | None]):
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code == 200 and not response.direct_passthrough:
                 get_flashed_messages()  # nothing to show, but never cache a flash
-                _CACHE.set(key, seconds, response.get_data(), response.mimetype, nonce)
+                cache.set(key, seconds, response.get_data(), response.mimetype, nonce)
                 response.headers["X-Cache"] = "miss"
             return response
 
         return wrapped
 
     return decorator
-
-
-@event.listens_for(Session, "after_flush")
-def _note_changes(session, _context) -> None:
-    for row in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(row, "__tablename__", "")
-        if table.startswith(WATCHED_PREFIXES):
-            session.info["assembly_cache_dirty"] = True
-            return
-
-
-@event.listens_for(Session, "after_commit")
-def _invalidate(session) -> None:
-    if session.info.pop("assembly_cache_dirty", False):
-        _CACHE.clear()

@@ -16,7 +16,8 @@ from listening.assembly import operations as ops
 from listening.assembly import quotes
 from listening.assembly.models import Event, Pledge, Quote
 from listening.extensions import db
-from listening.intake.models import Organisation
+from listening.organisations.models import Organisation
+from listening.security import Role
 
 ALL = (
     "housing",
@@ -468,7 +469,7 @@ def seed_assembly(campaign) -> None:
 def _demo_reviewer() -> User | None:
     return db.session.scalar(
         select(User)
-        .where(User.role == "reviewer", User.active.is_(True))
+        .where(User.role == Role.REVIEWER, User.active.is_(True))
         .order_by(User.id)
         .limit(1)
     )

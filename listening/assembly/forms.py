@@ -14,20 +14,14 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from listening.assembly.models import ATTENDEE_KINDS, DIRECTIONS, EVENT_KINDS, STATUSES, UNITS
+from listening.formfields import MultiCheckboxField
 from listening.ids import parse_whole_number
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class DayField(DateField):
@@ -90,10 +84,6 @@ def _int(label: str, low: int, high: int, required: bool = False):
         NumberRange(low, high, f"{label} must be a whole number from {low} to {high:,}")
     )
     return WholeNumberField(label, validators=validators)
-
-
-def theme_choices(names: dict[str, str]) -> list[tuple[str, str]]:
-    return list(names.items())
 
 
 class EventForm(FlaskForm):

@@ -17,7 +17,8 @@ from listening.timeutil import utcnow
 
 if TYPE_CHECKING:
     from listening.accounts.models import User
-    from listening.intake.models import Area, Campaign, Organisation, Response
+    from listening.intake.models import Area, Campaign, Response
+    from listening.organisations.models import Organisation
 
 EVENT_KINDS = {
     "solutions-workshop": "Solutions workshop",
@@ -311,3 +312,16 @@ class Quote(db.Model):
 
     response: Mapped[Response] = relationship()
     pledge: Mapped[Pledge | None] = relationship()
+
+
+class PageGeneration(db.Model):
+    """One row: bumped in the transaction of every change to public data.
+
+    Every worker reads it once per cached request and keys its page cache by it, so a committed
+    change is seen by the very next request on every worker (each keeps its own cache).
+    """
+
+    __tablename__ = "assembly_page_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(default=0)

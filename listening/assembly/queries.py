@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import selectinload
 
-from listening.assembly import progress, quotes
+from listening.assembly import progress
 from listening.assembly.models import (
     STATUSES,
     Event,
@@ -18,16 +17,48 @@ from listening.assembly.models import (
     ProgressUpdate,
     Signatory,
 )
-from listening.assembly.themes_bridge import ThemeCounts, people_counts, theme_names
 from listening.extensions import db
 from listening.intake.models import (
     Area,
     Campaign,
     CommunityGroup,
     Conversation,
-    Organisation,
+    ConversationStatus,
     conversation_group,
 )
+from listening.organisations.models import Organisation
+from listening.themes import queries as themes
+from listening.themes.queries import public_theme_names as theme_names
+
+
+@dataclass(frozen=True)
+class ThemeCounts:
+    people: int = 0
+    conversations: int = 0
+    responses: int = 0
+    by_borough: dict[str, int] = field(default_factory=dict)
+
+
+def people_counts(
+    campaign_id: int, organisation_id: int | None = None
+) -> tuple[bool, dict[str, ThemeCounts]]:
+    """(published?, slug → counts of the reviewed themes). Not published: (False, {})."""
+    raw = themes.theme_people_counts(campaign_id, organisation_id=organisation_id)
+    if not raw:
+        return False, {}
+    return True, {slug: ThemeCounts(**value) for slug, value in raw.items()}
+
+
+def subtheme_choices(campaign_id: int) -> list[tuple[int, str, str]]:
+    """(sub-theme id, theme slug, label) of the current analysis, for tagging pledges."""
+    run = themes.current_run(campaign_id)
+    if run is None:
+        return []
+    return [
+        (row.id, row.theme.slug, row.display_label)
+        for row in themes.live_sub_themes(run.id)
+        if row.theme is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -149,7 +180,9 @@ def lead_organisations(campaign: Campaign) -> list[Organisation]:
 
 
 def _submitted(campaign_id: int):
-    return (Conversation.campaign_id == campaign_id) & (Conversation.status == "submitted")
+    return (Conversation.campaign_id == campaign_id) & (
+        Conversation.status == ConversationStatus.SUBMITTED
+    )
 
 
 def people_by_borough(
@@ -214,10 +247,6 @@ def theme_summaries(
     return published, summaries
 
 
-def theme_quotes(campaign: Campaign, slug: str):
-    return quotes.public_quotes(campaign.id, theme_slug=slug)
-
-
 def recent_updates(campaign: Campaign, limit: int = 50) -> list[ProgressUpdate]:
     return list(
         db.session.scalars(
@@ -229,11 +258,6 @@ def recent_updates(campaign: Campaign, limit: int = 50) -> list[ProgressUpdate]:
             .limit(limit)
         )
     )
-
-
-def stale_pledges(campaign: Campaign, today: date | None = None) -> set[int]:
-    today = today or date.today()
-    return {p.id for p in list_pledges(campaign) if progress.is_stale(p, today)}
 
 
 def organisation_conversation_totals(campaign: Campaign, organisation_id: int) -> tuple[int, int]:

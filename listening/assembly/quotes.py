@@ -11,14 +11,14 @@ import re
 
 from sqlalchemy import select
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.assembly import quotetext
 from listening.assembly.models import Pledge, Quote
 from listening.assembly.operations import AssemblyError, snapshot
-from listening.assembly.themes_bridge import theme_names
 from listening.extensions import db
-from listening.intake.models import Conversation, Response
+from listening.intake.models import Conversation, ConversationStatus, Response
+from listening.themes.queries import public_theme_names as theme_names
 from listening.timeutil import utcnow
 
 _PERSONAL = re.compile(r"@|\d{3,}|https?://|www\.", re.IGNORECASE)
@@ -26,7 +26,9 @@ _PERSONAL = re.compile(r"@|\d{3,}|https?://|www\.", re.IGNORECASE)
 
 def eligible(response: Response) -> bool:
     conversation = response.conversation
-    return bool(conversation.consent_to_quote) and conversation.status == "submitted"
+    return (
+        bool(conversation.consent_to_quote) and conversation.status == ConversationStatus.SUBMITTED
+    )
 
 
 def eligible_responses(campaign_id: int, search: str = "", limit: int = 50) -> list[Response]:
@@ -37,7 +39,7 @@ def eligible_responses(campaign_id: int, search: str = "", limit: int = 50) -> l
         .where(
             Conversation.campaign_id == campaign_id,
             Conversation.consent_to_quote.is_(True),
-            Conversation.status == "submitted",
+            Conversation.status == ConversationStatus.SUBMITTED,
         )
         .order_by(Response.id)
         .limit(limit)
@@ -113,7 +115,8 @@ def propose_quote(
     )
     db.session.add(quote)
     db.session.flush()
-    audit.record(actor, "quote.propose", "assembly_quote", quote.id, None, snapshot(quote))
+    audit.record(quote, "assembly.propose", actor, None, snapshot(quote))
+    signals.public_changed("assembly")
     return quote
 
 
@@ -129,7 +132,8 @@ def approve_quote(quote: Quote, actor: User | None) -> Quote:
     quote.status, quote.approved_by_id, quote.approved_at = "approved", _id(actor), utcnow()
     quote.withdrawn_at = None
     db.session.flush()
-    audit.record(actor, "quote.approve", "assembly_quote", quote.id, before, snapshot(quote))
+    audit.record(quote, "assembly.approve", actor, before, snapshot(quote))
+    signals.public_changed("assembly")
     return quote
 
 
@@ -137,7 +141,8 @@ def withdraw_quote(quote: Quote, actor: User | None) -> Quote:
     before = snapshot(quote)
     quote.status, quote.withdrawn_at = "withdrawn", utcnow()
     db.session.flush()
-    audit.record(actor, "quote.withdraw", "assembly_quote", quote.id, before, snapshot(quote))
+    audit.record(quote, "assembly.withdraw", actor, before, snapshot(quote))
+    signals.public_changed("assembly")
     return quote
 
 
@@ -153,7 +158,7 @@ def public_quotes(
             Quote.campaign_id == campaign_id,
             Quote.status == "approved",
             Conversation.consent_to_quote.is_(True),
-            Conversation.status == "submitted",
+            Conversation.status == ConversationStatus.SUBMITTED,
         )
         .order_by(Quote.approved_at.desc(), Quote.id.desc())
     )

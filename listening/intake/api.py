@@ -10,12 +10,11 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from listening.api import bp
+from listening import signals
 from listening.extensions import csrf, db
-from listening.intake import formdata, operations
+from listening.intake import api_bp, formdata, operations
 from listening.intake.forms import MAX_ANSWERS
 from listening.intake.models import Campaign
-from listening.themes import tasks as themes_tasks
 
 
 def api_error(status: int, message: str, errors: dict | None = None):
@@ -86,7 +85,7 @@ def _explain_choice(form, name: str, message: str, campaign: Campaign) -> str:
     return message
 
 
-@bp.put("/conversations/<uuid>")
+@api_bp.put("/conversations/<uuid>")
 @csrf.exempt
 def put_conversation(uuid: str):
     if (denied := check_api_auth()) is not None:
@@ -136,7 +135,7 @@ def put_conversation(uuid: str):
             if attempt == 2:
                 return api_error(409, "Another request is saving this conversation; retry.")
     if created:
-        themes_tasks.enqueue_assign_conversations([conversation.id])
+        signals.conversations_submitted.send("intake", ids=[conversation.id])
     body = {
         "uuid": conversation.uuid,
         "status": conversation.status,

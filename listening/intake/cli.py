@@ -21,10 +21,9 @@ def import_command(file: str, campaign_slug: str) -> None:
     Exit status 0 when the file was read (even if some rows had errors), 1 when it could not
     be read at all or the campaign does not exist. Acts as the system (no user), audited.
     """
-    from listening import jobs
+    from listening import signals
     from listening.extensions import db
     from listening.intake import importers, operations
-    from listening.themes import tasks as themes_tasks
 
     campaign = operations.get_campaign(campaign_slug)
     if campaign is None:
@@ -36,8 +35,7 @@ def import_command(file: str, campaign_slug: str) -> None:
     except importers.ImportFileError as error:
         raise click.ClickException(f"{file}: {error.message}") from error
     db.session.commit()
-    if report.conversation_ids:
-        jobs.enqueue(themes_tasks.assign_conversations_job, *report.conversation_ids)
+    signals.conversations_submitted.send("intake", ids=report.conversation_ids)
     for error in report.errors:
         click.echo(f"row {error.row}, {error.column or '-'}: {error.reason}", err=True)
     for skipped in report.skipped:

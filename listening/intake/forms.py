@@ -13,7 +13,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -24,18 +23,13 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from listening.formfields import MultiCheckboxField
 from listening.intake.models import FORMATS
 
 MAX_ANSWERS = 30
 MAX_ANSWER_LENGTH = 20_000
 MAX_PEOPLE = 10_000
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class WholeNumberField(IntegerField):

@@ -1,16 +1,13 @@
-"""Staff forms: spreadsheet upload and organisation details."""
+"""Staff forms: spreadsheet upload."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
-
-from listening.intake.models import ORGANISATION_TYPES, OUTREACH_STATUSES
+from wtforms import SelectField
+from wtforms.validators import InputRequired
 
 ALLOWED_EXTENSIONS = ("csv", "xlsx")
-MAX_NOTES = 5_000
 
 
 class ImportForm(FlaskForm):
@@ -22,40 +19,3 @@ class ImportForm(FlaskForm):
             FileAllowed(ALLOWED_EXTENSIONS, "The file must be a CSV or an Excel workbook (.xlsx)"),
         ],
     )
-
-
-class OrganisationForm(FlaskForm):
-    name = StringField(
-        "Name",
-        validators=[
-            InputRequired("Enter the organisation's name"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
-        ],
-    )
-    type = SelectField(
-        "Type",
-        choices=list(ORGANISATION_TYPES.items()),
-        validators=[InputRequired("Select the type of organisation")],
-    )
-    area = SelectField("Borough", choices=[], validate_choice=True)
-    outreach_status = RadioField(
-        "Outreach status",
-        choices=list(OUTREACH_STATUSES.items()),
-        validators=[InputRequired("Select the outreach status")],
-    )
-    contact_notes = TextAreaField(
-        "Contact notes",
-        validators=[
-            Length(max=MAX_NOTES, message=f"Notes must be {MAX_NOTES:,} characters or fewer")
-        ],
-    )
-
-    def set_areas(self, areas) -> None:
-        """Boroughs of every campaign, named with their campaign when there are several."""
-        several = len({a.campaign_id for a in areas}) > 1
-        self.area.choices = [("", "Not tied to one borough")] + [
-            (str(a.id), f"{a.name} ({a.campaign.name})" if several else a.name) for a in areas
-        ]
-
-    def validate_name(self, field) -> None:
-        field.data = " ".join((field.data or "").split())

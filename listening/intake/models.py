@@ -1,13 +1,15 @@
-"""Campaigns, areas, community groups, organisations, conversations and responses."""
+"""Campaigns, areas, community groups, conversations, responses and erasure tombstones."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listening.extensions import db
+from listening.organisations.models import Organisation
 from listening.timeutil import utcnow
 
 FORMATS = {
@@ -17,28 +19,14 @@ FORMATS = {
     "online": "Online",
     "other": "Other",
 }
-OUTREACH_STATUSES = {
-    "not-contacted": "Not contacted",
-    "contacted": "Contacted",
-    "supporting": "Supporting",
-    "facilitating": "Facilitating",
-}
-ORGANISATION_TYPES = {
-    "community-centre": "Community centre",
-    "faith": "Faith group",
-    "school": "School",
-    "university": "University",
-    "youth": "Youth club",
-    "refugee-migrant": "Refugee and migrant network",
-    "mental-health": "Mental health charity",
-    "older-people": "Older people's charity",
-    "patient-group": "Patient group",
-    "nhs": "NHS organisation",
-    "council": "Local authority",
-    "other": "Other",
-}
-STATUSES = ("draft", "submitted")
-SOURCES = ("web", "import", "api")
+
+
+class ConversationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+STATUSES = tuple(ConversationStatus)
 
 
 class Campaign(db.Model):
@@ -93,23 +81,6 @@ class CommunityGroup(db.Model):
     campaign: Mapped[Campaign] = relationship(back_populates="groups")
 
 
-class Organisation(db.Model):
-    __tablename__ = "intake_organisation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    type: Mapped[str] = mapped_column(String(40), default="other")
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("intake_area.id", ondelete="SET NULL"))
-    outreach_status: Mapped[str] = mapped_column(String(20), default="not-contacted")
-    contact_notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    area: Mapped[Area | None] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<Organisation {self.name}>"
-
-
 conversation_group = Table(
     "intake_conversation_group",
     db.metadata,
@@ -141,7 +112,7 @@ class Conversation(db.Model):
     format: Mapped[str] = mapped_column(String(20))
     people_count: Mapped[int]
     consent_to_quote: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ConversationStatus.DRAFT, index=True)
     source: Mapped[str] = mapped_column(String(20), default="web")
     reference: Mapped[str | None] = mapped_column(String(120))
     payload_hash: Mapped[str | None] = mapped_column(String(64))
@@ -164,7 +135,7 @@ class Conversation(db.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.status == "draft"
+        return self.status == ConversationStatus.DRAFT
 
 
 class Response(db.Model):
@@ -183,3 +154,13 @@ class Response(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="responses")
+
+
+class Erasure(db.Model):
+    """The tombstone of a conversation erased on request, so a replayed sync cannot bring it
+    back. Only a hash of its UUID is kept: nothing about what was said."""
+
+    __tablename__ = "privacy_erasure"
+
+    uuid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,9 +7,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
 from listening.intake.models import (
@@ -17,9 +17,13 @@ from listening.intake.models import (
     Campaign,
     CommunityGroup,
     Conversation,
-    Organisation,
+    ConversationStatus,
+    Erasure,
     Response,
 )
+from listening.organisations import operations as organisations
+from listening.organisations.models import Organisation
+from listening.security import Role
 from listening.timeutil import utcnow
 
 
@@ -80,15 +84,11 @@ def default_campaign(preferred_slug: str | None = None) -> Campaign | None:
     return db.session.scalar(select(Campaign).order_by(Campaign.created_at.desc()).limit(1))
 
 
-def list_organisations() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
-
-
 def organisations_for(user: User) -> list[Organisation]:
     """Partners log for their own organisation; staff for any."""
-    if user.role == "partner":
+    if user.role == Role.PARTNER:
         return [user.organisation] if user.organisation else []
-    return list_organisations()
+    return organisations.list_organisations()
 
 
 def get_conversation(uuid: str) -> Conversation | None:
@@ -102,7 +102,7 @@ def can_view(user: User, conversation: Conversation) -> bool:
 
 
 def can_edit(user: User, conversation: Conversation) -> bool:
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return True
     return conversation.is_draft and can_view(user, conversation)
 
@@ -129,7 +129,11 @@ def resolve(data: ConversationInput, actor: User) -> dict:
     )
     if organisation is None:
         raise IntakeError("organisation", f"Organisation “{data.organisation}” does not exist")
-    if actor is not None and actor.role == "partner" and organisation.id != actor.organisation_id:
+    if (
+        actor is not None
+        and actor.role == Role.PARTNER
+        and organisation.id != actor.organisation_id
+    ):
         raise IntakeError(
             "organisation", "Partners can only log conversations for their own organisation", 403
         )
@@ -166,14 +170,14 @@ def save_conversation(
     nothing. A different conversation under a UUID that is already submitted is a conflict.
     """
     existing = get_conversation(data.uuid)
-    if existing is None and _was_erased(data.uuid):
+    if existing is None and was_erased(data.uuid):
         raise IntakeError("uuid", "This conversation was erased on request; it cannot be sent", 410)
     fingerprint = data.fingerprint()
     if existing is not None:
         if not can_view(actor, existing):
             raise ConflictError("uuid", "This reference belongs to another organisation", 409)
         same = existing.payload_hash == fingerprint
-        if same and (existing.status == "submitted" or not data.submit):
+        if same and (existing.status == ConversationStatus.SUBMITTED or not data.submit):
             return existing, False
         editable = can_edit(actor, existing) if allow_edit_submitted else existing.is_draft
         if not editable:
@@ -196,22 +200,32 @@ def save_conversation(
     conversation.reference = data.reference
     conversation.payload_hash = fingerprint
     _replace_responses(conversation, data.responses)
-    if data.submit and conversation.status != "submitted":
-        conversation.status = "submitted"
+    if data.submit and conversation.status != ConversationStatus.SUBMITTED:
+        conversation.status = ConversationStatus.SUBMITTED
         conversation.submitted_at = utcnow()
     elif not existing:
-        conversation.status = "draft"
+        conversation.status = ConversationStatus.DRAFT
     db.session.add(conversation)
     db.session.flush()
-    action = "update" if existing else "create"
-    audit.record(actor, action, "conversation", conversation.uuid, before, _snapshot(conversation))
+    action = "intake.update" if existing else "intake.create"
+    audit.record(conversation, action, actor, before, _snapshot(conversation))
+    signals.public_changed("intake")
     return conversation, existing is None
 
 
-def _was_erased(uuid: str) -> bool:
-    from listening.privacy.operations import was_erased  # privacy builds on intake, not v.v.
+def uuid_hash(uuid: str) -> str:
+    """What an erasure tombstone keeps of a conversation's UUID."""
+    return hashlib.sha256(str(uuid).strip().lower().encode()).hexdigest()
 
-    return was_erased(uuid)
+
+def was_erased(uuid: str) -> bool:
+    """True when a conversation with this UUID was erased on request."""
+    return db.session.get(Erasure, uuid_hash(uuid)) is not None
+
+
+def add_tombstone(uuid: str) -> None:
+    """Remember that the conversation with this UUID was erased (a hash, nothing else)."""
+    db.session.add(Erasure(uuid_hash=uuid_hash(uuid)))
 
 
 def _replace_responses(conversation: Conversation, texts: tuple[str, ...]) -> None:
@@ -236,44 +250,3 @@ def list_conversations_for(user: User, campaign: Campaign | None = None, limit: 
     if not user.is_staff:
         query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
     return list(db.session.scalars(query))
-
-
-def get_organisation(organisation_id: int) -> Organisation | None:
-    return db.session.get(Organisation, organisation_id)
-
-
-def _organisation_snapshot(organisation: Organisation) -> dict:
-    return {
-        "name": organisation.name,
-        "type": organisation.type,
-        "area": organisation.area.slug if organisation.area else None,
-        "outreach_status": organisation.outreach_status,
-        "contact_notes": organisation.contact_notes,
-    }
-
-
-def save_organisation(
-    organisation: Organisation | None, fields: dict, actor: User | None
-) -> Organisation:
-    """Create (`organisation=None`) or update an organisation, audited; names are unique in
-    any case, because imports and the API find organisations by name."""
-    name = " ".join(str(fields["name"]).split())
-    clash = db.session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    )
-    if clash is not None and clash is not organisation:
-        raise IntakeError("name", f"There is already an organisation called “{clash.name}”")
-    before = _organisation_snapshot(organisation) if organisation else None
-    organisation = organisation or Organisation()
-    organisation.name = name
-    organisation.type = fields["type"]
-    organisation.area = db.session.get(Area, fields["area_id"]) if fields.get("area_id") else None
-    organisation.outreach_status = fields["outreach_status"]
-    organisation.contact_notes = fields.get("contact_notes") or ""
-    db.session.add(organisation)
-    db.session.flush()
-    after = _organisation_snapshot(organisation)
-    if after != before:
-        action = "update" if before else "create"
-        audit.record(actor, action, "organisation", organisation.id, before, after)
-    return organisation

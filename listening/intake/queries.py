@@ -14,14 +14,14 @@ from sqlalchemy import and_, exists, extract, func, or_, select
 
 from listening.extensions import db
 from listening.intake.models import (
-    OUTREACH_STATUSES,
     Area,
     Campaign,
     CommunityGroup,
     Conversation,
-    Organisation,
+    ConversationStatus,
     conversation_group,
 )
+from listening.organisations.models import OUTREACH_STATUSES, Organisation
 
 PER = 10_000  # reach is shown per 10,000 residents
 UNDER_REACHED_SHARE = 0.5  # a borough below half the campaign-wide rate is under-reached
@@ -58,7 +58,9 @@ def _people():
 
 
 def _submitted_in(campaign: Campaign):
-    return and_(Conversation.campaign_id == campaign.id, Conversation.status == "submitted")
+    return and_(
+        Conversation.campaign_id == campaign.id, Conversation.status == ConversationStatus.SUBMITTED
+    )
 
 
 def totals(campaign: Campaign) -> Reach:
@@ -106,7 +108,8 @@ def reach_rate(rows: list[Reach]) -> float | None:
 def by_group(campaign: Campaign) -> list[Reach]:
     """Each community group (a conversation can name several), then "none recorded"."""
     joined = and_(
-        Conversation.id == conversation_group.c.conversation_id, Conversation.status == "submitted"
+        Conversation.id == conversation_group.c.conversation_id,
+        Conversation.status == ConversationStatus.SUBMITTED,
     )
     rows = db.session.execute(
         select(CommunityGroup.slug, CommunityGroup.name, func.count(Conversation.id), _people())

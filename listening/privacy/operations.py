@@ -7,7 +7,6 @@ so tables added by other features are covered without this module knowing about 
 
 from __future__ import annotations
 
-import hashlib
 import uuid as uuid_module
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,11 +14,12 @@ from typing import Any
 
 from sqlalchemy import Table, delete, func, or_, select, update
 
-from listening import audit
-from listening.accounts.models import AuditEvent, User
+from listening import audit, signals
+from listening.accounts.models import User
+from listening.audit import AuditEvent
 from listening.extensions import db
-from listening.intake.models import Conversation, Response
-from listening.privacy.models import Erasure
+from listening.intake import operations as intake
+from listening.intake.models import Conversation, ConversationStatus, Response
 from listening.timeutil import utcnow
 
 ERASED = "[erased]"
@@ -115,18 +115,20 @@ def _row_key(table: Table, row) -> tuple:
 
 
 def _audit_events(conversation: Conversation, owned: dict) -> list[AuditEvent]:
-    """Audit events about the conversation, its responses and rows that hang off it."""
+    """Audit events about the conversation, its responses and rows that hang off it.
+
+    One rule (listening.audit): entity is the table name, entity_id the primary key.
+    """
     conditions = [
-        (AuditEvent.entity == "conversation")
-        & AuditEvent.entity_id.in_([conversation.uuid, str(conversation.id)])
+        (AuditEvent.entity == Conversation.__tablename__)
+        & (AuditEvent.entity_id == str(conversation.id))
     ]
     for table_name, rows in owned.items():
         pk = _single_pk(db.metadata.tables[table_name])
         if pk is None or not rows:
             continue
-        names = {table_name, table_name.split("_", 1)[-1], table_name.rsplit("_", 1)[-1]}
         ids = [str(row[pk.name]) for row in rows.values()]
-        conditions.append(AuditEvent.entity.in_(names) & AuditEvent.entity_id.in_(ids))
+        conditions.append((AuditEvent.entity == table_name) & AuditEvent.entity_id.in_(ids))
     query = select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.at, AuditEvent.id)
     return list(db.session.scalars(query))
 
@@ -199,7 +201,7 @@ def export(holding: Holding) -> dict[str, Any]:
 
 def record_export(holding: Holding, actor: User | None) -> None:
     """Personal data left the system: say who took it."""
-    audit.record(actor, "privacy-export", "conversation", holding.conversation.uuid)
+    audit.record(holding.conversation, "privacy.export", actor)
     db.session.flush()
 
 
@@ -228,23 +230,16 @@ def erase(holding: Holding, actor: User | None) -> dict[str, int]:
         if rows:
             counts[table.name] = len(rows)
     uuid = conversation.uuid
+    event = audit.record(conversation, "privacy.erase", actor)
     db.session.expunge(conversation)
     db.session.execute(delete(Conversation).where(Conversation.uuid == uuid))
     counts["intake_conversation"] = 1
-    db.session.add(Erasure(uuid_hash=uuid_hash(uuid)))
-    audit.record(actor, "privacy-erase", "conversation", uuid, after={"deleted": counts})
+    event.after = {"deleted": counts}
+    intake.add_tombstone(uuid)
+    signals.public_changed("privacy")
     db.session.flush()
     db.session.expire_all()
     return counts
-
-
-def uuid_hash(uuid: str) -> str:
-    return hashlib.sha256(str(uuid).strip().lower().encode()).hexdigest()
-
-
-def was_erased(uuid: str) -> bool:
-    """True when a conversation with this UUID was erased on request."""
-    return db.session.get(Erasure, uuid_hash(uuid)) is not None
 
 
 def purge_originals(days: int, actor: User | None, now: datetime | None = None) -> int:
@@ -253,7 +248,9 @@ def purge_originals(days: int, actor: User | None, now: datetime | None = None) 
         raise PrivacyError("The retention period must be 0 days or more")
     cutoff = (now or utcnow()) - timedelta(days=days)
     submitted = func.coalesce(Conversation.submitted_at, Conversation.created_at)
-    old = select(Conversation.id).where(Conversation.status == "submitted", submitted < cutoff)
+    old = select(Conversation.id).where(
+        Conversation.status == ConversationStatus.SUBMITTED, submitted < cutoff
+    )
     result = db.session.execute(
         update(Response)
         .where(Response.text.is_not(None), Response.conversation_id.in_(old))
@@ -262,12 +259,12 @@ def purge_originals(days: int, actor: User | None, now: datetime | None = None) 
     )
     count = result.rowcount or 0
     audit.record(
+        Response,
+        "privacy.purge_originals",
         actor,
-        "purge-originals",
-        "response",
-        "*",
         after={"cleared": count, "days": days, "submitted_before": cutoff.isoformat()},
     )
+    signals.public_changed("privacy")
     db.session.flush()
     db.session.expire_all()
     return count

@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from listening.themes.models import RunStatus
+
 themes_cli = AppGroup("themes", help="Theme analysis.")
 
 
@@ -74,7 +76,7 @@ def run_command(campaign_slug, seed, if_none, publish):
     run = _run_with_echo(run.id, runs)
     summary = _summary(run, queries, time.monotonic() - started)
     click.echo(json.dumps(summary))
-    if run.status != "succeeded":
+    if run.status != RunStatus.SUCCEEDED:
         sys.exit(1)
     if publish:
         for theme in queries.list_themes(campaign.id):
@@ -102,7 +104,7 @@ def _run_with_echo(run_id, runs):
 def _summary(run, queries, seconds: float) -> dict:
     counts = (
         queries.theme_people_counts(run.campaign_id, reviewed_only=False)
-        if run.status == "succeeded"
+        if run.status == RunStatus.SUCCEEDED
         else {}
     )
     return {
@@ -119,12 +121,10 @@ def _summary(run, queries, seconds: float) -> dict:
     }
 
 
-@themes_cli.command("worker", with_appcontext=False)
+@themes_cli.command("worker")
 def worker_command():
     """An RQ worker that loads the model once and keeps it: jobs run in-process, no fork."""
-    from listening import create_app
-
-    url = create_app().config.get("REDIS_URL")
+    url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException("Set LISTENING_REDIS_URL to run a worker.")
     from redis import Redis
@@ -132,6 +132,13 @@ def worker_command():
 
     from listening.themes.tasks import warm
 
-    warm()  # each job opens its own app context (jobs.job_app_context)
+    app = current_app._get_current_object()
+
+    class AppWorker(SimpleWorker):
+        def execute_job(self, job, queue):
+            with app.app_context():  # a fresh context (and session) per job
+                return super().execute_job(job, queue)
+
+    warm()
     connection = Redis.from_url(url)
-    SimpleWorker([Queue("listening", connection=connection)], connection=connection).work()
+    AppWorker([Queue("listening", connection=connection)], connection=connection).work()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from listening.formfields import MultiCheckboxField
 from listening.ids import parse_id
-from listening.urls import safe_next
+from listening.security import safe_next
 
 NO_THEME = "none"
 
@@ -19,7 +19,7 @@ class _ReturnTo(FlaskForm):
     next = HiddenField()
 
     def safe_next(self, default: str) -> str:
-        return safe_next((self.next.data or "").strip(), prefix="/themes") or default
+        return safe_next(self.next.data, within="/themes") or default
 
 
 class RunForm(FlaskForm):
@@ -56,10 +56,8 @@ class MergeSubThemesForm(_ReturnTo):
 
 
 class SplitSubThemeForm(_ReturnTo):
-    responses = SelectMultipleField(
+    responses = MultiCheckboxField(
         "Answers to split off (none chosen: split in two automatically)",
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
         validators=[Optional()],
         validate_choice=False,
     )

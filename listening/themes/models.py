@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
@@ -11,8 +12,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from listening.extensions import db
 from listening.timeutil import utcnow
 
-RUN_STATUSES = ("queued", "running", "succeeded", "failed")
-SOURCES = ("model", "reviewer")
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class AssignmentSource(StrEnum):
+    MODEL = "model"
+    REVIEWER = "reviewer"
 
 
 class Theme(db.Model):
@@ -53,7 +63,7 @@ class ThemeRun(db.Model):
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("intake_campaign.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.QUEUED, index=True)
     progress: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(String(200), default="Waiting to start")
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -80,7 +90,7 @@ class ThemeRun(db.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in ("succeeded", "failed")
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
 
     @property
     def duration_seconds(self) -> float | None:
@@ -134,7 +144,7 @@ class Assignment(db.Model):
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes_theme.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column(default=0.0)
     scores: Mapped[dict[str, float] | None] = mapped_column(JSON)  # every theme's score
-    source: Mapped[str] = mapped_column(String(20), default="model")
+    source: Mapped[str] = mapped_column(String(20), default=AssignmentSource.MODEL)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("themes_run.id", ondelete="CASCADE"))
     sub_theme_id: Mapped[int | None] = mapped_column(
         ForeignKey("themes_sub_theme.id", ondelete="SET NULL"), index=True

@@ -9,12 +9,19 @@ from datetime import timedelta
 import numpy as np
 from sqlalchemy import select, update
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
 from listening.intake.models import Campaign, Response
-from listening.themes import queries
-from listening.themes.models import Assignment, SubTheme, Theme, ThemeRun
+from listening.themes import embedding, queries
+from listening.themes.models import (
+    Assignment,
+    AssignmentSource,
+    RunStatus,
+    SubTheme,
+    Theme,
+    ThemeRun,
+)
 from listening.timeutil import utcnow
 
 STALE_AFTER = timedelta(hours=2)  # a queued/running run older than this no longer blocks
@@ -49,12 +56,12 @@ def ensure_themes(campaign: Campaign) -> list[Theme]:
         )
     db.session.flush()
     audit.record(
-        None,
+        campaign,
         "themes.seed",
-        "Campaign",
-        campaign.id,
+        None,
         after={"themes": [t.slug for t in DEFAULT_TAXONOMY]},
     )
+    signals.public_changed("themes")
     return queries.list_themes(campaign.id)
 
 
@@ -68,7 +75,7 @@ def start_run(
     ensure_themes(campaign)
     run = ThemeRun(
         campaign_id=campaign.id,
-        status="queued",
+        status=RunStatus.QUEUED,
         seed=int(seed),
         parameters=dict(parameters or {}),
         created_by_id=actor.id if actor else None,
@@ -76,10 +83,9 @@ def start_run(
     db.session.add(run)
     db.session.flush()
     audit.record(
-        actor,
+        run,
         "themes.start_run",
-        "ThemeRun",
-        run.id,
+        actor,
         after={"campaign": campaign.slug, "seed": run.seed},
     )
     return run
@@ -99,7 +105,7 @@ def _reviewer_decision(
     row = queries.reviewer_row(response.id)
     before = queries.effective_assignment(response)
     if row is None:
-        row = Assignment(response_id=response.id, source="reviewer")
+        row = Assignment(response_id=response.id, source=AssignmentSource.REVIEWER)
         db.session.add(row)
     row.theme_id = theme.id if theme else None
     row.sub_theme_id = sub_theme.id if sub_theme else None
@@ -121,16 +127,16 @@ def move_response(
     row = _reviewer_decision(response, theme, actor, sub_theme)
     db.session.flush()
     audit.record(
-        actor,
+        response,
         "themes.move_response",
-        "Response",
-        response.id,
+        actor,
         before={"theme": _slug(before.theme_id) if before else None},
         after={
             "theme": theme.slug if theme else None,
             "sub_theme": sub_theme.id if sub_theme else None,
         },
     )
+    signals.public_changed("themes")
     return row
 
 
@@ -139,19 +145,19 @@ def confirm_assignment(response: Response, actor: User) -> Assignment:
     current = queries.effective_assignment(response)
     if current is None:
         raise ThemeError("This answer has not been analysed yet.")
-    if current.source == "reviewer":
+    if current.source == AssignmentSource.REVIEWER:
         return current
     theme = db.session.get(Theme, current.theme_id) if current.theme_id else None
     sub = db.session.get(SubTheme, current.sub_theme_id) if current.sub_theme_id else None
     row = _reviewer_decision(response, theme, actor, sub, score=current.score)
     db.session.flush()
     audit.record(
-        actor,
+        response,
         "themes.confirm_assignment",
-        "Response",
-        response.id,
+        actor,
         after={"theme": theme.slug if theme else None},
     )
+    signals.public_changed("themes")
     return row
 
 
@@ -170,13 +176,13 @@ def move_sub_theme(sub_theme: SubTheme, theme: Theme, actor: User) -> int:
     sub_theme.theme_id, sub_theme.is_emerging = theme.id, False
     db.session.flush()
     audit.record(
-        actor,
+        sub_theme,
         "themes.move_sub_theme",
-        "SubTheme",
-        sub_theme.id,
+        actor,
         before={"theme": _slug(before)},
         after={"theme": theme.slug, "responses": len(members)},
     )
+    signals.public_changed("themes")
     return len(members)
 
 
@@ -186,13 +192,13 @@ def rename_sub_theme(sub_theme: SubTheme, label: str, actor: User) -> SubTheme:
     sub_theme.reviewer_label = label.strip()[:200] or None
     db.session.flush()
     audit.record(
-        actor,
+        sub_theme,
         "themes.rename_sub_theme",
-        "SubTheme",
-        sub_theme.id,
+        actor,
         before={"label": before},
         after={"label": sub_theme.display_label},
     )
+    signals.public_changed("themes")
     return sub_theme
 
 
@@ -216,13 +222,13 @@ def merge_sub_themes(target: SubTheme, sources: Sequence[SubTheme], actor: User)
     target.keywords = keywords[:12]
     db.session.flush()
     audit.record(
-        actor,
+        target,
         "themes.merge_sub_themes",
-        "SubTheme",
-        target.id,
+        actor,
         before={"merged": ids},
         after={"into": target.id},
     )
+    signals.public_changed("themes")
     _forget(target.run_id)
     return target
 
@@ -264,12 +270,12 @@ def split_sub_theme(
     new.reviewer_label = label.strip()[:200] or None
     db.session.flush()
     audit.record(
-        actor,
+        sub_theme,
         "themes.split_sub_theme",
-        "SubTheme",
-        sub_theme.id,
+        actor,
         after={"new_sub_theme": new.id, "responses": moving},
     )
+    signals.public_changed("themes")
     _forget(sub_theme.run_id)
     return new
 
@@ -283,10 +289,10 @@ def _split_key(sub_theme: SubTheme) -> str:
 
 
 def _vectors(response_ids: Sequence[int]) -> np.ndarray:
-    from listening.themes.runs import make_embedder
-
     texts = queries.responses_by_id(response_ids)
-    return make_embedder().encode([texts[rid].redacted_text or "" for rid in response_ids])
+    return embedding.make_embedder().encode(
+        [texts[rid].redacted_text or "" for rid in response_ids]
+    )
 
 
 def _two_means(members: list[int], random_state: int) -> list[int]:
@@ -317,9 +323,7 @@ def _describe(sub_theme: SubTheme, members: list[int], others: list[int], n: int
 
 
 def _forget(run_id: int) -> None:
-    from listening.themes.runs import forget_cached
-
-    forget_cached(run_id)
+    embedding.forget_cached(run_id)
 
 
 def edit_theme(theme: Theme, name: str, description: str, actor: User) -> Theme:
@@ -331,13 +335,13 @@ def edit_theme(theme: Theme, name: str, description: str, actor: User) -> Theme:
     theme.name, theme.description = name[:200], description.strip()
     db.session.flush()
     audit.record(
-        actor,
+        theme,
         "themes.edit_theme",
-        "Theme",
-        theme.id,
+        actor,
         before=before,
         after={"name": theme.name, "description": theme.description},
     )
+    signals.public_changed("themes")
     return theme
 
 
@@ -351,11 +355,11 @@ def mark_theme_reviewed(theme: Theme, actor: User | None, reviewed: bool = True)
     theme.reviewed_by_id = actor.id if reviewed and actor is not None else None
     db.session.flush()
     audit.record(
-        actor,
+        theme,
         "themes.mark_theme_reviewed",
-        "Theme",
-        theme.id,
+        actor,
         before={"reviewed": before},
         after={"reviewed": reviewed},
     )
+    signals.public_changed("themes")
     return theme

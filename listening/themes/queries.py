@@ -15,10 +15,19 @@ from listening.intake.models import (
     Area,
     CommunityGroup,
     Conversation,
+    ConversationStatus,
     Response,
     conversation_group,
 )
-from listening.themes.models import Assignment, SubTheme, Theme, ThemeRun
+from listening.themes.models import (
+    Assignment,
+    AssignmentSource,
+    RunStatus,
+    SubTheme,
+    Theme,
+    ThemeRun,
+)
+from listening.themes.pipeline.taxonomy import DEFAULT_TAXONOMY
 
 LOW_CONFIDENCE = 0.5  # model answers scoring below this go to the "needs a human" queue
 
@@ -64,7 +73,7 @@ def current_run(campaign_id: int) -> ThemeRun | None:
     """The latest successful run: its results are the current ones."""
     return db.session.scalar(
         select(ThemeRun)
-        .where(ThemeRun.campaign_id == campaign_id, ThemeRun.status == "succeeded")
+        .where(ThemeRun.campaign_id == campaign_id, ThemeRun.status == RunStatus.SUCCEEDED)
         .order_by(ThemeRun.finished_at.desc(), ThemeRun.id.desc())
         .limit(1)
     )
@@ -82,7 +91,10 @@ def latest_run(campaign_id: int) -> ThemeRun | None:
 def active_run(campaign_id: int) -> ThemeRun | None:
     return db.session.scalar(
         select(ThemeRun)
-        .where(ThemeRun.campaign_id == campaign_id, ThemeRun.status.in_(("queued", "running")))
+        .where(
+            ThemeRun.campaign_id == campaign_id,
+            ThemeRun.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)),
+        )
         .order_by(ThemeRun.id.desc())
         .limit(1)
     )
@@ -104,7 +116,7 @@ def reviewer_labels(campaign_id: int, slugs: set[str] | None = None) -> dict[str
     rows = db.session.execute(
         select(Assignment.response_id, Theme.slug)
         .join(Theme, Theme.id == Assignment.theme_id)
-        .where(Assignment.source == "reviewer", Theme.campaign_id == campaign_id)
+        .where(Assignment.source == AssignmentSource.REVIEWER, Theme.campaign_id == campaign_id)
     )
     return {str(rid): slug for rid, slug in rows if slugs is None or slug in slugs}
 
@@ -112,7 +124,7 @@ def reviewer_labels(campaign_id: int, slugs: set[str] | None = None) -> dict[str
 def reviewer_row(response_id: int) -> Assignment | None:
     return db.session.scalar(
         select(Assignment).where(
-            Assignment.response_id == response_id, Assignment.source == "reviewer"
+            Assignment.response_id == response_id, Assignment.source == AssignmentSource.REVIEWER
         )
     )
 
@@ -124,7 +136,7 @@ def model_row(response_id: int, run_id: int | None) -> Assignment | None:
         select(Assignment).where(
             Assignment.response_id == response_id,
             Assignment.run_id == run_id,
-            Assignment.source == "model",
+            Assignment.source == AssignmentSource.MODEL,
         )
     )
 
@@ -145,7 +157,10 @@ def effective(campaign_id: int, organisation_id: int | None = None) -> list[Effe
             Response.id, Response.conversation_id, Conversation.people_count, Conversation.area_id
         )
         .join(Conversation, Conversation.id == Response.conversation_id)
-        .where(Conversation.campaign_id == campaign_id, Conversation.status == "submitted")
+        .where(
+            Conversation.campaign_id == campaign_id,
+            Conversation.status == ConversationStatus.SUBMITTED,
+        )
         .order_by(Response.id)
     )
     if organisation_id is not None:
@@ -175,7 +190,7 @@ def _model_rows(run_id: int) -> dict[int, tuple]:
     rows = db.session.execute(
         select(
             Assignment.response_id, Assignment.theme_id, Assignment.score, Assignment.sub_theme_id
-        ).where(Assignment.run_id == run_id, Assignment.source == "model")
+        ).where(Assignment.run_id == run_id, Assignment.source == AssignmentSource.MODEL)
     )
     return {rid: (theme_id, score, sub) for rid, theme_id, score, sub in rows}
 
@@ -188,7 +203,9 @@ def _reviewer_rows(campaign_id: int) -> dict[int, tuple]:
         )
         .join(Response, Response.id == Assignment.response_id)
         .join(Conversation, Conversation.id == Response.conversation_id)
-        .where(Assignment.source == "reviewer", Conversation.campaign_id == campaign_id)
+        .where(
+            Assignment.source == AssignmentSource.REVIEWER, Conversation.campaign_id == campaign_id
+        )
     )
     return {rid: (theme_id, score, sub) for rid, theme_id, score, sub in rows}
 
@@ -274,6 +291,11 @@ def theme_names(campaign_id: int) -> dict[str, str]:
     return {t.slug: t.name for t in list_themes(campaign_id)}
 
 
+def public_theme_names(campaign_id: int) -> dict[str, str]:
+    """slug → name: the campaign's themes, or the default taxonomy's before the first run."""
+    return theme_names(campaign_id) or {t.slug: t.name for t in DEFAULT_TAXONOMY}
+
+
 # -- workspace pages ------------------------------------------------------------------------
 
 
@@ -320,7 +342,7 @@ def needs_review(campaign_id: int, threshold: float = LOW_CONFIDENCE, limit: int
     rows = [
         r
         for r in effective(campaign_id)
-        if r.source == "model" and (r.theme_id is None or r.score < threshold)
+        if r.source == AssignmentSource.MODEL and (r.theme_id is None or r.score < threshold)
     ]
     rows.sort(key=lambda r: (r.theme_id is not None, r.score, r.response_id))
     return rows[:limit], len(rows)
@@ -337,7 +359,7 @@ def search_responses(campaign_id: int, q: str, limit: int = 100) -> list[Respons
             .join(Conversation, Conversation.id == Response.conversation_id)
             .where(
                 Conversation.campaign_id == campaign_id,
-                Conversation.status == "submitted",
+                Conversation.status == ConversationStatus.SUBMITTED,
                 func.lower(Response.redacted_text).contains(needle, autoescape=True),
             )
             .order_by(Response.id)

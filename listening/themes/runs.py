@@ -6,20 +6,25 @@ These commit (progress must be visible while a run is going); views and the CLI 
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from sqlalchemy import insert, select
 
-from listening import audit
+from listening import audit, signals
 from listening.extensions import db
-from listening.intake.models import Conversation, Response
+from listening.intake.models import Conversation, ConversationStatus, Response
 from listening.themes import operations, queries
-from listening.themes.models import Assignment, EmbeddingCache, SubTheme, ThemeRun
+from listening.themes.embedding import (
+    DatabaseEmbeddingCache,
+    assigner_for,
+    dump_state,
+    make_embedder,
+    sub_theme_centroids,
+)
+from listening.themes.models import Assignment, AssignmentSource, RunStatus, SubTheme, ThemeRun
 from listening.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -31,103 +36,6 @@ STAGES = {
     "discover": (55, 90, "Finding sub-themes"),
     "done": (90, 95, "Saving results"),
 }
-_assigners: dict[int, object] = {}
-_centroids: dict[int, tuple[float, dict[int, np.ndarray]]] = {}
-_lock = threading.Lock()
-_CENTROID_TTL = 600.0
-
-
-class DatabaseEmbeddingCache:
-    """The pipeline's EmbeddingCache protocol over `themes_embedding_cache` rows."""
-
-    def __init__(self, model_id: str):
-        self.model_id = model_id
-
-    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        """Vectors already stored for these text keys."""
-        found: dict[str, np.ndarray] = {}
-        keys = list(keys)
-        for start in range(0, len(keys), 500):
-            rows = db.session.execute(
-                select(EmbeddingCache.key, EmbeddingCache.vector).where(
-                    EmbeddingCache.model_id == self.model_id,
-                    EmbeddingCache.key.in_(keys[start : start + 500]),
-                )
-            )
-            found.update({key: np.frombuffer(vector, dtype=np.float32) for key, vector in rows})
-        return found
-
-    def put_many(self, items: Mapping[str, np.ndarray]) -> None:
-        """Store new vectors; a key another process stored meanwhile is left as it is."""
-        now = utcnow()
-        rows = [
-            {
-                "key": key,
-                "model_id": self.model_id,
-                "created_at": now,
-                "vector": np.asarray(vector, dtype=np.float32).tobytes(),
-            }
-            for key, vector in items.items()
-        ]
-        if rows:
-            db.session.execute(_insert_ignoring_duplicates(), rows)
-
-
-def _insert_ignoring_duplicates():
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(EmbeddingCache).on_conflict_do_nothing(index_elements=["key", "model_id"])
-
-
-def make_embedder():
-    """An embedder backed by the database cache (the model itself is shared per process)."""
-    from listening.themes.pipeline import Embedder
-
-    probe = Embedder()
-    return Embedder(cache=DatabaseEmbeddingCache(probe.model_id))
-
-
-# -- fitted state: arrays as safetensors, the rest as JSON --------------------------------
-
-
-def dump_state(state: Mapping) -> tuple[bytes, dict]:
-    """Split an assigner state into safetensors bytes (arrays) and a JSON-able dict."""
-    from safetensors.numpy import save
-
-    arrays = {k: np.ascontiguousarray(v) for k, v in state.items() if isinstance(v, np.ndarray)}
-    meta = {k: v for k, v in state.items() if k not in arrays}
-    return save(arrays), json.loads(json.dumps(meta, default=_plain))
-
-
-def load_state(tensors: bytes, meta: Mapping) -> dict:
-    """The inverse of `dump_state`."""
-    from safetensors.numpy import load
-
-    state = dict(meta)
-    state.update(load(tensors))
-    return state
-
-
-def _plain(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def assigner_for(run: ThemeRun, embedder=None):
-    """The run's fitted ThemeAssigner, rebuilt once per process."""
-    from listening.themes.pipeline import ThemeAssigner
-
-    with _lock:
-        if run.id not in _assigners:
-            state = load_state(run.assigner_tensors, run.assigner_meta or {})
-            _assigners[run.id] = ThemeAssigner.from_state(state, embedder=embedder)
-        return _assigners[run.id]
 
 
 # -- a full run ----------------------------------------------------------------------------
@@ -139,9 +47,9 @@ def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None
     `on_progress(percent, message)` is called after each committed progress update.
     """
     run = db.session.get(ThemeRun, run_id)
-    if run is None or run.status == "succeeded":
+    if run is None or run.status == RunStatus.SUCCEEDED:
         return run  # safe to re-run: a finished success is not redone
-    run.status, run.progress, run.message = "running", 1, "Loading answers"
+    run.status, run.progress, run.message = RunStatus.RUNNING, 1, "Loading answers"
     run.started_at, run.finished_at, run.error = utcnow(), None, ""
     db.session.commit()
     try:
@@ -157,12 +65,12 @@ def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
     """Record a run's failure (its previous results stay current) and commit."""
     db.session.rollback()
     run = db.session.get(ThemeRun, run_id)
-    if run is None or run.status == "succeeded":
+    if run is None or run.status == RunStatus.SUCCEEDED:
         return run
-    run.status, run.message = "failed", "Failed"
+    run.status, run.message = RunStatus.FAILED, "Failed"
     run.error = f"{type(exc).__name__}: {exc}"[:4000]
     run.finished_at = utcnow()
-    audit.record(None, "themes.run_failed", "ThemeRun", run.id, after={"error": run.error})
+    audit.record(run, "themes.run_failed", None, after={"error": run.error})
     db.session.commit()
     return run
 
@@ -176,7 +84,10 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
     rows = db.session.execute(
         select(Response.id, Response.redacted_text)
         .join(Conversation, Conversation.id == Response.conversation_id)
-        .where(Conversation.campaign_id == run.campaign_id, Conversation.status == "submitted")
+        .where(
+            Conversation.campaign_id == run.campaign_id,
+            Conversation.status == ConversationStatus.SUBMITTED,
+        )
         .order_by(Response.id)
     ).all()
     documents = [Document(str(rid), text or "") for rid, text in rows]
@@ -212,13 +123,12 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
     run.n_responses, run.n_labels = len(documents), int(result.n_labels)
     run.cross_val_accuracy = result.cross_val_accuracy
     run.timings = {**tracker.timings, "total": round(time.monotonic() - started, 3)}
-    run.status, run.progress, run.message = "succeeded", 100, "Finished"
+    run.status, run.progress, run.message = RunStatus.SUCCEEDED, 100, "Finished"
     run.finished_at = utcnow()
     audit.record(
-        None,
+        run,
         "themes.run_succeeded",
-        "ThemeRun",
-        run.id,
+        None,
         after={
             "responses": run.n_responses,
             "labels": run.n_labels,
@@ -226,6 +136,7 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
             "model": run.model_id,
         },
     )
+    signals.public_changed("themes")
 
 
 class _MemoryCache:
@@ -327,7 +238,7 @@ def _save_result(run: ThemeRun, themes, result) -> None:
                 "theme_id": ids.get(a.theme) if a.theme else None,
                 "score": float(a.score),
                 "scores": {s: float(v) for s, v in a.scores},
-                "source": "model",
+                "source": AssignmentSource.MODEL,
                 "run_id": run.id,
                 "sub_theme_id": sub.id if sub else None,
                 "map_x": x,
@@ -403,7 +314,8 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None) -> int:
     """
     conversations = db.session.scalars(
         select(Conversation).where(
-            Conversation.id.in_(list(conversation_ids)), Conversation.status == "submitted"
+            Conversation.id.in_(list(conversation_ids)),
+            Conversation.status == ConversationStatus.SUBMITTED,
         )
     ).all()
     by_campaign: dict[int, list[Response]] = {}
@@ -416,6 +328,8 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None) -> int:
             continue
         embedder = embedder or make_embedder()
         assigned += _assign_with_run(run, responses, embedder)
+    if assigned:
+        signals.public_changed("themes")
     db.session.flush()
     return assigned
 
@@ -430,15 +344,15 @@ def _assign_with_run(run: ThemeRun, responses: list[Response], embedder) -> int:
         for a in db.session.scalars(
             select(Assignment).where(
                 Assignment.run_id == run.id,
-                Assignment.source == "model",
+                Assignment.source == AssignmentSource.MODEL,
                 Assignment.response_id.in_([r.id for r in responses]),
             )
         )
     }
-    centroids = _sub_theme_centroids(run, embedder)
+    centroids = sub_theme_centroids(run, embedder)
     for response, vector, result in zip(responses, x, results, strict=True):
         row = existing.get(response.id) or Assignment(
-            response_id=response.id, source="model", run_id=run.id
+            response_id=response.id, source=AssignmentSource.MODEL, run_id=run.id
         )
         row.theme_id = ids.get(result.theme) if result.theme else None
         row.score, row.scores = float(result.score), {s: float(v) for s, v in result.scores}
@@ -451,42 +365,3 @@ def _nearest(centroids: Mapping[int, np.ndarray], vector: np.ndarray) -> int | N
     if not centroids or not np.any(vector):
         return None
     return max(centroids, key=lambda sub_id: float(centroids[sub_id] @ vector))
-
-
-def _sub_theme_centroids(run: ThemeRun, embedder) -> dict[int | None, dict[int, np.ndarray]]:
-    """theme id → {sub-theme id → unit centroid of its answers}, kept per process a while."""
-    with _lock:
-        cached = _centroids.get(run.id)
-        if cached is not None and time.monotonic() - cached[0] < _CENTROID_TTL:
-            return cached[1]
-    rows = db.session.execute(
-        select(SubTheme.theme_id, SubTheme.id, Response.redacted_text)
-        .join(Assignment, Assignment.sub_theme_id == SubTheme.id)
-        .join(Response, Response.id == Assignment.response_id)
-        .where(
-            SubTheme.run_id == run.id,
-            SubTheme.merged_into_id.is_(None),
-            Assignment.run_id == run.id,
-        )
-    ).all()
-    vectors = embedder.encode([text or "" for _, _, text in rows]) if rows else None
-    sums: dict[int | None, dict[int, np.ndarray]] = {}
-    for i, (theme_id, sub_id, _) in enumerate(rows):
-        per_theme = sums.setdefault(theme_id, {})
-        per_theme[sub_id] = per_theme.get(sub_id, 0) + vectors[i]
-    for per_theme in sums.values():
-        for sub_id, total in per_theme.items():
-            norm = float(np.linalg.norm(total))
-            per_theme[sub_id] = total / norm if norm else total
-    with _lock:
-        _centroids[run.id] = (time.monotonic(), sums)
-    return sums
-
-
-def forget_cached(run_id: int | None = None) -> None:
-    """Drop per-process caches (after sub-themes are merged or split)."""
-    with _lock:
-        if run_id is None:
-            _centroids.clear()
-        else:
-            _centroids.pop(run_id, None)

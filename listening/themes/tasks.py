@@ -1,16 +1,13 @@
 """Theme jobs: a full run, and assigning newly submitted conversations.
 
-Job functions take ids and open their own app context (RQ workers have none). Without Redis,
-`dispatch` runs them on a background thread of the web process, so a request never waits for
-the model, and the model stays warm in that process for the next conversation.
+Job functions take ids and run in the app context `jobs.enqueue` gives them (on RQ, or on the
+in-process executor without Redis: a request never waits for the model, and the model stays
+warm in that process for the next conversation).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-
-from flask import current_app
 
 from listening import jobs
 from listening.extensions import db
@@ -49,30 +46,21 @@ def assign_conversations_job(*conversation_ids: int) -> None:
             raise
 
 
-def dispatch(fn, *ids: int) -> None:
-    """`jobs.enqueue`, on a daemon thread when there is no Redis (tests: inline)."""
-    app = current_app._get_current_object()
-    if app.config.get("REDIS_URL") or app.testing:
-        jobs.enqueue(fn, *ids)
-        return
-
-    def work() -> None:
-        with app.app_context():
-            jobs.enqueue(fn, *ids)
-
-    threading.Thread(target=work, name=f"themes-{fn.__name__}", daemon=True).start()
-
-
 def enqueue_run(run_id: int) -> None:
     """Queue a committed ThemeRun."""
-    dispatch(run_theme_job, run_id)
+    jobs.enqueue(run_theme_job, run_id)
 
 
 def enqueue_assign_conversations(conversation_ids: list[int]) -> None:
-    """Queue embed + assign for newly submitted conversations (called by intake after commit)."""
+    """Queue embed + assign for newly submitted conversations."""
     ids = [int(i) for i in conversation_ids]
     if ids:
-        dispatch(assign_conversations_job, *ids)
+        jobs.enqueue(assign_conversations_job, *ids)
+
+
+def on_conversations_submitted(_sender, ids: list[int], **_extra) -> None:
+    """Receiver of `signals.conversations_submitted` (intake sends it after its commit)."""
+    enqueue_assign_conversations(ids)
 
 
 def warm() -> None:

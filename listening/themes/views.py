@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from listening.extensions import db
+from listening.intake.campaigns import campaign_arg
 from listening.intake.models import Campaign, Response
-from listening.intake.operations import default_campaign, get_campaign, list_campaigns
+from listening.intake.operations import get_campaign, list_campaigns
 from listening.security import staff_required
 from listening.themes import bp, forms, operations, queries, tasks, workspace
 from listening.themes.forms import NO_THEME
@@ -15,13 +16,7 @@ from listening.themes.models import SubTheme, Theme, ThemeRun
 
 
 def _campaign() -> Campaign:
-    slug = request.args.get("campaign")
-    campaign = (
-        get_campaign(slug) if slug else default_campaign(current_app.config.get("DEFAULT_CAMPAIGN"))
-    )
-    if campaign is None:
-        abort(404)
-    return campaign
+    return campaign_arg()
 
 
 def _theme_choices(campaign_id: int, none_label: str | None = None) -> list[tuple[str, str]]:

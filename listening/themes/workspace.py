@@ -9,7 +9,7 @@ from sqlalchemy import select
 from listening.extensions import db
 from listening.intake.models import Campaign, Response
 from listening.themes import charts, queries
-from listening.themes.models import Assignment, SubTheme, Theme, ThemeRun
+from listening.themes.models import Assignment, AssignmentSource, SubTheme, Theme, ThemeRun
 
 HEAT_LEVELS = 5
 
@@ -96,7 +96,7 @@ def _map(run: ThemeRun, themes: list[Theme], rows) -> dict | None:
         for rid, x, y in db.session.execute(
             select(Assignment.response_id, Assignment.map_x, Assignment.map_y).where(
                 Assignment.run_id == run.id,
-                Assignment.source == "model",
+                Assignment.source == AssignmentSource.MODEL,
                 Assignment.map_x.is_not(None),
             )
         )

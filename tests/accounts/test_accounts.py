@@ -2,7 +2,8 @@ import pytest
 from sqlalchemy import select
 
 from listening.accounts import operations
-from listening.accounts.models import AuditEvent, User
+from listening.accounts.models import User
+from listening.audit import AuditEvent
 from listening.extensions import db
 from tests.conftest import PASSWORD
 
@@ -10,8 +11,10 @@ from tests.conftest import PASSWORD
 def test_create_user_creates_organisation_and_audits(make_user):
     user = make_user("partner", organisation="Deptford Youth Club")
     assert user.organisation.name == "Deptford Youth Club"
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "user")).all()
-    assert any(e.action == "create" and e.entity_id == str(user.id) for e in events)
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "accounts_user")
+    ).all()
+    assert any(e.action == "accounts.create" and e.entity_id == str(user.id) for e in events)
 
 
 @pytest.mark.parametrize(

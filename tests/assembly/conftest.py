@@ -10,7 +10,8 @@ import pytest
 from listening.assembly import cache
 from listening.assembly import operations as ops
 from listening.extensions import db
-from listening.intake.models import Conversation, Organisation, Response
+from listening.intake.models import Conversation, Response
+from listening.organisations.models import Organisation
 
 
 def redact(text: str) -> str:

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from listening.accounts.models import AuditEvent
 from listening.assembly import operations as ops
 from listening.assembly import progress
+from listening.audit import AuditEvent
 from listening.extensions import db
 
 
@@ -156,21 +156,23 @@ def test_every_change_is_audited(make_pledge, reviewer):
     ops.record_reading(metric, date(2024, 1, 1), 60, reviewer)
     ops.post_update(pledge, ops.UpdateInput(date(2024, 1, 2), "on-track", "Going well."), reviewer)
     ops.delete_action(action, reviewer)
-    actions = db.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.actor_id == reviewer.id).order_by(AuditEvent.id)
+    actions = db.session.execute(
+        select(AuditEvent.action, AuditEvent.entity)
+        .where(AuditEvent.actor_id == reviewer.id)
+        .order_by(AuditEvent.id)
     ).all()
     assert actions == [
-        "pledge.create",
-        "organisation.create",
-        "signatory.create",
-        "action.create",
-        "metric.create",
-        "reading.create",
-        "pledge.status",
-        "update.create",
-        "action.delete",
+        ("assembly.create", "assembly_pledge"),
+        ("organisations.create", "intake_organisation"),
+        ("assembly.create", "assembly_signatory"),
+        ("assembly.create", "assembly_action"),
+        ("assembly.create", "assembly_metric"),
+        ("assembly.create", "assembly_reading"),
+        ("assembly.set_status", "assembly_pledge"),
+        ("assembly.create", "assembly_progress_update"),
+        ("assembly.delete", "assembly_action"),
     ]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "pledge.status"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assembly.set_status"))
     assert (event.before, event.after) == ({"status": "not-started"}, {"status": "on-track"})
 
 

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from listening.accounts.models import AuditEvent
 from listening.assembly import operations as ops
 from listening.assembly.models import Pledge
+from listening.audit import AuditEvent
 from listening.extensions import db
 
 
@@ -63,7 +63,11 @@ def test_create_pledge_with_errors_keeps_what_was_typed(client, staff, make_org)
     pledge = db.session.scalar(select(Pledge).where(Pledge.title.like("Guaranteed%")))
     assert pledge.theme_slugs == ["work-wages-cost-of-living"]
     assert response.headers["Location"].endswith(f"/staff/pledges/{pledge.id}")
-    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "pledge.create"))
+    audit = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "assembly.create", AuditEvent.entity == "assembly_pledge"
+        )
+    )
     assert audit.actor_id == staff.id and audit.after["title"] == pledge.title
 
 
@@ -303,7 +307,7 @@ def test_quote_decisions_are_audited(make_conversation, reviewer):
     rows = db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "assembly_quote").order_by(AuditEvent.id)
     ).all()
-    assert [r.action for r in rows] == ["quote.propose", "quote.approve", "quote.withdraw"]
+    assert [r.action for r in rows] == ["assembly.propose", "assembly.approve", "assembly.withdraw"]
     assert rows[1].before["status"] == "proposed" and rows[1].after["status"] == "approved"
     assert all("07700" not in str(r.before) + str(r.after) for r in rows)  # never the original
 

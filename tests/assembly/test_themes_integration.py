@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from listening.assembly.themes_bridge import DEFAULT_THEMES
 from listening.extensions import db
 from listening.themes.models import Assignment, Theme
+from listening.themes.pipeline import DEFAULT_TAXONOMY
+
+DEFAULT_THEMES = {t.slug: t.name for t in DEFAULT_TAXONOMY}
 
 
 def assign(campaign, conversations_by_slug, reviewed=tuple(DEFAULT_THEMES)):
@@ -134,3 +136,27 @@ def test_pledges_can_be_tagged_with_sub_themes_of_the_current_analysis(
     assert [(r.theme_slug, r.subtheme_id) for r in pledge.themes] == [("housing", mould.id)]
     data = client.get(f"/api/v1/pledges/{pledge.id}").get_json()
     assert data["subthemes"] == [{"theme": "housing", "subtheme_id": mould.id}]
+
+
+def test_marking_a_theme_reviewed_refreshes_the_cached_tracker(
+    app, client, campaign, make_conversation, reviewer
+):
+    from listening.themes import operations as themes
+
+    lonely = make_conversation(texts=["So lonely."], people=12, borough="lambeth")
+    assign(campaign, {"mental-health-isolation": [lonely]}, reviewed=[])
+    app.config["ASSEMBLY_CACHE_SECONDS"] = 60
+    try:
+        page = "/pledges/themes/mental-health-isolation"
+        assert "Analysis not yet published" in client.get(page).get_data(as_text=True)
+        assert client.get(page).headers["X-Cache"] == "hit"
+        theme = db.session.scalar(
+            db.select(Theme).filter_by(campaign_id=campaign.id, slug="mental-health-isolation")
+        )
+        themes.mark_theme_reviewed(theme, reviewer)
+        db.session.commit()
+        fresh = client.get(page)
+        assert fresh.headers["X-Cache"] == "miss"
+        assert "12 people raised this" in fresh.get_data(as_text=True)
+    finally:
+        del app.config["ASSEMBLY_CACHE_SECONDS"]

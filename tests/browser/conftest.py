@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
@@ -34,6 +35,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 390, "height": 844}
+
+# Browser assertions wait like the pages' default timeout: on a loaded 2-core CI machine the
+# service worker and IndexedDB can take longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "_artifacts"
 AXE_JS = ROOT / "tests" / "assets" / "axe-core" / "axe.min.js"
@@ -109,7 +114,8 @@ class LiveServer:
         from sqlalchemy import select
 
         from listening.extensions import db
-        from listening.intake.models import Conversation, Organisation
+        from listening.intake.models import Conversation
+        from listening.organisations.models import Organisation
 
         def read():
             rows = db.session.scalars(

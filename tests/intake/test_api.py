@@ -8,28 +8,12 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from listening.accounts import operations as accounts
 from listening.extensions import db
 from listening.intake.models import Conversation
 from tests.conftest import PASSWORD
-
-
-class FreshUserClient(FlaskClient):
-    """Forget the user Flask-Login cached in `g`: tests hold one app context for all their
-    requests, so without this a second request would still see the first request's user."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    return FreshUserClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture
@@ -506,15 +490,20 @@ def test_the_api_answers_json_for_other_methods(client, world, bearer):
 
 
 def test_every_change_is_audited(client, world, bearer, conversation_payload):
-    from listening.accounts.models import AuditEvent
+    from listening.audit import AuditEvent
+    from listening.intake.models import Conversation
 
     ref = new_ref()
     put(client, ref, conversation_payload(), bearer(world[1]))
     put(client, ref, conversation_payload(), bearer(world[1]))  # a replay changes nothing
+    conversation = db.session.scalar(select(Conversation).filter_by(uuid=ref))
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.entity == "conversation", AuditEvent.entity_id == ref)
+        select(AuditEvent).where(
+            AuditEvent.entity == "intake_conversation",
+            AuditEvent.entity_id == str(conversation.id),
+        )
     ).all()
-    assert [e.action for e in events] == ["create"]
+    assert [e.action for e in events] == ["intake.create"]
     assert json.dumps(events[0].after, default=str)
 
 

@@ -9,8 +9,6 @@ from datetime import date
 from html import unescape
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from listening.extensions import db
@@ -18,19 +16,6 @@ from listening.intake.models import Conversation
 from tests.conftest import PASSWORD
 
 NEW = "/intake/conversations/new"
-
-
-class FreshUserClient(FlaskClient):
-    """Forget the user Flask-Login cached in `g` (tests share one app context)."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    return FreshUserClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture

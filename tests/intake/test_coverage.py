@@ -9,34 +9,12 @@ import uuid
 from datetime import date
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 
 from listening.csvutil import csv_response, safe_cell, to_csv
 from listening.extensions import db
 from listening.intake import queries
-from listening.intake.models import Area, Conversation, Organisation
-from tests.conftest import PASSWORD
-
-
-class FreshUserClient(FlaskClient):
-    """Forget the user Flask-Login cached in `g` (one app context holds all the requests)."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def signed_in(app):
-    def make(user=None):
-        client = FreshUserClient(app, app.response_class, use_cookies=True)
-        if user is not None:
-            response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-            assert response.status_code == 303
-        return client
-
-    return make
+from listening.intake.models import Area, Conversation
+from listening.organisations.models import Organisation
 
 
 def _add(campaign, organisation, borough, people, held_on, groups=(), status="submitted"):

@@ -12,14 +12,16 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from listening.accounts import operations as accounts
-from listening.accounts.models import AuditEvent, User
+from listening.accounts.models import User
+from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import polis
 from listening.intake.demo import answers, generate
 from listening.intake.demo import organisations as orgs
 from listening.intake.demo import reference as ref
 from listening.intake.demo.seed import DEMO_PASSWORD
-from listening.intake.models import Area, Campaign, Conversation, Organisation, Response
+from listening.intake.models import Area, Campaign, Conversation, Response
+from listening.organisations.models import Organisation
 from tests.conftest import table_count
 
 POLIS_COMMENTS = """\
@@ -248,7 +250,9 @@ def test_seed_twice_creates_nothing_the_second_time(runner, realdata):
     assert "already existed" in output
     assert people_by_borough() == ref.PEOPLE_BY_BOROUGH
     creations = db.session.scalar(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.entity == "conversation")
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.entity == "intake_conversation")
     )
     assert creations == before["intake_conversation"]
 

@@ -9,43 +9,17 @@ from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from listening.accounts.models import AuditEvent
+from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import importers
 from listening.intake.importers import COLUMNS, ImportFileError, import_file
-from listening.intake.models import Conversation, Organisation, Response
+from listening.intake.models import Conversation, Response
+from listening.organisations.models import Organisation
 from tests.conftest import table_count
 
 ORG = "Peckham Community Centre"
-
-
-class FreshUserClient(FlaskClient):
-    """Forget the user Flask-Login cached in `g` (one app context holds all the requests)."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    return FreshUserClient(app, app.response_class, use_cookies=True)
-
-
-@pytest.fixture
-def signed_in(app):
-    """A new client signed in as `user` (one client per person, as in real life)."""
-
-    def make(user):
-        client = FreshUserClient(app, app.response_class, use_cookies=True)
-        _login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture
@@ -141,7 +115,11 @@ def test_a_good_file_creates_one_conversation_per_reference(world):
     )
     assert second.consent_to_quote is False and second.groups == []
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == reviewer.id)).all()
-    assert sorted(e.action for e in events) == ["create", "create", "import"]
+    assert sorted((e.action, e.entity) for e in events) == [
+        ("intake.create", "intake_conversation"),
+        ("intake.create", "intake_conversation"),
+        ("intake.import", "intake_campaign"),
+    ]
 
 
 def test_reimporting_the_same_file_creates_nothing(world):
@@ -415,10 +393,15 @@ def test_cli_prints_errors_then_the_json_summary_last(world, runner, tmp_path):
     system = db.session.scalars(
         select(AuditEvent).where(
             AuditEvent.actor_id.is_(None),
-            AuditEvent.entity.in_(["conversation", "conversation_import"]),
+            AuditEvent.entity.in_(["intake_conversation", "intake_campaign"]),
         )
     ).all()
-    assert sorted(e.action for e in system) == ["create", "create", "import", "import"]
+    assert sorted(e.action for e in system) == [
+        "intake.create",
+        "intake.create",
+        "intake.import",
+        "intake.import",
+    ]
     assert (
         db.session.scalar(
             select(func.count(Conversation.id)).where(

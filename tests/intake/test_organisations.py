@@ -3,34 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from listening.accounts.models import AuditEvent
+from listening.audit import AuditEvent
 from listening.extensions import db
-from listening.intake.models import Organisation
-from tests.conftest import PASSWORD
-
-
-class FreshUserClient(FlaskClient):
-    """Forget the user Flask-Login cached in `g` (one app context holds all the requests)."""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def signed_in(app):
-    def make(user=None):
-        client = FreshUserClient(app, app.response_class, use_cookies=True)
-        if user is not None:
-            response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-            assert response.status_code == 303
-        return client
-
-    return make
+from listening.organisations.models import Organisation
 
 
 @pytest.fixture
@@ -61,7 +38,9 @@ def _audit(entity_id) -> list[AuditEvent]:
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.entity == "organisation", AuditEvent.entity_id == str(entity_id))
+            .where(
+                AuditEvent.entity == "intake_organisation", AuditEvent.entity_id == str(entity_id)
+            )
             .order_by(AuditEvent.id)
         )
     )
@@ -110,7 +89,7 @@ def test_admin_adds_an_organisation_and_it_is_audited(world, signed_in):
         "contacted",
     )
     [event] = _audit(created.id)
-    assert (event.action, event.actor_id, event.before) == ("create", admin.id, None)
+    assert (event.action, event.actor_id, event.before) == ("organisations.create", admin.id, None)
     assert event.after["outreach_status"] == "contacted"
 
 
@@ -137,7 +116,7 @@ def test_admin_edits_outreach_status_and_the_change_is_audited(world, signed_in)
         "community-centre",
     )
     event = _audit(peckham.id)[-1]
-    assert (event.action, event.actor_id) == ("update", admin.id)
+    assert (event.action, event.actor_id) == ("organisations.update", admin.id)
     assert (event.before["outreach_status"], event.after["outreach_status"]) == (
         "not-contacted",
         "facilitating",

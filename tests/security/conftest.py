@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from flask import g
 
 from listening.extensions import db
 from tests.conftest import PASSWORD
@@ -147,13 +146,6 @@ def clients(app, world):
     return made
 
 
-def forget_request_user() -> None:
-    """Tests run inside one app context, so Flask-Login's per-request cache (on `g`) would
-    carry one client's user into the next client's request; real requests never share `g`."""
-    g.pop("_login_user", None)
-
-
 def sign_in(client, user):
-    forget_request_user()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 303, response.get_data(as_text=True)[:300]

@@ -16,7 +16,6 @@ from listening.extensions import db
 from listening.intake.models import FORMATS
 from listening.intake.operations import get_conversation
 from tests.security import walk
-from tests.security.conftest import forget_request_user
 
 FUZZ = settings(
     max_examples=75,
@@ -121,7 +120,6 @@ def assert_valid_row(world, reference: str) -> None:
 
 
 def _put(client, token, reference, body):
-    forget_request_user()
     return client.put(
         f"/api/v1/conversations/{reference}",
         json=body,
@@ -215,7 +213,6 @@ def test_conversation_form_never_500(world, clients, unlimited):
     @FUZZ
     @given(fields=_form_fields(world))
     def check(fields):
-        forget_request_user()
         response = client.post("/intake/conversations/new", data=fields)
         assert response.status_code < 500, (fields, response.get_data(as_text=True)[:300])
         if response.status_code == 303:
@@ -238,7 +235,6 @@ def test_login_form_never_500(client, world):
         next_url=st.none() | HOSTILE | st.sampled_from(["//evil.example", "/\\evil", "/ok"]),
     )
     def check(email, password, next_url):
-        forget_request_user()
         query = {"next": next_url} if next_url is not None else {}
         response = client.post(
             "/login", data={"email": email, "password": password}, query_string=query
@@ -303,7 +299,6 @@ def test_every_post_form_as_staff_never_500(app, world, clients):
     )
     def check(index, role, fields):
         target, method = targets[index]
-        forget_request_user()
         response = clients[role].open(target.path, method=method, data=fields)
         assert response.status_code < 500, (method, target.path, fields)
 

@@ -6,7 +6,7 @@ import re
 
 from listening import create_app
 from tests.security import walk
-from tests.security.conftest import forget_request_user, sign_in
+from tests.security.conftest import sign_in
 
 
 def _csp(response) -> dict[str, str]:
@@ -84,7 +84,6 @@ def test_session_cookie_secure_when_configured(app, world):
         assert cookie is not None and cookie.secure and cookie.http_only
     finally:
         app.config["SESSION_COOKIE_SECURE"] = False
-        forget_request_user()
 
 
 def test_behind_tls_trusts_the_proxy_and_secures_cookies(app, monkeypatch):

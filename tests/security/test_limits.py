@@ -15,13 +15,11 @@ from listening.extensions import db
 from listening.timeutil import utcnow
 from tests.conftest import PASSWORD
 from tests.security import walk
-from tests.security.conftest import forget_request_user
 
 REFUSED = "Too many failed attempts"
 
 
 def _login(client, email, password):
-    forget_request_user()
     return client.post("/login", data={"email": email, "password": password})
 
 
@@ -132,7 +130,6 @@ ELEVEN_MIB = b"x" * (11 * 1024 * 1024)
 
 
 def test_oversized_form_post_gets_413_page(world, clients):
-    forget_request_user()
     response = clients["partner_a"].post(
         "/intake/conversations/new",
         data=ELEVEN_MIB,
@@ -146,7 +143,6 @@ def test_oversized_upload_on_every_post_route_is_refused_not_500(app, world, cli
     failures = []
     for target in walk.targets(app, world):
         for method in set(walk.methods(target.rule)) - {"GET"}:
-            forget_request_user()
             response = clients["admin"].open(
                 target.path,
                 method=method,

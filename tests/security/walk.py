@@ -111,9 +111,6 @@ def methods(rule: Rule) -> list[str]:
 
 def request(client, method: str, path: str, query: dict | None = None):
     """GET (optionally with a junk query string), or any write with an empty body."""
-    from tests.security.conftest import forget_request_user
-
-    forget_request_user()
     if method == "GET":
         response = client.get(path, query_string=query)
     else:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from listening.themes import embedding
 from listening.themes.pipeline import Document
+
+
+@pytest.fixture(autouse=True)
+def fresh_theme_caches():
+    """Each test starts with no fitted assigner or centroids cached from another test's run."""
+    embedding.reset()
+    yield
+    embedding.reset()
+
 
 # (answer, theme a facilitator would file it under); short, in the voice of the notes we get.
 SEL_CORPUS = [
@@ -98,7 +108,8 @@ def make_conversation():
     from datetime import date
 
     from listening.extensions import db
-    from listening.intake.models import Conversation, Organisation, Response
+    from listening.intake.models import Conversation, Response
+    from listening.organisations.models import Organisation
 
     def make(campaign, texts, borough="southwark", people=1, groups=(), status="submitted"):
         organisation = db.session.scalar(

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from listening.extensions import db
-from listening.themes import operations, runs
+from listening.themes import embedding, operations
 from listening.themes.models import EmbeddingCache, Theme
 
 
@@ -32,11 +32,11 @@ def test_ensure_themes_seeds_once(make_campaign):
 
 
 def test_embedding_cache_stores_float32_bytes_once_per_key_and_model():
-    cache = runs.DatabaseEmbeddingCache("test-model@1")
+    cache = embedding.DatabaseEmbeddingCache("test-model@1")
     vector = np.arange(384, dtype=np.float32) / 384
     cache.put_many({"a" * 64: vector})
     cache.put_many({"a" * 64: vector * 0})  # a second writer: ignored, not an error
-    other = runs.DatabaseEmbeddingCache("other-model@2")
+    other = embedding.DatabaseEmbeddingCache("other-model@2")
     other.put_many({"a" * 64: vector + 1})
     got = cache.get_many(["a" * 64, "b" * 64])
     assert list(got) == ["a" * 64] and np.array_equal(got["a" * 64], vector)
@@ -53,11 +53,11 @@ def test_assigner_state_round_trips_without_pickle():
         "phrase_theme": np.array([0, 0], dtype=np.int64),
         "cross_val_accuracy": None,
     }
-    tensors, meta = runs.dump_state(state)
+    tensors, meta = embedding.dump_state(state)
     assert meta == {
         "themes": [["a", "A", ""]],
         "params": {"threshold": 0.3},
         "cross_val_accuracy": None,
     }
-    back = runs.load_state(tensors, meta)
+    back = embedding.load_state(tensors, meta)
     assert back["coef"].shape == (0, 0) and back["phrase_theme"].tolist() == [0, 0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import select
 
@@ -43,20 +41,17 @@ def test_submitting_through_the_api_assigns_the_new_answers(
     payload = conversation_payload(
         responses=["Black mould all over the kids' bedroom and the council won't come"]
     )
-    started = time.perf_counter()
     response = client.put(
         "/api/v1/conversations/7f0c1f5e-4a63-4a55-9a39-3b1c6d1f0a01",
         json=payload,
         headers={"Authorization": f"Bearer {token}"},
     )
-    elapsed = time.perf_counter() - started
     assert response.status_code == 201, response.get_json()
     conversation = db.session.scalar(
         select(Conversation).where(Conversation.uuid == "7f0c1f5e-4a63-4a55-9a39-3b1c6d1f0a01")
     )
     row = queries.model_row(conversation.responses[0].id, run.id)
     assert row is not None and db.session.get(Theme, row.theme_id).slug == "housing"
-    assert elapsed < 30  # generous: the figure that matters is printed by the benchmark
 
 
 def test_assign_job_without_a_run_does_nothing(themes_campaign, make_conversation):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from listening.accounts.models import AuditEvent
+from listening.audit import AuditEvent
 from listening.extensions import db
-from listening.themes import operations, queries, runs
+from listening.themes import embedding, operations, queries, runs
 from listening.themes.models import Assignment, EmbeddingCache, SubTheme, Theme, ThemeRun
 
 pytestmark = pytest.mark.slow
@@ -59,7 +59,7 @@ def test_a_run_writes_assignments_sub_themes_state_and_versions(themes_campaign,
     subs = queries.live_sub_themes(run.id, housing.id)
     assert subs and all(s.keywords for s in subs)
     # the fitted assigner round-trips through safetensors + JSON
-    state = runs.load_state(run.assigner_tensors, run.assigner_meta)
+    state = embedding.load_state(run.assigner_tensors, run.assigner_meta)
     assert isinstance(state["phrase_embeddings"], np.ndarray)
     assert not run.assigner_tensors.startswith(b"\x80")  # not a pickle
 

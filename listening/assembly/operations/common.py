@@ -5,13 +5,10 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
-from listening import audit
 from listening.accounts.models import User
-from listening.assembly.themes_bridge import theme_names
-from listening.extensions import db
-from listening.intake.models import Campaign, Organisation
+from listening.intake.models import Campaign
+from listening.organisations import operations as organisations
+from listening.themes.queries import public_theme_names as theme_names
 
 EARLIEST = date(2000, 1, 1)
 
@@ -69,24 +66,10 @@ def _valid_themes(campaign: Campaign, slugs) -> list[str]:
 
 def find_or_create_organisation(name: str, actor: User | None, type_: str = "other"):
     """Organisations are matched by name (case-insensitive) and created when new."""
-    name = _require(name, "organisation", "Enter the organisation’s name")
-    if len(name) > 200:
-        raise AssemblyError("organisation", "Organisation name must be 200 characters or fewer")
-    found = db.session.scalar(select(Organisation).where(Organisation.name.ilike(name)))
-    if found is not None:
-        return found
-    organisation = Organisation(name=name, type=type_, outreach_status="not-contacted")
-    db.session.add(organisation)
-    db.session.flush()
-    audit.record(
-        actor,
-        "organisation.create",
-        "intake_organisation",
-        organisation.id,
-        None,
-        snapshot(organisation),
-    )
-    return organisation
+    try:
+        return organisations.find_or_create_organisation(name, actor, type_)
+    except organisations.OrganisationError as error:
+        raise AssemblyError("organisation", error.message) from error
 
 
 def check_value(unit: str, value, field_name: str, label: str) -> float:

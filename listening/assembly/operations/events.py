@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.assembly.models import ATTENDEE_KINDS, EVENT_KINDS, Attendance, Event, Idea
 from listening.assembly.operations.common import (
@@ -15,9 +15,9 @@ from listening.assembly.operations.common import (
     _require,
     snapshot,
 )
-from listening.assembly.themes_bridge import theme_names
 from listening.extensions import db
 from listening.intake.models import Campaign
+from listening.themes.queries import public_theme_names as theme_names
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,13 @@ def save_event(
                 )
     db.session.flush()
     audit.record(
+        event,
+        "assembly.update" if before else "assembly.create",
         actor,
-        "event.save" if before else "event.create",
-        "assembly_event",
-        event.id,
         before,
         event_snapshot(event),
     )
+    signals.public_changed("assembly")
     return event
 
 
@@ -110,17 +110,20 @@ def add_idea(event: Event, text: str, slugs, actor: User | None) -> Idea:
     idea = Idea(position=len(event.ideas), text=text, theme_slugs=list(dict.fromkeys(slugs)))
     event.ideas.append(idea)
     db.session.flush()
-    audit.record(actor, "idea.create", "assembly_idea", idea.id, None, snapshot(idea))
+    audit.record(idea, "assembly.create", actor, None, snapshot(idea))
+    signals.public_changed("assembly")
     return idea
 
 
 def delete_idea(idea: Idea, actor: User | None) -> None:
-    audit.record(actor, "idea.delete", "assembly_idea", idea.id, snapshot(idea), None)
+    audit.record(idea, "assembly.delete", actor, snapshot(idea), None)
+    signals.public_changed("assembly")
     idea.event.ideas.remove(idea)
     db.session.flush()
 
 
 def delete_event(event: Event, actor: User | None) -> None:
-    audit.record(actor, "event.delete", "assembly_event", event.id, event_snapshot(event), None)
+    audit.record(event, "assembly.delete", actor, event_snapshot(event), None)
+    signals.public_changed("assembly")
     db.session.delete(event)
     db.session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.assembly.models import STATUSES, Event, Pledge, PledgeTheme, Signatory
 from listening.assembly.operations.common import (
@@ -18,7 +18,8 @@ from listening.assembly.operations.common import (
     snapshot,
 )
 from listening.extensions import db
-from listening.intake.models import Area, Campaign, Organisation
+from listening.intake.models import Area, Campaign
+from listening.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -110,13 +111,13 @@ def save_pledge(
         pledge.themes.append(PledgeTheme(theme_slug=slug, subtheme_id=sub))
     db.session.flush()
     audit.record(
+        pledge,
+        "assembly.update" if before else "assembly.create",
         actor,
-        "pledge.save" if before else "pledge.create",
-        "assembly_pledge",
-        pledge.id,
         before,
         pledge_snapshot(pledge),
     )
+    signals.public_changed("assembly")
     return pledge
 
 
@@ -127,9 +128,8 @@ def pledge_snapshot(pledge: Pledge) -> dict:
 
 
 def delete_pledge(pledge: Pledge, actor: User | None) -> None:
-    audit.record(
-        actor, "pledge.delete", "assembly_pledge", pledge.id, pledge_snapshot(pledge), None
-    )
+    audit.record(pledge, "assembly.delete", actor, pledge_snapshot(pledge), None)
+    signals.public_changed("assembly")
     db.session.delete(pledge)
     db.session.flush()
 
@@ -150,11 +150,13 @@ def add_signatory(pledge: Pledge, data: SignatoryInput, actor: User | None) -> S
     )
     pledge.signatories.append(row)
     db.session.flush()
-    audit.record(actor, "signatory.create", "assembly_signatory", row.id, None, snapshot(row))
+    audit.record(row, "assembly.create", actor, None, snapshot(row))
+    signals.public_changed("assembly")
     return row
 
 
 def remove_signatory(row: Signatory, actor: User | None) -> None:
-    audit.record(actor, "signatory.delete", "assembly_signatory", row.id, snapshot(row), None)
+    audit.record(row, "assembly.delete", actor, snapshot(row), None)
+    signals.public_changed("assembly")
     db.session.delete(row)
     db.session.flush()

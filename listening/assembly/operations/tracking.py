@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.assembly.models import (
     DIRECTIONS,
@@ -96,18 +96,19 @@ def save_action(
     action.done_on = (data.done_on or today) if data.done else None
     db.session.flush()
     audit.record(
+        action,
+        "assembly.update" if before else "assembly.create",
         actor,
-        "action.save" if before else "action.create",
-        "assembly_action",
-        action.id,
         before,
         snapshot(action),
     )
+    signals.public_changed("assembly")
     return action
 
 
 def delete_action(action: Action, actor: User | None) -> None:
-    audit.record(actor, "action.delete", "assembly_action", action.id, snapshot(action), None)
+    audit.record(action, "assembly.delete", actor, snapshot(action), None)
+    signals.public_changed("assembly")
     db.session.delete(action)
     db.session.flush()
 
@@ -157,18 +158,19 @@ def save_metric(
     metric.baseline, metric.target = float(data.baseline), float(data.target)
     db.session.flush()
     audit.record(
+        metric,
+        "assembly.update" if before else "assembly.create",
         actor,
-        "metric.save" if before else "metric.create",
-        "assembly_metric",
-        metric.id,
         before,
         snapshot(metric),
     )
+    signals.public_changed("assembly")
     return metric
 
 
 def delete_metric(metric: Metric, actor: User | None) -> None:
-    audit.record(actor, "metric.delete", "assembly_metric", metric.id, snapshot(metric), None)
+    audit.record(metric, "assembly.delete", actor, snapshot(metric), None)
+    signals.public_changed("assembly")
     db.session.delete(metric)
     db.session.flush()
 
@@ -205,18 +207,19 @@ def record_reading(
         existing.value, existing.note = value, note.strip()
     db.session.flush()
     audit.record(
+        existing,
+        "assembly.update" if before else "assembly.create",
         actor,
-        "reading.save" if before else "reading.create",
-        "assembly_reading",
-        existing.id,
         before,
         snapshot(existing),
     )
+    signals.public_changed("assembly")
     return existing
 
 
 def delete_reading(reading: Reading, actor: User | None) -> None:
-    audit.record(actor, "reading.delete", "assembly_reading", reading.id, snapshot(reading), None)
+    audit.record(reading, "assembly.delete", actor, snapshot(reading), None)
+    signals.public_changed("assembly")
     reading.metric.readings.remove(reading)
     db.session.flush()
 
@@ -256,19 +259,15 @@ def post_update(
     if newest is update and pledge.status != update.status:
         before = {"status": pledge.status}
         pledge.status = update.status
-        audit.record(
-            actor, "pledge.status", "assembly_pledge", pledge.id, before, {"status": pledge.status}
-        )
-    audit.record(
-        actor, "update.create", "assembly_progress_update", update.id, None, snapshot(update)
-    )
+        audit.record(pledge, "assembly.set_status", actor, before, {"status": pledge.status})
+    audit.record(update, "assembly.create", actor, None, snapshot(update))
+    signals.public_changed("assembly")
     db.session.flush()
     return update
 
 
 def delete_update(update: ProgressUpdate, actor: User | None) -> None:
-    audit.record(
-        actor, "update.delete", "assembly_progress_update", update.id, snapshot(update), None
-    )
+    audit.record(update, "assembly.delete", actor, snapshot(update), None)
+    signals.public_changed("assembly")
     db.session.delete(update)
     db.session.flush()

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from flask import current_app, flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
 from listening.assembly.operations import AssemblyError
 from listening.extensions import db
-from listening.intake import operations as intake_operations
+from listening.intake.campaigns import campaign_arg
 
 FIELD_ALIASES = {"lead_organisation": "lead_organisation", "response": "text"}
 
 
 def staff_campaign():
-    slug = request.values.get("campaign") or current_app.config["DEFAULT_CAMPAIGN"]
-    if not re.match(r"^[a-z0-9][a-z0-9-]{0,79}$", slug):
-        slug = current_app.config["DEFAULT_CAMPAIGN"]
-    campaign = intake_operations.get_campaign(slug) or intake_operations.default_campaign(slug)
-    if campaign is None:
-        from flask import abort
-
-        abort(404, "There is no campaign yet. An administrator must create one.")
-    return campaign
+    return campaign_arg(lenient=True)
 
 
 def attach_error(form, error: AssemblyError) -> list[str]:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from listening.assembly import bp, queries
 from listening.assembly.views.common import staff_campaign
 from listening.extensions import db
-from listening.intake.models import Organisation
+from listening.organisations.models import Organisation
 from listening.security import any_role_required, staff_required
 
 

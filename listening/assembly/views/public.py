@@ -9,9 +9,9 @@ from flask import abort, current_app, render_template, request
 
 from listening.assembly import bp, cache, charts, progress, queries, quotes
 from listening.assembly.models import ATTENDEE_KINDS, EVENT_KINDS, STATUSES
-from listening.assembly.themes_bridge import theme_names
 from listening.ids import parse_id
-from listening.intake import operations as intake_operations
+from listening.intake.campaigns import campaign_arg
+from listening.themes.queries import public_theme_names as theme_names
 
 
 def campaign_key() -> str:
@@ -23,18 +23,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 def public_campaign():
     """The campaign named by ?campaign=, else the default; 404 when there is none."""
-    slug = request.args.get("campaign", "")
-    if slug and not SLUG.match(slug):
-        abort(404, "There is no campaign with that name.")
-    campaign = intake_operations.get_campaign(slug) if slug else None
-    if slug and campaign is None:
-        abort(404, "There is no campaign with that name.")
-    campaign = campaign or intake_operations.default_campaign(
-        current_app.config["DEFAULT_CAMPAIGN"]
-    )
-    if campaign is None:
-        abort(404, "No campaign has been published yet.")
-    return campaign
+    return campaign_arg(missing="No campaign has been published yet.")
 
 
 def read_filters(campaign) -> queries.Filters:

@@ -8,13 +8,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from listening.assembly import bp, forms, operations, queries
 from listening.assembly import models as m
-from listening.assembly.themes_bridge import subtheme_choices, theme_names
 from listening.assembly.views.common import actor, handle_form, staff_campaign
 from listening.assembly.views.public import pledge_context
 from listening.extensions import db
 from listening.ids import parse_id
-from listening.intake import operations as intake_operations
+from listening.organisations import operations as organisations
 from listening.security import staff_required
+from listening.themes.queries import public_theme_names as theme_names
 
 
 def _get(model, row_id: int):
@@ -50,7 +50,7 @@ def _pledge_form(campaign, pledge=None):
     form = forms.PledgeForm(obj=pledge if request.method == "GET" else None)
     names = theme_names(campaign.id)
     form.themes.choices = list(names.items())
-    subthemes = subtheme_choices(campaign.id)
+    subthemes = queries.subtheme_choices(campaign.id)
     form.subtheme_slugs = {sub_id: slug for sub_id, slug, _ in subthemes}
     if subthemes:
         form.subthemes.choices = [
@@ -59,7 +59,7 @@ def _pledge_form(campaign, pledge=None):
     else:
         del form.subthemes
     form.lead_organisation.choices = [("", "Select an organisation")] + [
-        (str(o.id), o.name) for o in intake_operations.list_organisations()
+        (str(o.id), o.name) for o in organisations.list_organisations()
     ]
     form.event.choices = [("", "Not signed at an event")] + [
         (str(e.id), f"{e.title} ({e.held_on:%-d %b %Y})") for e in queries.list_events(campaign)

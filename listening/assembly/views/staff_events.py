@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from listening.assembly import bp, forms, operations, queries
 from listening.assembly import models as m
-from listening.assembly.themes_bridge import theme_names
 from listening.assembly.views.common import actor, attach_error, handle_form, staff_campaign
 from listening.extensions import db
 from listening.security import staff_required
+from listening.themes.queries import public_theme_names as theme_names
 
 
 @bp.get("/staff/events")

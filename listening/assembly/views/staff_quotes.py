@@ -7,12 +7,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from listening.assembly import bp, forms, queries, quotes
 from listening.assembly import models as m
 from listening.assembly.operations import AssemblyError
-from listening.assembly.themes_bridge import theme_names
 from listening.assembly.views.common import actor, handle_form, staff_campaign
 from listening.extensions import db
 from listening.ids import parse_id
 from listening.intake.models import Response
 from listening.security import staff_required
+from listening.themes.queries import public_theme_names as theme_names
 
 
 @bp.get("/staff/quotes")

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from listening import audit
 from listening.extensions import db
 from listening.intake import operations
-from listening.intake.models import Area, Campaign, CommunityGroup, Organisation
+from listening.intake.models import Area, Campaign, CommunityGroup
+from listening.organisations.models import Organisation
 
 
 def ensure_campaign(spec: dict, boroughs, groups=()) -> tuple[Campaign, bool]:
@@ -34,7 +35,7 @@ def ensure_campaign(spec: dict, boroughs, groups=()) -> tuple[Campaign, bool]:
             "areas": [a.slug for a in campaign.areas],
             "groups": [g.slug for g in campaign.groups],
         }
-        audit.record(None, "create", "campaign", campaign.slug, after=after)
+        audit.record(campaign, "intake.create", None, after=after)
     return campaign, created
 
 
@@ -51,5 +52,5 @@ def ensure_organisation(
     db.session.add(organisation)
     db.session.flush()
     after = {"name": name, "type": kind, "area": area.slug if area else None, "status": status}
-    audit.record(None, "create", "organisation", organisation.id, after=after)
+    audit.record(organisation, "organisations.create", None, after=after)
     return organisation, True

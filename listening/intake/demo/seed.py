@@ -16,7 +16,7 @@ from listening.intake.demo import organisations as orgs
 from listening.intake.demo import reference as ref
 from listening.intake.demo.generate import plan_conversations
 from listening.intake.demo.records import ensure_campaign, ensure_organisation
-from listening.intake.models import Area, Campaign, Conversation
+from listening.intake.models import Area, Campaign, Conversation, ConversationStatus
 
 DEMO_PASSWORD = "listening-demo-2023"
 DEMO_USERS = (
@@ -147,7 +147,8 @@ def people_by_area(campaign: Campaign) -> list[tuple[str, int, int]]:
         .select_from(Area)
         .outerjoin(
             Conversation,
-            (Conversation.area_id == Area.id) & (Conversation.status == "submitted"),
+            (Conversation.area_id == Area.id)
+            & (Conversation.status == ConversationStatus.SUBMITTED),
         )
         .where(Area.campaign_id == campaign.id)
         .group_by(Area.id, Area.name)

@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from sqlalchemy.exc import IntegrityError
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
 from listening.intake import formdata, operations
@@ -108,12 +108,12 @@ def import_file(
         _import_group(group, checker, actor, report)
     report.errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 0))
     audit.record(
+        campaign,
+        "intake.import",
         actor,
-        "import",
-        "conversation_import",
-        filename or "upload",
-        after={"campaign": campaign.slug, "rows": report.rows} | report.summary(),
+        after={"file": filename or "upload", "rows": report.rows} | report.summary(),
     )
+    signals.public_changed("intake")
     db.session.flush()
     return report
 

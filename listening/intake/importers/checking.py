@@ -10,10 +10,11 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from listening.intake import formdata, operations
+from listening.intake import formdata
 from listening.intake.forms import ConversationForm
 from listening.intake.importers.reading import SheetRow
 from listening.intake.models import FORMATS, Campaign
+from listening.organisations import operations as organisations
 
 # Rows of one conversation must agree on these (a blank cell means "same as the other rows").
 SHARED_COLUMNS = ("date", "borough", "format", "people_count", "consent_to_quote")
@@ -51,7 +52,7 @@ class Checker:
 
     def __init__(self, campaign: Campaign):
         self.campaign = campaign
-        self.organisations = operations.list_organisations()
+        self.organisations = organisations.list_organisations()
         self.areas = {k.lower(): a.slug for a in campaign.areas for k in (a.slug, a.name)}
         self.group_slugs = {k.lower(): g.slug for g in campaign.groups for k in (g.slug, g.name)}
         self.formats = {k.lower(): slug for slug, label in FORMATS.items() for k in (slug, label)}

@@ -1,22 +1,19 @@
 """Partners log conversations; everyone sees the ones they may see."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from listening import signals
 from listening.extensions import db
 from listening.intake import bp, formdata, operations
+from listening.intake.campaigns import campaign_arg
 from listening.intake.forms import MAX_ANSWERS
-from listening.security import any_role_required
-from listening.themes import tasks as themes_tasks
+from listening.intake.models import ConversationStatus
+from listening.security import Role, any_role_required
 
 
 def _campaign_or_404():
-    slug = request.values.get("campaign") or current_app.config["DEFAULT_CAMPAIGN"]
-    campaign = operations.get_campaign(slug) if request.values.get("campaign") else None
-    campaign = campaign or operations.default_campaign(slug)
-    if campaign is None:
-        abort(404, "There is no campaign yet. An administrator must create one.")
-    return campaign
+    return campaign_arg(lenient=True)
 
 
 def _handle(form, template: str, **context):
@@ -32,14 +29,14 @@ def _handle(form, template: str, **context):
         conversation, _created = operations.save_conversation(
             formdata.to_input(form, submit),
             current_user,
-            allow_edit_submitted=current_user.role == "admin",
+            allow_edit_submitted=current_user.role == Role.ADMIN,
         )
     except operations.IntakeError as error:
         getattr(form, error.field).errors = [error.message]
         return render_template(template, form=form, **context), error.status
     db.session.commit()
-    if conversation.status == "submitted":
-        themes_tasks.enqueue_assign_conversations([conversation.id])
+    if conversation.status == ConversationStatus.SUBMITTED:
+        signals.conversations_submitted.send("intake", ids=[conversation.id])
         flash("Conversation sent. Thank you.", "info")
     else:
         flash("Saved as a draft. It is not sent until you submit it.", "info")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 
 from listening.csvutil import csv_response
 from listening.intake import bp, operations, queries
-from listening.intake.models import ORGANISATION_TYPES, OUTREACH_STATUSES
+from listening.intake.campaigns import campaign_arg
+from listening.organisations.models import ORGANISATION_TYPES, OUTREACH_STATUSES
 from listening.security import staff_required
 
 CHART_WIDTH, BAR, GAP, LABEL_WIDTH = 760, 24, 10, 330
@@ -14,10 +15,7 @@ CHART_WIDTH, BAR, GAP, LABEL_WIDTH = 760, 24, 10, 330
 
 def _campaign():
     """?campaign=slug (404 if unknown), else the configured default, else the newest."""
-    slug = request.args.get("campaign")
-    if slug:
-        return operations.get_campaign(slug) or abort(404, f"There is no campaign “{slug}”.")
-    return operations.default_campaign(current_app.config["DEFAULT_CAMPAIGN"])
+    return campaign_arg(required=False)
 
 
 def bar_chart(title: str, rows: list[queries.Reach]) -> dict | None:

@@ -1,13 +1,18 @@
-"""Organisations admin: the facilitating organisations and where outreach stands with each."""
+"""Organisations admin: the facilitating organisations and where outreach stands with each.
+
+The form, model and operations are the organisations feature's; the pages stay in intake (at
+/intake/organisations) because an organisation is tied to a borough, which intake owns."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from listening.extensions import db
-from listening.intake import bp, operations
-from listening.intake.forms_admin import OrganisationForm
-from listening.intake.models import ORGANISATION_TYPES, OUTREACH_STATUSES, Area
+from listening.intake import bp
+from listening.intake.models import Area
+from listening.organisations import operations
+from listening.organisations.forms import OrganisationForm
+from listening.organisations.models import ORGANISATION_TYPES, OUTREACH_STATUSES
 from listening.security import admin_required
 
 
@@ -49,10 +54,10 @@ def _edit(organisation):
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("intake/organisation_form.html", **context), status
-    fields = form.data | {"area_id": int(form.area.data) if form.area.data else None}
+    area = db.session.get(Area, int(form.area.data)) if form.area.data else None
     try:
-        saved = operations.save_organisation(organisation, fields, current_user)
-    except operations.IntakeError as error:
+        saved = operations.save_organisation(organisation, form.data, area, current_user)
+    except operations.OrganisationError as error:
         getattr(form, error.field).errors = [error.message]
         return render_template("intake/organisation_form.html", **context), 422
     db.session.commit()

@@ -7,28 +7,16 @@ and filled by `flask demo seed` (which includes this package's demo pledges)."""
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.conftest import ARTIFACTS, AXE_JS, AXE_TAGS
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "_artifacts"
-AXE_JS = ROOT / "tests" / "assets" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-CHROMIUM = os.environ.get("LISTENING_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 THEMES = (
     "housing",
     "migration-race",
@@ -81,19 +69,10 @@ def live_url(tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium, live_url):
-    context = chromium.new_context(
+def page(browser, live_url):
+    """A phone-sized page on the demo-seeded server (`browser`: tests/browser/conftest.py)."""
+    context = browser.new_context(
         viewport={"width": 390, "height": 844},
         base_url=live_url[0],
         is_mobile=True,

@@ -1,6 +1,6 @@
 """Page weight and response time of the public tracker (a benchmark, not a test).
 
-    LISTENING_DATABASE_URL=sqlite:////tmp/x.sqlite3 python tests/assembly/bench_public_pages.py
+    LISTENING_DATABASE_URL=sqlite:////tmp/x.sqlite3 python bench/public_pages.py
 
 Uses the database named by LISTENING_DATABASE_URL (run `flask db upgrade` and `flask demo seed`
 first). Prints, per public page: HTML bytes, HTML+CSS+JS bytes (what a first visit downloads

@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 
 from listening import audit
 from listening.accounts import operations as accounts
-from listening.accounts.models import AuditEvent
+from listening.audit import AuditEvent
 from listening.extensions import db
+from listening.intake import operations as intake
 from listening.intake.models import Conversation, Response, conversation_group
 from listening.privacy import operations
 from listening.timeutil import utcnow
 from tests.security import walk
-from tests.security.conftest import ORIGINAL_PII, _conversation, forget_request_user
+from tests.security.conftest import ORIGINAL_PII, _conversation
 
 
 def _count(model_or_table, *where) -> int:
@@ -48,10 +49,9 @@ def test_ambiguous_import_reference_asks_for_the_uuid(world):
 def test_collect_and_export_everything_held(world):
     conversation = world.submitted
     audit.record(
+        world.assembly.quote,
+        "assembly.approve",
         world.admin,
-        "approve",
-        "quote",
-        world.assembly.quote.id,
         after={"text": conversation.responses[1].redacted_text},
     )
     db.session.flush()
@@ -63,19 +63,19 @@ def test_collect_and_export_everything_held(world):
     assert "[phone number]" in data["responses"][1]["redacted_text"]
     assert [q["id"] for q in data["related"]["assembly_quote"]] == [world.assembly.quote.id]
     actions = {(e["entity"], e["action"]) for e in data["audit_events"]}
-    assert ("quote", "approve") in actions
+    assert ("assembly_quote", "assembly.approve") in actions
     json.dumps(data)  # JSON-ready
 
 
 def test_erase_removes_everything_and_keeps_a_text_free_audit(app, world, clients):
     conversation = world.submitted
     uuid_, response_ids = conversation.uuid, [r.id for r in conversation.responses]
+    conversation_id = conversation.id
     texts = [t for r in conversation.responses for t in (r.text, r.redacted_text)]
     audit.record(
+        world.assembly.quote,
+        "assembly.approve",
         world.admin,
-        "approve",
-        "quote",
-        world.assembly.quote.id,
         after={"text": conversation.responses[1].redacted_text, "status": "approved"},
     )
     db.session.commit()
@@ -91,9 +91,14 @@ def test_erase_removes_everything_and_keeps_a_text_free_audit(app, world, client
     events = db.session.scalars(select(AuditEvent)).all()
     dumped = json.dumps([[e.before, e.after] for e in events])
     assert not any(text in dumped for text in texts)
-    erase_event = next(e for e in events if e.action == "privacy-erase")
-    assert erase_event.entity_id == uuid_ and erase_event.actor_id == world.admin.id
-    approve = next(e for e in events if e.action == "approve")
+    erase_event = next(e for e in events if e.action == "privacy.erase")
+    assert (erase_event.entity, erase_event.entity_id) == (
+        "intake_conversation",
+        str(conversation_id),
+    )
+    assert erase_event.actor_id == world.admin.id
+    assert erase_event.after["deleted"]["intake_response"] == 2
+    approve = next(e for e in events if e.action == "assembly.approve")
     assert approve.after == {"text": operations.ERASED, "status": "approved"}
     # gone from every page, for every role
     for target in walk.targets(app, world):
@@ -108,7 +113,7 @@ def test_erased_conversation_cannot_be_replayed(client, world, conversation_payl
     uuid_ = world.draft.uuid
     operations.erase(operations.collect(world.draft), None)
     db.session.commit()
-    assert operations.was_erased(uuid_)
+    assert intake.was_erased(uuid_)
     payload = conversation_payload(organisation=world.org_a.name)
     response = client.put(
         f"/api/v1/conversations/{uuid_}", json=payload, headers={"Authorization": f"Bearer {token}"}
@@ -157,14 +162,13 @@ def test_admin_pages_search_view_export_and_erase_with_confirmation(world, clien
     assert exported.status_code == 200 and exported.is_json
     assert "attachment" in exported.headers["Content-Disposition"]
     assert exported.json["reference"] == reference
-    assert _count(AuditEvent, AuditEvent.action == "privacy-export") == 1
+    assert _count(AuditEvent, AuditEvent.action == "privacy.export") == 1
     confirm = walk.request(admin, "GET", f"/admin/privacy/conversations/{reference}/erase")
     assert confirm.status_code == 200 and "cannot be undone" in confirm.get_data(as_text=True)
     unconfirmed = walk.request(admin, "POST", f"/admin/privacy/conversations/{reference}/erase")
     assert unconfirmed.status_code == 422
     assert "Confirm that you want to erase" in unconfirmed.get_data(as_text=True)
     assert operations.find_conversations(reference)
-    forget_request_user()
     done = admin.post(f"/admin/privacy/conversations/{reference}/erase", data={"confirm": "y"})
     assert done.status_code == 303
     assert operations.find_conversations(reference) == []
@@ -202,7 +206,9 @@ def test_purge_originals_after_retention(world):
     assert old.responses[0].text is None and old.responses[0].redacted_text
     assert recent.responses[0].text == "my name is Sam Jones"
     assert old_draft.responses[0].text == "my name is Sam Jones"  # not sent yet: kept
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "purge-originals"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "privacy.purge_originals")
+    )
     assert event.after["cleared"] == 3 and event.after["days"] == 365
     assert operations.purge_originals(365, None) == 0  # idempotent
 

@@ -1,0 +1,1 @@
+"""The shared noun Organisation (model, form, operations), below every feature."""

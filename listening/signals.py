@@ -1,0 +1,22 @@
+"""The signals features send upward, so a lower feature never imports a higher one.
+
+Senders call `.send(<feature name>, ...)` inside the unit of work, before the caller commits;
+receivers that write (the page cache's generation stamp) join that same transaction.
+"""
+
+from __future__ import annotations
+
+from flask.signals import Namespace
+
+_signals = Namespace()
+
+#: intake → themes: these conversations were submitted (after commit), `ids=[conversation id…]`.
+conversations_submitted = _signals.signal("conversations-submitted")
+
+#: any feature → page cache: something shown on public pages changed in this transaction.
+public_data_changed = _signals.signal("public-data-changed")
+
+
+def public_changed(feature: str) -> None:
+    """Say that public data changed in the current unit of work."""
+    public_data_changed.send(feature)

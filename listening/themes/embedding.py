@@ -1,0 +1,186 @@
+"""Process-wide caches of the themes feature, in one place.
+
+* embeddings: `themes_embedding_cache` rows, keyed by (text, model), shared by every process;
+* fitted assigners and sub-theme centroids: per process, keyed by run and its finish time (the
+  centroids also by the shape of the run's sub-themes), so a change any worker makes is seen
+  by all of them without a message between them.
+
+Tests reset them with the `fresh_theme_caches` fixture (`reset()`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from sqlalchemy import func, select
+
+from listening.extensions import db
+from listening.intake.models import Response
+from listening.themes.models import Assignment, EmbeddingCache, SubTheme, ThemeRun
+from listening.timeutil import utcnow
+
+_assigners: dict[tuple, object] = {}
+_centroids: dict[tuple, dict[int | None, dict[int, np.ndarray]]] = {}
+_lock = threading.Lock()
+
+
+class DatabaseEmbeddingCache:
+    """The pipeline's EmbeddingCache protocol over `themes_embedding_cache` rows."""
+
+    def __init__(self, model_id: str):
+        self.model_id = model_id
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Vectors already stored for these text keys."""
+        found: dict[str, np.ndarray] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            rows = db.session.execute(
+                select(EmbeddingCache.key, EmbeddingCache.vector).where(
+                    EmbeddingCache.model_id == self.model_id,
+                    EmbeddingCache.key.in_(keys[start : start + 500]),
+                )
+            )
+            found.update({key: np.frombuffer(vector, dtype=np.float32) for key, vector in rows})
+        return found
+
+    def put_many(self, items: Mapping[str, np.ndarray]) -> None:
+        """Store new vectors; a key another process stored meanwhile is left as it is."""
+        now = utcnow()
+        rows = [
+            {
+                "key": key,
+                "model_id": self.model_id,
+                "created_at": now,
+                "vector": np.asarray(vector, dtype=np.float32).tobytes(),
+            }
+            for key, vector in items.items()
+        ]
+        if rows:
+            db.session.execute(_insert_ignoring_duplicates(), rows)
+
+
+def _insert_ignoring_duplicates():
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(EmbeddingCache).on_conflict_do_nothing(index_elements=["key", "model_id"])
+
+
+def make_embedder():
+    """An embedder backed by the database cache (the model itself is shared per process)."""
+    from listening.themes.pipeline import Embedder
+
+    probe = Embedder()
+    return Embedder(cache=DatabaseEmbeddingCache(probe.model_id))
+
+
+# -- fitted state: arrays as safetensors, the rest as JSON; the fitted assigner per run ----
+
+
+def dump_state(state: Mapping) -> tuple[bytes, dict]:
+    """Split an assigner state into safetensors bytes (arrays) and a JSON-able dict."""
+    from safetensors.numpy import save
+
+    arrays = {k: np.ascontiguousarray(v) for k, v in state.items() if isinstance(v, np.ndarray)}
+    meta = {k: v for k, v in state.items() if k not in arrays}
+    return save(arrays), json.loads(json.dumps(meta, default=_plain))
+
+
+def load_state(tensors: bytes, meta: Mapping) -> dict:
+    """The inverse of `dump_state`."""
+    from safetensors.numpy import load
+
+    state = dict(meta)
+    state.update(load(tensors))
+    return state
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def assigner_for(run: ThemeRun, embedder=None):
+    """The run's fitted ThemeAssigner, rebuilt once per process."""
+    from listening.themes.pipeline import ThemeAssigner
+
+    key = (run.id, run.finished_at)
+    with _lock:
+        if key not in _assigners:
+            state = load_state(run.assigner_tensors, run.assigner_meta or {})
+            _assigners[key] = ThemeAssigner.from_state(state, embedder=embedder)
+        return _assigners[key]
+
+
+def sub_theme_centroids(run: ThemeRun, embedder) -> dict[int | None, dict[int, np.ndarray]]:
+    """theme id → {sub-theme id → unit centroid of its answers}, kept per process.
+
+    Keyed by the run, its finish time and the shape of its live sub-themes, so a merge, split
+    or move made by any worker is seen by every worker on its next call.
+    """
+    key = (run.id, run.finished_at, _sub_themes_signature(run.id))
+    with _lock:
+        if key in _centroids:
+            return _centroids[key]
+    rows = db.session.execute(
+        select(SubTheme.theme_id, SubTheme.id, Response.redacted_text)
+        .join(Assignment, Assignment.sub_theme_id == SubTheme.id)
+        .join(Response, Response.id == Assignment.response_id)
+        .where(
+            SubTheme.run_id == run.id,
+            SubTheme.merged_into_id.is_(None),
+            Assignment.run_id == run.id,
+        )
+    ).all()
+    vectors = embedder.encode([text or "" for _, _, text in rows]) if rows else None
+    sums: dict[int | None, dict[int, np.ndarray]] = {}
+    for i, (theme_id, sub_id, _) in enumerate(rows):
+        per_theme = sums.setdefault(theme_id, {})
+        per_theme[sub_id] = per_theme.get(sub_id, 0) + vectors[i]
+    for per_theme in sums.values():
+        for sub_id, total in per_theme.items():
+            norm = float(np.linalg.norm(total))
+            per_theme[sub_id] = total / norm if norm else total
+    with _lock:
+        for stale in [k for k in _centroids if k[0] == run.id]:
+            del _centroids[stale]
+        _centroids[key] = sums
+    return sums
+
+
+def _sub_themes_signature(run_id: int) -> tuple:
+    """Changes whenever a sub-theme of the run is merged, split off or moved to a theme."""
+    live = (SubTheme.run_id == run_id) & SubTheme.merged_into_id.is_(None)
+    return tuple(
+        db.session.execute(
+            select(
+                func.count(SubTheme.id),
+                func.max(SubTheme.id),
+                func.sum(func.coalesce(SubTheme.theme_id, 0) * SubTheme.id),
+            ).where(live)
+        ).one()
+    )
+
+
+def forget_cached(run_id: int | None = None) -> None:
+    """Drop this process's caches of a run (or of every run)."""
+    with _lock:
+        for key in [k for k in _centroids if run_id is None or k[0] == run_id]:
+            del _centroids[key]
+        for key in [k for k in _assigners if run_id is None or k[0] == run_id]:
+            del _assigners[key]
+
+
+def reset() -> None:
+    """Forget every per-process cache of fitted state (the sentence model stays loaded: it
+    never changes, and loading it takes seconds)."""
+    forget_cached()
