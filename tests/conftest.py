@@ -48,6 +48,7 @@ def app(tmp_path_factory):
             "REDIS_URL": None,
             "JOBS_EAGER": True,
             "SERVER_NAME": "localhost",
+            "ASSEMBLY_CACHE_SECONDS": 0,  # tests that need the page cache turn it on
         }
     )
     app.test_client_class = FreshUserClient
@@ -89,6 +90,17 @@ def _transaction(app):
             db.session = original
             outer.rollback()
             connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(app):
+    """Each test starts with an empty page cache: the generation stamp is rolled back with the
+    test's rows, so an entry left by an earlier test could otherwise be served again."""
+    from listening.assembly import cache
+
+    with app.app_context():
+        cache.page_cache().clear()
+    yield
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from listening.assembly import cache
 from listening.assembly import operations as ops
 from listening.extensions import db
 from listening.intake.models import Conversation, Response
@@ -19,14 +18,6 @@ def redact(text: str) -> str:
     from listening.intake.redaction import redact as intake_redact
 
     return intake_redact(text)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_page_cache():
-    """Each test starts with an empty page cache (rows are rolled back between tests)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
