@@ -36,6 +36,15 @@ class Config:
     ASSEMBLY_CACHE_SECONDS = 60  # public tracker pages kept per worker for anonymous visitors
     COMPRESS = True  # gzip text responses (set false behind a proxy that compresses)
     DEFAULT_CAMPAIGN = "sel-2023"
+    PUBLIC_URL = "http://127.0.0.1:8000"  # absolute links in emails, never the request's Host
+    MAIL_SERVER: str | None = None  # unset: mail is off (logged, not an error)
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "listening@localhost"
+    CONTACT_EMAIL = "listening@example.org"  # shown on the contact, privacy and accessibility pages
+    FOLLOW_CONFIRM_DAYS = 7  # a confirmation link works this long; unconfirmed follows go after
     TESTING = False
 
 

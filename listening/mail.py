@@ -1,0 +1,46 @@
+"""Send an email over SMTP (the standard library's smtplib) from the app's MAIL_* settings.
+
+MAIL_SERVER unset: mail is off; `send` logs what it would have sent and returns False.
+Links in emails come from `public_url(path)`: PUBLIC_URL, never the request's Host header.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+def public_url(path: str) -> str:
+    """The absolute address of `path` on the canonical public site (config PUBLIC_URL)."""
+    base = (current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+    return base + "/" + path.lstrip("/")
+
+
+def send(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> bool:
+    """Send a plain-text email; True when the SMTP server accepted it, False when mail is off."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config.get("MAIL_FROM") or "listening@localhost"
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="listening")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    server = config.get("MAIL_SERVER")
+    if not server:
+        log.info("mail is off (MAIL_SERVER unset): not sending %r", subject)
+        return False
+    with smtplib.SMTP(server, int(config.get("MAIL_PORT") or 25), timeout=30) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(message)
+    return True
