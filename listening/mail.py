@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
 
 log = logging.getLogger(__name__)
+# RFC 5322's hard line limit: a long link in List-Unsubscribe must stay one plain word, not be
+# folded into encoded words that mail clients cannot click
+POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 def public_url(path: str) -> str:
@@ -25,7 +29,7 @@ def public_url(path: str) -> str:
 def send(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> bool:
     """Send a plain-text email; True when the SMTP server accepted it, False when mail is off."""
     config = current_app.config
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = config.get("MAIL_FROM") or "listening@localhost"
     message["To"] = to
     message["Subject"] = subject
