@@ -44,6 +44,12 @@ def _transaction():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Override the unit tests' cache reset: the live server's app has its own page cache."""
+    yield
+
+
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
     from flask_migrate import upgrade
@@ -228,6 +234,10 @@ def test_every_public_page_passes_axe(page, live_url):
         "/open-data",
         *(f"/pledges/themes/{slug}" for slug in THEMES),
         *(f"/pledges/{pledge_id}" for pledge_id in pledge_ids),
+        *("/accessibility", "/privacy", "/contact", "/cookies"),
+        f"/follow/pledges/{pledge_ids[0]}",
+        "/follow/themes/housing",
+        "/follow/check-your-email",
     ]
     violations = {}
     for url in urls:
@@ -236,5 +246,16 @@ def test_every_public_page_passes_axe(page, live_url):
         found = run_axe(page)
         if found:
             violations[url] = found
+    # the follow form showing an error beside its field
+    page.goto(f"/follow/pledges/{pledge_ids[0]}")
+    page.get_by_label("Email address").fill("not an email")
+    page.get_by_role("button", name="Get emails").click()
+    assert page.get_by_text("Enter an email address in the correct format").count() == 2
+    if found := run_axe(page):
+        violations["follow form with an error"] = found
     assert violations == {}
     assert page.errors == []
+    # a refused follow link: a 400 page (the browser logs the status), still accessible
+    page.goto("/follow/confirm/not-a-valid-link")
+    assert page.get_by_role("heading", name="This link has expired or does not work").count() == 1
+    assert run_axe(page) == []
