@@ -44,6 +44,7 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_FROM = "listening@localhost"
     CONTACT_EMAIL = "listening@example.org"  # shown on the contact, privacy and accessibility pages
+    FOLLOW_CONFIRM_RATE_LIMIT = "3/day"  # confirmation emails per address: no inbox flooding
     FOLLOW_CONFIRM_DAYS = 7  # a confirmation link works this long; unconfirmed follows go after
     TESTING = False
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -52,8 +52,9 @@ def _after_commit(session: Session) -> None:
 
 def dispatch(app, fn, *ids: int) -> None:
     """Enqueue in a fresh app context (this session has just committed and can run no SQL);
-    without Redis, outside tests, on a thread so the request does not wait for SMTP."""
-    if app.config.get("REDIS_URL") or app.testing:
+    without Redis, in a web request, on a thread so the request does not wait for SMTP (a CLI
+    command runs it before exiting, which would kill a daemon thread)."""
+    if app.config.get("REDIS_URL") or app.testing or not has_request_context():
         with app.app_context():
             jobs.enqueue(fn, *ids)
         return

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from listening import jobs
+from listening import jobs, ratelimit
 from listening.assembly import queries
 from listening.assembly.themes_bridge import theme_names
 from listening.extensions import csrf, db
@@ -85,11 +86,21 @@ def unsubscribe(token: str):
 
 
 def _started(subscription):
+    send = subscription.confirmed_at is None and _within_limit(subscription.email)
     db.session.commit()
-    if subscription.confirmed_at is None:
+    if send:
         jobs.enqueue(tasks.send_confirmation_job, subscription.id)
     # the same answer whether or not the address already followed this: it reveals nothing
     return redirect(url_for("follow.show_check_email"), 303)
+
+
+def _within_limit(email: str) -> bool:
+    """Whether one more confirmation email may go to this address (anyone can type it)."""
+    limit = ratelimit.parse_limit(current_app.config["FOLLOW_CONFIRM_RATE_LIMIT"])
+    if limit is None:
+        return True
+    bucket = "follow:" + hashlib.sha256(email.encode()).hexdigest()[:40]
+    return ratelimit.hit(bucket, limit) is None
 
 
 def _campaign():

@@ -195,3 +195,17 @@ def test_purge_command(runner, make_pledge):
     assert result.exit_code == 0, result.output
     assert "Deleted 1 follows not confirmed within 7 days" in result.output
     assert _count() == 0
+
+
+def test_confirmation_emails_to_one_address_are_limited(app, client, inbox, make_pledge):
+    pledges = [make_pledge(f"Pledge {n}") for n in range(4)]
+    saved = app.config["FOLLOW_CONFIRM_RATE_LIMIT"]
+    app.config["FOLLOW_CONFIRM_RATE_LIMIT"] = "2/day"
+    try:
+        for pledge in pledges:
+            response = client.post(f"/follow/pledges/{pledge.id}", data={"email": "v@example.org"})
+            assert response.status_code == 303  # the same answer, limited or not
+    finally:
+        app.config["FOLLOW_CONFIRM_RATE_LIMIT"] = saved
+    assert len(inbox.to("v@example.org")) == 2
+    assert _count() == 4
