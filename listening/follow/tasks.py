@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from listening import jobs, mail, signals
 from listening.assembly.models import STATUSES, Pledge, ProgressUpdate
 from listening.extensions import db
-from listening.follow import tokens
+from listening.follow import operations, tokens
 from listening.follow.models import Subscription
 
 log = logging.getLogger(__name__)
@@ -87,8 +87,6 @@ def send_confirmation_job(subscription_id: int) -> None:
 
 def send_progress_job(pledge_id: int, update_id: int) -> None:
     """Tell everyone who follows the pledge, or one of its themes, about a progress update."""
-    from listening.follow import operations
-
     with jobs.job_app_context():
         update = db.session.get(ProgressUpdate, int(update_id))
         pledge = db.session.get(Pledge, int(pledge_id))
