@@ -111,6 +111,13 @@ def register_blueprints(app: Flask) -> None:
     from listening.privacy import views as _privacy_views  # noqa: F401
 
     app.register_blueprint(privacy_bp, url_prefix="/admin/privacy")
+    from listening.follow import bp as follow_bp
+    from listening.follow import views as _follow_views  # noqa: F401
+    from listening.pages import bp as pages_bp
+    from listening.pages import views as _pages_views  # noqa: F401
+
+    app.register_blueprint(follow_bp, url_prefix="/follow")
+    app.register_blueprint(pages_bp)
     from listening import core
 
     app.register_blueprint(core.bp)

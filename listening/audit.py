@@ -19,7 +19,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from listening.extensions import db
 from listening.timeutil import utcnow
 
-FEATURES = ("organisations", "accounts", "intake", "themes", "assembly", "privacy")
+FEATURES = (
+    "organisations",
+    "accounts",
+    "intake",
+    "themes",
+    "assembly",
+    "privacy",
+    "follow",
+    "pages",
+)
 ACTION = re.compile(rf"^({'|'.join(FEATURES)})\.[a-z][a-z_]*$")
 ALL_ROWS = "*"
 

@@ -50,6 +50,7 @@ def token_command(email):
 def register(app: Flask) -> None:
     from listening.assembly.cli import assembly_cli
     from listening.demo import demo_cli
+    from listening.follow.cli import follow_cli
     from listening.intake.cli import intake_cli
     from listening.privacy.cli import privacy_cli
     from listening.themes.cli import themes_cli
@@ -60,3 +61,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(themes_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(assembly_cli)
+    app.cli.add_command(follow_cli)

@@ -42,6 +42,15 @@ class Config:
     PUBLIC_URL: str = "http://127.0.0.1:8000"
     # Host names accepted besides PUBLIC_URL's host and loopback (JSON list); others get 400.
     EXTRA_HOSTS: list[str] = []
+    MAIL_SERVER: str | None = None  # unset: mail is off (logged, not an error)
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "listening@localhost"
+    CONTACT_EMAIL = "listening@example.org"  # shown on the contact, privacy and accessibility pages
+    FOLLOW_CONFIRM_RATE_LIMIT = "3/day"  # confirmation emails per address: no inbox flooding
+    FOLLOW_CONFIRM_DAYS = 7  # a confirmation link works this long; unconfirmed follows go after
     TESTING = False
 
 

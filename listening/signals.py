@@ -20,3 +20,8 @@ public_data_changed = _signals.signal("public-data-changed")
 def public_changed(feature: str) -> None:
     """Say that public data changed in the current unit of work."""
     public_data_changed.send(feature)
+
+
+#: assembly → follow: a progress update was posted on a pledge (before the caller commits),
+#: `pledge_progress_posted.send("assembly", pledge_id=…, update_id=…)`.
+pledge_progress_posted = _signals.signal("pledge-progress-posted")

@@ -20,7 +20,12 @@ def public_url(endpoint: str, **values) -> str:
     path = url_for(endpoint, **values)
     if has_request_context() and request.script_root and path.startswith(request.script_root):
         path = path[len(request.script_root) :]
-    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+    return absolute(path)
+
+
+def absolute(path: str) -> str:
+    """PUBLIC_URL + a path on this site (for jobs and emails, which have no request)."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + "/" + path.lstrip("/")
 
 
 def trusted_hosts(public: str, extra: list[str] | None) -> list[str]:

@@ -17,7 +17,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "listening"
-FEATURES = ("organisations", "accounts", "intake", "themes", "assembly", "privacy")
+FEATURES = (
+    "organisations",
+    "accounts",
+    "intake",
+    "themes",
+    "assembly",
+    "privacy",
+    "follow",
+    "pages",
+)
 TOP = {"listening", "listening.cli", "listening.demo"}
 
 

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import ARTIFACTS, AXE_JS, AXE_TAGS
@@ -29,6 +30,12 @@ THEMES = (
 @pytest.fixture(autouse=True)
 def _transaction():
     """Override the rolled-back transaction of the unit tests: the live server commits."""
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Override the unit tests' cache reset: the live server's app has its own page cache."""
     yield
 
 
@@ -207,6 +214,10 @@ def test_every_public_page_passes_axe(page, live_url):
         "/open-data",
         *(f"/pledges/themes/{slug}" for slug in THEMES),
         *(f"/pledges/{pledge_id}" for pledge_id in pledge_ids),
+        *("/accessibility", "/privacy", "/contact", "/cookies"),
+        f"/follow/pledges/{pledge_ids[0]}",
+        "/follow/themes/housing",
+        "/follow/check-your-email",
     ]
     violations = {}
     for url in urls:
@@ -215,5 +226,19 @@ def test_every_public_page_passes_axe(page, live_url):
         found = run_axe(page)
         if found:
             violations[url] = found
+    # the follow form showing an error beside its field
+    page.goto(f"/follow/pledges/{pledge_ids[0]}")
+    page.get_by_label("Email address").fill("not an email")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Get emails").click()
+    error = page.get_by_text("Enter an email address in the correct format")
+    expect(error).to_have_count(2)  # in the summary and beside the field
+    expect(page.get_by_label("Email address")).to_have_value("not an email")
+    if found := run_axe(page):
+        violations["follow form with an error"] = found
     assert violations == {}
     assert page.errors == []
+    # a refused follow link: a 400 page (the browser logs the status), still accessible
+    page.goto("/follow/confirm/not-a-valid-link")
+    assert page.get_by_role("heading", name="This link has expired or does not work").count() == 1
+    assert run_axe(page) == []

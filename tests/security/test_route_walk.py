@@ -26,6 +26,11 @@ POLICY = {
     "/assets/*": PUBLIC,
     "/pledges*": PUBLIC,
     "/open-data*": PUBLIC,
+    "/follow/*": PUBLIC,  # the signed link, not a role, guards confirm and unsubscribe
+    "/accessibility": PUBLIC,
+    "/privacy": PUBLIC,
+    "/contact": PUBLIC,
+    "/cookies": PUBLIC,
     "/api/v1/pledges*": PUBLIC,
     "/api/v1/themes*": PUBLIC,
     "/api/v1/conversations/*": API_SIGNED_IN,

@@ -262,6 +262,7 @@ def post_update(
         audit.record(pledge, "assembly.set_status", actor, before, {"status": pledge.status})
     audit.record(update, "assembly.create", actor, None, snapshot(update))
     signals.public_changed("assembly")
+    signals.pledge_progress_posted.send("assembly", pledge_id=pledge.id, update_id=update.id)
     db.session.flush()
     return update
 

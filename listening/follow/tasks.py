@@ -1,0 +1,133 @@
+"""Follow emails, sent as jobs: the confirmation, and news of a pledge's progress.
+
+`assembly` sends `signals.pledge_progress_posted` inside its unit of work; the receiver notes
+the update on the session and enqueues the job only once that session commits, so a worker
+never looks for an update that is not there yet, and a rolled-back update tells nobody.
+Jobs take ids and open their own app context, as the other jobs do.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import current_app, has_request_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from listening import jobs, mail, signals
+from listening.assembly.models import STATUSES, Pledge, ProgressUpdate
+from listening.extensions import db
+from listening.follow import operations, tokens
+from listening.follow.models import Subscription
+from listening.urls import absolute
+
+log = logging.getLogger(__name__)
+PENDING = "follow.pending_updates"
+
+
+def connect() -> None:
+    """Listen for progress updates (called once per app, when the blueprint is registered)."""
+    signals.pledge_progress_posted.connect(note_progress_posted)
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+
+
+def note_progress_posted(_sender, pledge_id: int, update_id: int) -> None:
+    db.session.info.setdefault(PENDING, []).append((pledge_id, update_id))
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    app = current_app._get_current_object()
+    for pledge_id, update_id in pending:
+        dispatch(app, send_progress_job, pledge_id, update_id)
+
+
+def dispatch(app, fn, *ids: int) -> None:
+    """Enqueue in a fresh app context (this session has just committed and can run no SQL);
+    without Redis, in a web request, on a thread so the request does not wait for SMTP (a CLI
+    command runs it before exiting, which would kill a daemon thread)."""
+    if app.config.get("REDIS_URL") or app.testing or not has_request_context():
+        with app.app_context():
+            jobs.enqueue(fn, *ids)
+        return
+
+    def work() -> None:
+        with app.app_context():
+            jobs.enqueue(fn, *ids)
+
+    threading.Thread(target=work, name="follow-mail", daemon=True).start()
+
+
+def send_confirmation_job(subscription_id: int) -> None:
+    """Ask the address's owner to confirm the follow (nothing else is sent until they do)."""
+    with jobs.job_app_context():
+        subscription = db.session.get(Subscription, int(subscription_id))
+        if subscription is None or subscription.confirmed_at is not None:
+            return
+        name = _target_name(subscription)
+        link = absolute(f"/follow/confirm/{tokens.confirm_token(subscription)}")
+        days = current_app.config["FOLLOW_CONFIRM_DAYS"]
+        body = (
+            f"Someone (we hope you) asked for emails about {name}.\n\n"
+            f"To start getting them, confirm your email address:\n{link}\n\n"
+            f"This link works for {days} days. If you did not ask for this, ignore this email: "
+            "you will not get any more emails from us and we will delete your address.\n"
+        )
+        mail.send(subscription.email, "Confirm you want emails about pledge progress", body)
+        db.session.rollback()
+
+
+def send_progress_job(pledge_id: int, update_id: int) -> None:
+    """Tell everyone who follows the pledge, or one of its themes, about a progress update."""
+    with jobs.job_app_context():
+        update = db.session.get(ProgressUpdate, int(update_id))
+        pledge = db.session.get(Pledge, int(pledge_id))
+        if update is None or pledge is None or update.pledge_id != pledge.id:
+            return  # deleted since: there is nothing to tell
+        for subscription in operations.recipients(pledge):
+            _send_progress(subscription, pledge, update)
+        db.session.rollback()
+
+
+def _send_progress(subscription: Subscription, pledge: Pledge, update: ProgressUpdate) -> None:
+    unsubscribe = absolute(f"/follow/unsubscribe/{tokens.unsubscribe_token(subscription)}")
+    body = (
+        f"There is a new progress update on the pledge “{pledge.title}”.\n\n"
+        f"Status: {STATUSES.get(update.status, update.status)}\n"
+        f"Update of {update.posted_on:%-d %B %Y}:\n\n{update.text}\n\n"
+        f"Read the pledge and all its updates:\n{absolute(f'/pledges/{pledge.id}')}\n\n"
+        f"You get this email because you follow {_target_name(subscription)}.\n"
+        f"Stop these emails (unsubscribe):\n{unsubscribe}\n"
+    )
+    try:
+        mail.send(
+            subscription.email,
+            f"Progress on the pledge: {pledge.title}"[:200],
+            body,
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+    except OSError:  # one refused address must not stop the others
+        log.exception("could not send a progress email for follow %s", subscription.id)
+
+
+def _target_name(subscription: Subscription) -> str:
+    if subscription.pledge_id is not None:
+        pledge = db.session.get(Pledge, subscription.pledge_id)
+        return f"the pledge “{pledge.title}”" if pledge else "a pledge"
+    from listening.themes.queries import public_theme_names as theme_names
+
+    names = theme_names(subscription.campaign_id)
+    name = names.get(subscription.theme_slug, subscription.theme_slug)
+    return f"the pledges for the theme “{name}”"
