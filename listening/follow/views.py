@@ -9,11 +9,11 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 
 from listening import jobs, ratelimit
 from listening.assembly import queries
-from listening.themes.queries import public_theme_names as theme_names
 from listening.extensions import csrf, db
 from listening.follow import bp, operations, tasks, tokens
 from listening.follow.forms import FollowForm
 from listening.intake import operations as intake_operations
+from listening.themes.queries import public_theme_names as theme_names
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
