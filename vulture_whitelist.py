@@ -91,3 +91,19 @@ unassigned  # listening/themes/workspace.py:32
 map  # listening/themes/workspace.py:40
 total_responses  # listening/themes/workspace.py:41
 representatives  # listening/themes/workspace.py:130
+FORM_RATE_LIMIT  # unused variable (listening/config.py:34)
+PUBLIC_URL  # unused variable (listening/config.py:42)
+EXTRA_HOSTS  # unused variable (listening/config.py:44)
+MAIL_SERVER  # unused variable (listening/config.py:45)
+MAIL_PORT  # unused variable (listening/config.py:46)
+MAIL_USE_TLS  # unused variable (listening/config.py:47)
+MAIL_USERNAME  # unused variable (listening/config.py:48)
+MAIL_PASSWORD  # unused variable (listening/config.py:49)
+MAIL_FROM  # unused variable (listening/config.py:50)
+CONTACT_EMAIL  # unused variable (listening/config.py:51)
+FOLLOW_CONFIRM_RATE_LIMIT  # unused variable (listening/config.py:52)
+FOLLOW_CONFIRM_DAYS  # unused variable (listening/config.py:53)
+_connect  # unused function (listening/follow/views.py:21)
+updated_by_id  # unused variable (listening/pages/models.py:22)
+updated_by  # unused variable (listening/pages/models.py:26)
+_.updated_by_id  # unused attribute (listening/pages/operations.py:54)
