@@ -8,6 +8,7 @@ from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from listening import config as config_module
+from listening import urls
 from listening.extensions import csrf, db, login_manager, migrate
 
 ROOT = config_module.INSTANCE_DIR.parent
@@ -43,6 +44,10 @@ def configure(app: Flask, config: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env("LISTENING")
     app.config.update(config or {})
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(app.config["DATABASE_URL"])
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = urls.trusted_hosts(
+            app.config["PUBLIC_URL"], app.config["EXTRA_HOSTS"]
+        )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.secret_key_fallback()
 

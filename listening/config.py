@@ -30,12 +30,17 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     API_RATE_LIMIT = "120/minute"  # API writes per token or signed-in user ("0" turns it off)
     API_RATE_LIMIT_PER_ADDRESS = "600/minute"  # per client address (a centre may share one)
+    FORM_RATE_LIMIT = "120/minute"  # form posts per signed-in user, or per address signed out
     PUBLIC_MIN_COUNT = 5  # counts of fewer people are shown as "fewer than 5" in public
     ORIGINAL_TEXT_RETENTION_DAYS = 365  # unredacted answers are cleared after this
     THEMES_SEED = 42
     ASSEMBLY_CACHE_SECONDS = 60  # public tracker pages kept per worker for anonymous visitors
     COMPRESS = True  # gzip text responses (set false behind a proxy that compresses)
     DEFAULT_CAMPAIGN = "sel-2023"
+    # The canonical public address: absolute links in the API, feed and emails start with it.
+    PUBLIC_URL: str = "http://127.0.0.1:8000"
+    # Host names accepted besides PUBLIC_URL's host and loopback (JSON list); others get 400.
+    EXTRA_HOSTS: list[str] = []
     TESTING = False
 
 

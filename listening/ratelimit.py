@@ -1,9 +1,13 @@
-"""API rate limit: fixed-window counters per token (or signed-in user) and per address.
+"""Rate limits: fixed-window counters for API writes (per token or signed-in user, and per
+address) and for form posts (per signed-in user, or per address when signed out).
 
 Counters live in Redis when LISTENING_REDIS_URL is set, otherwise in the database, so the
 limit holds across gunicorn workers either way. Configure with LISTENING_API_RATE_LIMIT
 (per token or user) and LISTENING_API_RATE_LIMIT_PER_ADDRESS, written like "120/minute";
-"0" or "off" turns a limit off.
+"0" or "off" turns a limit off. Form posts: LISTENING_FORM_RATE_LIMIT.
+
+Only a token that signs someone in gets a bucket of its own: random bearer tokens would
+otherwise each write a counter row. An unknown token counts against its address only.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import Flask, current_app, jsonify, request, session
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_login import current_user
 from sqlalchemy import String, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.exceptions import TooManyRequests
 
 from listening.extensions import db
 
@@ -116,32 +122,48 @@ def _incr_redis(url: str, bucket: str, window_start: int, seconds: int) -> int |
     return int(hits)
 
 
+def _address() -> str:
+    return (request.remote_addr or "-")[:80]
+
+
 def buckets_for_request() -> list[tuple[str, str]]:
     """(bucket, config key) pairs: the caller's token or session user, and its address."""
     pairs = []
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
+    bearer = scheme.lower() == "bearer" and token.strip()
+    if bearer and current_user.is_authenticated:
         digest = hashlib.sha256(token.strip().encode()).hexdigest()[:40]
         pairs.append((f"api:token:{digest}", "API_RATE_LIMIT"))
-    elif session.get("_user_id"):
-        pairs.append((f"api:user:{session['_user_id']}"[:120], "API_RATE_LIMIT"))
-    pairs.append((f"api:addr:{request.remote_addr or '-'}"[:120], "API_RATE_LIMIT_PER_ADDRESS"))
+    elif not bearer and current_user.is_authenticated:
+        pairs.append((f"api:user:{current_user.get_id()}"[:120], "API_RATE_LIMIT"))
+    pairs.append((f"api:addr:{_address()}", "API_RATE_LIMIT_PER_ADDRESS"))
     return pairs
 
 
-def limit_api_writes():
-    """before_request: refuse API writes over the limit with 429 and Retry-After."""
-    if request.blueprint != "api" or request.method not in WRITE_METHODS:
+def form_bucket() -> tuple[str, str]:
+    """The signed-in user, or the address of someone signed out."""
+    if current_user.is_authenticated:
+        return f"form:user:{current_user.get_id()}"[:120], "FORM_RATE_LIMIT"
+    return f"form:addr:{_address()}", "FORM_RATE_LIMIT"
+
+
+def limit_writes():
+    """before_request: refuse writes over the limit with 429 and Retry-After."""
+    if request.method not in WRITE_METHODS:
         return None
-    for bucket, config_key in buckets_for_request():
+    is_api = request.blueprint == "api"
+    for bucket, config_key in buckets_for_request() if is_api else [form_bucket()]:
         limit = parse_limit(current_app.config.get(config_key))
         if limit is None:
             continue
         wait = hit(bucket, limit)
         if wait is not None:
-            response = jsonify(
-                error=f"Too many requests. Wait {wait} seconds and try again.", retry_after=wait
-            )
+            message = f"Too many requests. Wait {wait} seconds and try again."
+            if is_api:
+                response = jsonify(error=message, retry_after=wait)
+            else:
+                page = render_template("errors/error.html", error=TooManyRequests(message))
+                response = current_app.response_class(page, mimetype="text/html")
             response.status_code = 429
             response.headers["Retry-After"] = str(wait)
             return response
@@ -149,4 +171,4 @@ def limit_api_writes():
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(limit_api_writes)
+    app.before_request(limit_writes)

@@ -7,18 +7,13 @@ from listening.accounts.forms import LoginForm, LogoutForm, UserForm
 from listening.accounts.models import User
 from listening.extensions import db
 from listening.security import admin_required
+from listening.urls import safe_next
 
 
 def _home_for(user: User) -> str:
     if user.role == "partner":
         return url_for("intake.new_conversation")
     return url_for("intake.show_coverage")
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -42,7 +37,7 @@ def login():
             return render_template("accounts/login.html", form=form), 200
         login_user(user)
         db.session.commit()
-        return redirect(_safe_next(request.args.get("next")) or _home_for(user), code=303)
+        return redirect(safe_next(request.args.get("next")) or _home_for(user), code=303)
     return render_template("accounts/login.html", form=form)
 
 

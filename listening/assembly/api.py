@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import jsonify
 
 from listening.api import bp
 from listening.assembly import cache, opendata, queries
 from listening.assembly.views.public import campaign_key, public_campaign, read_filters
+from listening.urls import public_url
 
 
 @bp.get("/pledges")
@@ -16,8 +17,7 @@ def list_public_pledges():
     campaign = public_campaign()
     pledges = queries.list_pledges(campaign, read_filters(campaign))
     items = [
-        opendata.pledge_dict(p, url_for("assembly.show_pledge", pledge_id=p.id, _external=True))
-        for p in pledges
+        opendata.pledge_dict(p, public_url("assembly.show_pledge", pledge_id=p.id)) for p in pledges
     ]
     return jsonify(
         campaign=campaign.slug,
@@ -32,7 +32,7 @@ def show_public_pledge(pledge_id: int):
     pledge = queries.get_pledge(None, pledge_id)
     if pledge is None:
         return jsonify(error="Not Found", message="There is no pledge with that number."), 404
-    url = url_for("assembly.show_pledge", pledge_id=pledge.id, _external=True)
+    url = public_url("assembly.show_pledge", pledge_id=pledge.id)
     return jsonify(opendata.pledge_dict(pledge, url))
 
 

@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from listening.assembly.models import ATTENDEE_KINDS, DIRECTIONS, EVENT_KINDS, STATUSES, UNITS
+from listening.ids import parse_whole_number
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -78,11 +79,9 @@ class WholeNumberField(IntegerField):
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None
             return
-        text = str(valuelist[0]).strip().replace(",", "")
-        if not text.lstrip("-").isdigit() or len(text) > 12:
-            self.data = None
+        self.data = parse_whole_number(str(valuelist[0]))
+        if self.data is None:
             raise ValueError(f"{self.label.text} must be a whole number, like 12")
-        self.data = int(text)
 
 
 def _int(label: str, low: int, high: int, required: bool = False):

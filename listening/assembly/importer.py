@@ -21,6 +21,7 @@ from listening.accounts.models import User
 from listening.assembly import operations
 from listening.assembly.models import STATUSES, Metric, Pledge, ProgressUpdate
 from listening.extensions import db
+from listening.ids import parse_id
 
 REQUIRED = ("pledge_id", "date")
 METRIC_COLUMN = re.compile(r"^metric[_ :]?(\d{1,9})$")
@@ -127,9 +128,9 @@ def _apply_row(row: dict, actor, campaign_id, today: date, report: ImportReport)
 
 def _pledge(value, campaign_id) -> Pledge:
     value = (value or "").strip()
-    if not value.isdigit() or len(value) > 9:
+    if (pledge_id := parse_id(value)) is None:
         raise RowError("pledge_id", "pledge_id must be a pledge number, like 12")
-    pledge = db.session.get(Pledge, int(value))
+    pledge = db.session.get(Pledge, pledge_id)
     if pledge is None or (campaign_id is not None and pledge.campaign_id != campaign_id):
         raise RowError("pledge_id", f"There is no pledge {value}")
     return pledge

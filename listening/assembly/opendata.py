@@ -11,7 +11,7 @@ from datetime import date
 
 from listening.assembly import progress, queries, quotes
 from listening.assembly.models import Pledge
-from listening.assembly.publicity import public_count
+from listening.assembly.publicity import public_count, public_parts
 
 
 def pledge_dict(pledge: Pledge, url: str | None = None) -> dict:
@@ -92,7 +92,7 @@ def themes_payload(campaign) -> dict:
             "boroughs": summary.boroughs,
             "communities": summary.communities,
             "events": summary.events,
-            "by_borough": {area.slug: public_count(count) for area, count in summary.by_borough},
+            "by_borough": public_parts({area.slug: count for area, count in summary.by_borough}),
         },
         "analysis_published": published,
         "themes": [
@@ -104,7 +104,12 @@ def themes_payload(campaign) -> dict:
                 "conversations": public_count(theme.counts.conversations)
                 if theme.published
                 else None,
-                "by_borough": {slug: public_count(n) for slug, n in theme.counts.by_borough.items()}
+                "by_borough": public_parts(
+                    {
+                        area.slug: theme.counts.by_borough.get(area.slug, 0)
+                        for area in campaign.areas
+                    }
+                )
                 if theme.published
                 else {},
                 "pledges": [p.id for p in theme.pledges],

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 from flask import current_app, has_app_context
+
+K = TypeVar("K")
 
 DEFAULT_MIN_COUNT = 5
 
@@ -30,3 +35,40 @@ def public_count_text(count: int | None, minimum: int | None = None) -> str:
     """The count with thousands separators, or "fewer than N" (the Jinja filter)."""
     value = public_count(count, minimum)
     return f"{value:,}" if isinstance(value, int) else value
+
+
+WITHHELD = "withheld"
+
+
+def withheld_parts(parts: Mapping[K, int | None], minimum: int | None = None) -> set[K]:
+    """Keys of the parts of a published total that are not shown.
+
+    Primary suppression hides every part under the minimum. When one of those is not zero, the
+    smallest part at or above the minimum is withheld too (secondary suppression, as ONS does),
+    so subtracting the shown parts from the total never gives a small count exactly. (When
+    every part is small there is nothing left to withhold: 8 people as 4 + 4 stay deducible.)
+    """
+    minimum = minimum if minimum is not None else min_count()
+    hidden = {key for key, count in parts.items() if is_suppressed(count, minimum)}
+    if any(parts[key] for key in hidden):
+        shown = [key for key in parts if key not in hidden]
+        if shown:
+            hidden.add(min(shown, key=lambda key: (parts[key], str(key))))
+    return hidden
+
+
+def public_parts(parts: Mapping[K, int | None], minimum: int | None = None) -> dict[K, int | str]:
+    """Each part as public_count gives it, with secondarily suppressed parts as "withheld"."""
+    minimum = minimum if minimum is not None else min_count()
+    hidden = withheld_parts(parts, minimum)
+    return {
+        key: WITHHELD
+        if key in hidden and not is_suppressed(count, minimum)
+        else public_count(count, minimum)
+        for key, count in parts.items()
+    }
+
+
+def public_parts_text(parts: Mapping[K, int | None]) -> dict[K, str]:
+    """public_parts with thousands separators (the Jinja filter)."""
+    return {key: f"{v:,}" if isinstance(v, int) else v for key, v in public_parts(parts).items()}

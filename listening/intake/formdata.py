@@ -40,7 +40,7 @@ def to_input(form: ConversationForm, submit: bool) -> ConversationInput:
         date=form.date.data,
         format=form.format.data,
         people_count=form.people_count.data,
-        groups=tuple(form.groups.data or ()),
+        groups=tuple(dict.fromkeys(form.groups.data or ())),  # the same group twice is once
         consent_to_quote=form.consent_to_quote.data == "yes",
         responses=tuple(a for a in form.answers() if a),
         submit=submit,

@@ -7,6 +7,9 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from listening.ids import parse_id
+from listening.urls import safe_next
+
 NO_THEME = "none"
 
 
@@ -16,10 +19,7 @@ class _ReturnTo(FlaskForm):
     next = HiddenField()
 
     def safe_next(self, default: str) -> str:
-        value = (self.next.data or "").strip()
-        if value.startswith("/themes") and not value.startswith("//") and "\\" not in value:
-            return value
-        return default
+        return safe_next((self.next.data or "").strip(), prefix="/themes") or default
 
 
 class RunForm(FlaskForm):
@@ -69,11 +69,8 @@ class SplitSubThemeForm(_ReturnTo):
     )
 
     def response_ids(self) -> list[int]:
-        out = []
-        for value in self.responses.data or []:
-            if str(value).isdigit():
-                out.append(int(value))
-        return out
+        ids = (parse_id(value) for value in self.responses.data or [])
+        return [i for i in ids if i is not None]
 
 
 class EditThemeForm(FlaskForm):

@@ -146,3 +146,48 @@ def test_atom_feed_is_valid_atom(client, pledge):
     assert entry.find(f"{ATOM}link").get("href").endswith(f"/pledges/{pledge.id}")
     assert entry.find(f"{ATOM}content").text == "Half way & <more>."
     assert entry.find(f"{ATOM}updated").text.endswith("Z")
+
+
+@pytest.fixture
+def public_address(app):
+    """A canonical public address unlike the test client's Host (localhost)."""
+    app.config["PUBLIC_URL"] = "https://tracker.example.org/"
+    app.config["ASSEMBLY_CACHE_SECONDS"] = 60
+    yield "https://tracker.example.org"
+    app.config["PUBLIC_URL"] = "http://127.0.0.1:8000"
+    del app.config["ASSEMBLY_CACHE_SECONDS"]
+
+
+def test_absolute_links_come_from_the_public_url_not_the_host(client, pledge, public_address):
+    api = client.get("/api/v1/pledges").get_json()
+    assert api["pledges"][0]["url"] == f"{public_address}/pledges/{pledge.id}"
+    one = client.get(f"/api/v1/pledges/{pledge.id}").get_json()
+    assert one["url"] == f"{public_address}/pledges/{pledge.id}"
+    root = ET.fromstring(client.get("/pledges/updates.atom").data)
+    assert root.find(f"{ATOM}link[@rel='self']").get("href") == (
+        f"{public_address}/pledges/updates.atom"
+    )
+    entry_link = root.find(f"{ATOM}entry/{ATOM}link").get("href")
+    assert entry_link == f"{public_address}/pledges/{pledge.id}"
+
+
+def test_a_forwarded_host_cannot_poison_cached_links(app, client, pledge, public_address):
+    headers = {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http"}
+    first = client.get("/api/v1/pledges", headers=headers)
+    assert "evil.example" not in first.get_data(as_text=True)
+    again = client.get("/api/v1/pledges")
+    assert again.headers["X-Cache"] == "hit"
+    assert "evil.example" not in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("host", ["evil.example", "tracker.example.org.evil.example"])
+def test_unknown_host_headers_are_refused(client, pledge, host):
+    assert client.get("/pledges", headers={"Host": host}).status_code == 400
+    assert client.get("/api/v1/pledges", headers={"Host": host}).status_code == 400
+
+
+def test_the_public_host_loopback_and_extra_hosts_are_accepted():
+    from listening.urls import trusted_hosts
+
+    hosts = trusted_hosts("https://tracker.example.org:8443/sub", ["internal.lb"])
+    assert hosts == ["tracker.example.org", "localhost", "127.0.0.1", "::1", "internal.lb"]

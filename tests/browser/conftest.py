@@ -185,6 +185,7 @@ def live_server(tmp_path_factory):
             "REDIS_URL": None,
             "API_RATE_LIMIT": "0",
             "API_RATE_LIMIT_PER_ADDRESS": "0",
+            "FORM_RATE_LIMIT": "0",
         }
     )
     with app.app_context():

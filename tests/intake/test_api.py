@@ -521,3 +521,42 @@ def test_every_change_is_audited(client, world, bearer, conversation_payload):
     ).all()
     assert [e.action for e in events] == ["intake.create"]
     assert json.dumps(events[0].after, default=str)
+
+
+def test_deeply_nested_json_is_refused_before_parsing(client, world, bearer):
+    _, partner, _, _ = world
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.put(
+        f"/api/v1/conversations/{new_ref()}",
+        data=body,
+        content_type="application/json",
+        headers=bearer(partner),
+    )
+    assert response.status_code == 422
+    assert "nested" in response.get_json()["error"]
+    assert "body" in response.get_json()["errors"]
+    assert count() == 0
+
+
+def test_a_lone_surrogate_in_an_answer_is_422_naming_the_field(
+    client, world, bearer, conversation_payload
+):
+    _, partner, _, _ = world
+    body = json.dumps(conversation_payload(responses=["fine", "broken \ud800 text"]))
+    response = client.put(
+        f"/api/v1/conversations/{new_ref()}",
+        data=body,
+        content_type="application/json",
+        headers=bearer(partner),
+    )
+    assert response.status_code == 422
+    assert "responses" in response.get_json()["errors"]
+    assert count() == 0
+
+
+def test_a_group_sent_twice_is_recorded_once(client, world, bearer, conversation_payload):
+    _, partner, _, _ = world
+    payload = conversation_payload(groups=["young-people", "Young people", "young-people"])
+    response = put(client, new_ref(), payload, bearer(partner))
+    assert response.status_code == 201, response.get_json()
+    assert count() == 1

@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from listening import ratelimit
 from listening.accounts import operations as accounts
@@ -169,3 +169,24 @@ def test_oversized_api_body_gets_413_json(client, world):
     )
     assert response.status_code == 413
     assert response.is_json
+
+
+def test_unknown_bearer_tokens_write_no_counter_rows(client, world, api_limit):
+    before = db.session.scalar(select(func.count()).select_from(ratelimit.RateCounter))
+    for n in range(4):
+        assert _put(client, f"made-up-token-{n}", {}).status_code == 401
+    rows = db.session.scalars(select(ratelimit.RateCounter.bucket)).all()
+    assert len(rows) - before == 1  # the address only, however many tokens are tried
+    assert not any(bucket.startswith("api:token:") for bucket in rows)
+
+
+def test_form_posts_are_limited_per_address(app, client, world):
+    app.config["FORM_RATE_LIMIT"] = "3/minute"
+    try:
+        statuses = [
+            client.post("/login", data={"email": "x@example.org", "password": "wrong"}).status_code
+            for _ in range(4)
+        ]
+    finally:
+        app.config["FORM_RATE_LIMIT"] = "120/minute"
+    assert statuses == [200, 200, 200, 429]

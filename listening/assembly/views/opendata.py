@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, render_template
 
 from listening import csvutil
 from listening.assembly import bp, cache, feeds, opendata, queries
 from listening.assembly.views.public import campaign_key, common, public_campaign
+from listening.urls import public_url
 
 
 @bp.get("/open-data")
@@ -39,10 +40,8 @@ def show_updates_feed():
     body = feeds.updates_feed(
         campaign,
         queries.recent_updates(campaign),
-        self_url=url_for("assembly.show_updates_feed", _external=True),
-        site_url=url_for("assembly.list_pledges", _external=True),
-        pledge_url=lambda pledge_id: url_for(
-            "assembly.show_pledge", pledge_id=pledge_id, _external=True
-        ),
+        self_url=public_url("assembly.show_updates_feed"),
+        site_url=public_url("assembly.list_pledges"),
+        pledge_url=lambda pledge_id: public_url("assembly.show_pledge", pledge_id=pledge_id),
     )
     return Response(body, mimetype="application/atom+xml")

@@ -10,6 +10,7 @@ from flask import abort, current_app, render_template, request
 from listening.assembly import bp, cache, charts, progress, queries, quotes
 from listening.assembly.models import ATTENDEE_KINDS, EVENT_KINDS, STATUSES
 from listening.assembly.themes_bridge import theme_names
+from listening.ids import parse_id
 from listening.intake import operations as intake_operations
 
 
@@ -45,7 +46,7 @@ def read_filters(campaign) -> queries.Filters:
     return queries.Filters(
         theme=theme if theme in theme_names(campaign.id) else "",
         borough=borough if borough in {a.slug for a in campaign.areas} else "",
-        lead=int(lead) if lead.isdigit() and len(lead) < 10 else None,
+        lead=parse_id(lead),
         status=status if status in STATUSES else "",
     )
 

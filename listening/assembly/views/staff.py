@@ -12,6 +12,7 @@ from listening.assembly.themes_bridge import subtheme_choices, theme_names
 from listening.assembly.views.common import actor, handle_form, staff_campaign
 from listening.assembly.views.public import pledge_context
 from listening.extensions import db
+from listening.ids import parse_id
 from listening.intake import operations as intake_operations
 from listening.security import staff_required
 
@@ -77,9 +78,6 @@ def _pledge_form(campaign, pledge=None):
 
 
 def _pledge_input(form) -> operations.PledgeInput:
-    def as_id(value):
-        return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
-
     chosen: dict[str, list[int]] = {}
     for sub_id in (form.subthemes.data or []) if "subthemes" in form else []:
         chosen.setdefault(form.subtheme_slugs[sub_id], []).append(sub_id)
@@ -88,9 +86,9 @@ def _pledge_input(form) -> operations.PledgeInput:
         commitment=form.commitment.data or "",
         theme_slugs=tuple(form.themes.data or ()),
         subtheme_ids={slug: tuple(ids) for slug, ids in chosen.items()},
-        lead_organisation_id=as_id(form.lead_organisation.data),
-        event_id=as_id(form.event.data),
-        area_id=as_id(form.area.data),
+        lead_organisation_id=parse_id(form.lead_organisation.data),
+        event_id=parse_id(form.event.data),
+        area_id=parse_id(form.area.data),
         signed_on=form.signed_on.data,
         due_on=form.due_on.data,
         status=form.status.data or "",

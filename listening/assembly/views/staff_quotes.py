@@ -10,6 +10,7 @@ from listening.assembly.operations import AssemblyError
 from listening.assembly.themes_bridge import theme_names
 from listening.assembly.views.common import actor, handle_form, staff_campaign
 from listening.extensions import db
+from listening.ids import parse_id
 from listening.intake.models import Response
 from listening.security import staff_required
 
@@ -33,8 +34,8 @@ def list_staff_quotes():
 @bp.route("/staff/quotes/new", methods=["GET", "POST"])
 @staff_required
 def new_quote():
-    response_id = request.values.get("response_id", "")
-    response = db.session.get(Response, int(response_id)) if response_id.isdigit() else None
+    response_id = parse_id(request.values.get("response_id"))
+    response = db.session.get(Response, response_id) if response_id else None
     if response is None:
         abort(404, "Choose an answer to quote first.")
     campaign = response.conversation.campaign
