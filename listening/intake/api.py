@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
+from listening.accounts.auth import signed_in_by_token
 from listening.api import bp
 from listening.extensions import csrf, db
 from listening.intake import formdata, operations
@@ -29,7 +30,7 @@ def check_api_auth():
     """A bearer token, or a session with an X-CSRFToken header; None when allowed."""
     if not current_user.is_authenticated:
         return api_error(401, "Sign in again: your session has ended.")
-    if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+    if not signed_in_by_token():  # a session needs its CSRF token, whatever else is sent
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except (CSRFError, Exception):  # flask-wtf raises ValidationError for a bad token
