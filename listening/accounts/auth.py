@@ -7,7 +7,7 @@ sync API (`/api/`) only: on any HTML page or admin route it is ignored.
 
 from __future__ import annotations
 
-from flask import Request, g, session
+from flask import Request, g, request, session
 
 from listening.accounts import operations
 from listening.accounts.models import User
@@ -23,7 +23,14 @@ def remember_session(user: User) -> None:
     session[SESSION_VERSION_KEY] = user.session_version
 
 
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def load_user(user_id: str) -> User | None:
+    if request.path.startswith(API_PREFIX) and _bearer_token(request) is not None:
+        return None  # a request that brings a token is judged by the token alone
     user_key = parse_id(user_id)
     user = db.session.get(User, user_key) if user_key is not None else None
     if user is None or session.get(SESSION_VERSION_KEY) != user.session_version:
@@ -32,12 +39,10 @@ def load_user(user_id: str) -> User | None:
 
 
 def load_user_from_request(request: Request) -> User | None:
-    if not request.path.startswith(API_PREFIX):
+    token = _bearer_token(request) if request.path.startswith(API_PREFIX) else None
+    if token is None:
         return None
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    user = operations.user_for_token(token.strip())
+    user = operations.user_for_token(token)
     g.signed_in_by_token = user is not None
     return user
 
