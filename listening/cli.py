@@ -35,14 +35,22 @@ def create_user_command(email, role, organisation, name, password):
 
 @users_cli.command("token")
 @click.argument("email")
-def token_command(email):
-    """Print a new API token for the user."""
+@click.option("--name", default="Command line", show_default=True, help="Where it will be used.")
+@click.option(
+    "--days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(0, 3650),
+    help="Days until it expires (0: never).",
+)
+def token_command(email, name, days):
+    """Print a new API token for the user (for the sync API only)."""
     from listening.accounts import operations
 
     user = operations.find_user(email)
     if user is None:
         raise click.BadParameter(f"No user with email {email}", param_hint="EMAIL")
-    token = operations.issue_token(user)
+    token = operations.issue_token(user, name=name, days=days)
     db.session.commit()
     click.echo(token)
 

@@ -28,7 +28,7 @@ class Config:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads (spreadsheets) up to 10 MiB
     LOGIN_MAX_FAILURES = 5  # per email and per address within LOGIN_WINDOW_SECONDS
     LOGIN_WINDOW_SECONDS = 15 * 60
-    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MIN_LENGTH = 12
     API_RATE_LIMIT = "120/minute"  # API writes per token or signed-in user ("0" turns it off)
     API_RATE_LIMIT_PER_ADDRESS = "600/minute"  # per client address (a centre may share one)
     FORM_RATE_LIMIT = "120/minute"  # form posts per signed-in user, or per address signed out

@@ -34,6 +34,7 @@ class FreshUserClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        g.pop("signed_in_by_token", None)
         return super().open(*args, **kwargs)
 
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from listening.accounts.models import ROLES
 
@@ -37,4 +37,47 @@ class UserForm(FlaskForm):
     )
     password = PasswordField(
         "Password", validators=[DataRequired("Enter a password"), Length(max=200)]
+    )
+
+
+class EditUserForm(FlaskForm):
+    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
+    organisation = StringField(
+        "Organisation",
+        validators=[Optional(), Length(max=200)],
+        description="Required for partners. A new organisation is created if it does not exist.",
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: CSRF only."""
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", validators=[DataRequired("Enter a new password"), Length(max=200)]
+    )
+    confirm = PasswordField(
+        "Confirm the new password",
+        validators=[
+            DataRequired("Enter the new password again"),
+            EqualTo("password", "The two passwords do not match"),
+        ],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password")]
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Name of the token",
+        validators=[
+            DataRequired("Give the token a name, like the phone it is for"),
+            Length(max=100),
+        ],
+        description="Say where it will be used, like “Outreach phone 2”.",
     )

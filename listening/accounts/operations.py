@@ -1,4 +1,4 @@
-"""Users, passwords, login limits and API tokens."""
+"""Users, passwords, sign-in limits, sessions, password resets and API tokens."""
 
 from __future__ import annotations
 
@@ -6,30 +6,23 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from listening import audit
-from listening.accounts.models import ROLES, ApiToken, LoginAttempt, User
+from listening.accounts.models import ROLES, ApiToken, LoginAttempt, PasswordReset, User
+from listening.accounts.passwords import password_problem
 from listening.extensions import db
 from listening.organisations.models import Organisation
 from listening.security import Role
 from listening.timeutil import utcnow
 
-COMMON_PASSWORDS = frozenset(
-    {
-        "password123",
-        "password1234",
-        "qwertyuiop",
-        "1234567890",
-        "letmein123",
-        "welcome123",
-        "iloveyou12",
-        "passw0rd12",
-        "changeme123",
-        "nhspassword",
-    }
-)
+__all__ = ["password_problem"]  # re-exported: forms and the CLI check passwords here
+
+TOKEN_DAYS = 90
+RESET_MINUTES = 60
+# Compared against when the email is unknown, so a miss costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -41,31 +34,24 @@ class AccountError(ValueError):
         self.message = message
 
 
-def password_problem(password: str, email: str = "", min_length: int = 10) -> str | None:
-    """Why a password is not acceptable, or None (NCSC-style: length, not composition)."""
-    if len(password) < min_length:
-        return f"Password must be at least {min_length} characters"
-    if len(password) > 200:
-        return "Password must be 200 characters or fewer"
-    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        return "Password is too easy to guess; try three random words"
-    local_part = email.split("@")[0].lower()
-    if len(local_part) >= 4 and local_part in password.lower():
-        return "Password must not contain your email address"
-    return None
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def get_or_create_organisation(name: str) -> Organisation:
+def get_or_create_organisation(name: str, actor: User | None = None) -> Organisation:
     organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
     if organisation is None:
         organisation = Organisation(name=name)
         db.session.add(organisation)
         db.session.flush()
+        audit.record(organisation, "accounts.create_organisation", actor, after={"name": name})
     return organisation
+
+
+def _check_password(password: str, email: str, min_length: int) -> None:
+    problem = password_problem(password, email, min_length)
+    if problem:
+        raise AccountError("password", problem)
 
 
 def create_user(
@@ -76,7 +62,7 @@ def create_user(
     organisation_name: str | None = None,
     name: str = "",
     actor: User | None = None,
-    min_length: int = 10,
+    min_length: int = 12,
 ) -> User:
     """Create a user (and its organisation if new); raises AccountError on bad input."""
     email = normalise_email(email)
@@ -86,12 +72,12 @@ def create_user(
         raise AccountError("role", f"Role must be one of {', '.join(ROLES)}")
     if db.session.scalar(select(User).where(User.email == email)):
         raise AccountError("email", "A user with this email address already exists")
-    problem = password_problem(password, email, min_length)
-    if problem:
-        raise AccountError("password", problem)
+    _check_password(password, email, min_length)
     if role == Role.PARTNER and not organisation_name:
         raise AccountError("organisation", "A partner must belong to an organisation")
-    organisation = get_or_create_organisation(organisation_name) if organisation_name else None
+    organisation = (
+        get_or_create_organisation(organisation_name, actor) if organisation_name else None
+    )
     user = User(
         email=email,
         role=role,
@@ -105,8 +91,89 @@ def create_user(
     return user
 
 
-def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+def update_user(user: User, role: str, organisation_name: str | None, actor: User) -> None:
+    """Change a user's role or organisation (audited, with the values before and after)."""
+    if role not in ROLES:
+        raise AccountError("role", f"Role must be one of {', '.join(ROLES)}")
+    if role == Role.PARTNER and not organisation_name:
+        raise AccountError("organisation", "A partner must belong to an organisation")
+    if user.id == actor.id and role != user.role:
+        raise AccountError("role", "You cannot change your own role; ask another administrator")
+    before = {
+        "role": user.role,
+        "organisation": user.organisation.name if user.organisation else None,
+    }
+    user.role = role
+    user.organisation = (
+        get_or_create_organisation(organisation_name, actor) if organisation_name else None
+    )
+    after = {"role": role, "organisation": organisation_name or None}
+    if before != after:
+        audit.record(user, "accounts.update", actor, before, after)
+    db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    """Every session of this user stops working at its next request, on every worker."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user, ["session_version"])
+
+
+def revoke_tokens(user: User) -> int:
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ~ApiToken.revoked)
+        .values(revoked=True)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """Deactivate (ending every session and token at once) or reactivate a user."""
+    if user.id == actor.id and not active:
+        raise AccountError("active", "You cannot deactivate your own account")
+    audit.record(user, "accounts.set_active", actor, {"active": user.active}, {"active": active})
+    user.active = active
+    if not active:
+        end_sessions(user)
+        revoke_tokens(user)
+    db.session.flush()
+
+
+def set_password(
+    user: User,
+    password: str,
+    actor: User | None,
+    *,
+    current: str | None = None,
+    min_length: int = 12,
+) -> None:
+    """A new password; with `current`, the user's own change (the current one must match)."""
+    if current is not None and not check_password_hash(user.password_hash, current):
+        raise AccountError("current_password", "Your current password is not right")
+    _check_password(password, user.email, min_length)
+    user.password_hash = generate_password_hash(password)
+    end_sessions(user)
+    audit.record(user, "accounts.set_password", actor)
+    db.session.flush()
+
+
+def sign_out(user: User) -> None:
+    """Sign-out ends the session on the server: a copied cookie stops working."""
+    end_sessions(user)
+    audit.record(user, "accounts.logout", user)
+    db.session.flush()
+
+
+# Sign-in limits. A device that has signed in as this user before (a signed cookie, see
+# views) is never held back by failures from elsewhere: an attacker guessing passwords for
+# an email, or everyone behind one shared address, cannot lock the real user out.
 
 
 def too_many_failures(email: str, remote_addr: str, limit: int, window_seconds: int) -> bool:
@@ -118,16 +185,38 @@ def too_many_failures(email: str, remote_addr: str, limit: int, window_seconds: 
     return by_email >= limit or by_addr >= limit * 4
 
 
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
 def authenticate(
-    email: str, password: str, remote_addr: str, *, limit: int = 5, window_seconds: int = 900
+    email: str,
+    password: str,
+    remote_addr: str,
+    *,
+    known_device_user_id: int | None = None,
+    limit: int = 5,
+    window_seconds: int = 900,
 ) -> User:
     """The user for these credentials; raises AccountError (and records the failure) if not."""
-    if too_many_failures(email, remote_addr, limit, window_seconds):
-        raise AccountError("email", "Too many failed attempts. Wait 15 minutes and try again.")
+    email = normalise_email(email)[:254]
     user = find_user(email)
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        db.session.add(LoginAttempt(email=normalise_email(email)[:254], remote_addr=remote_addr))
+    known_device = user is not None and known_device_user_id == user.id
+    if not known_device and too_many_failures(email, remote_addr, limit, window_seconds):
+        audit.record(
+            LoginAttempt,
+            "accounts.login_refused",
+            None,
+            after={"email": email, "address": remote_addr},
+        )
+        raise AccountError("email", "Too many failed attempts. Wait 15 minutes and try again.")
+    hashed = user.password_hash if user is not None else _DUMMY_HASH
+    correct = check_password_hash(hashed, password)
+    if user is None or not user.active or not correct:
+        attempt = LoginAttempt(email=email, remote_addr=remote_addr)
+        db.session.add(attempt)
         db.session.flush()
+        audit.record(attempt, "accounts.login_failed", None, after={"email": email})
         raise AccountError("email", "Email address or password is not right")
     audit.record(user, "accounts.login", user)
     return user
@@ -137,25 +226,78 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, actor: User | None = None) -> str:
-    """Create an API token for `user`; the plain token is returned once and never stored."""
+def start_password_reset(user: User, actor: User) -> str:
+    """A one-time reset link's token (valid an hour); ends the user's sessions and tokens."""
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
-    audit.record(user, "accounts.issue_token", actor)
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=_hash_token(token),
+            expires_at=utcnow() + timedelta(minutes=RESET_MINUTES),
+        )
+    )
+    end_sessions(user)
+    revoke_tokens(user)
+    audit.record(user, "accounts.start_password_reset", actor)
     db.session.flush()
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _hash_token(token), ~ApiToken.revoked)
+def reset_for_token(token: str) -> PasswordReset | None:
+    """The unused, unexpired reset for this token, or None."""
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == _hash_token(token))
     )
-    if row is None or not row.user.active:
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
         return None
-    return row.user
+    return reset
 
 
-def set_active(user: User, active: bool, actor: User) -> None:
-    audit.record(user, "accounts.set_active", actor, {"active": user.active}, {"active": active})
-    user.active = active
+def complete_password_reset(reset: PasswordReset, password: str, min_length: int = 12) -> User:
+    set_password(reset.user, password, reset.user, min_length=min_length)
+    reset.used_at = utcnow()
     db.session.flush()
+    return reset.user
+
+
+def issue_token(
+    user: User, actor: User | None = None, *, name: str = "", days: int = TOKEN_DAYS
+) -> str:
+    """Create an API token for `user`; the plain token is returned once and never stored."""
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id,
+        token_hash=_hash_token(token),
+        name=name.strip()[:100],
+        expires_at=utcnow() + timedelta(days=days) if days else None,
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record(row, "accounts.issue_token", actor, after={"name": row.name, "user": user.id})
+    return token
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_token(row: ApiToken, actor: User) -> None:
+    if not row.revoked:
+        row.revoked = True
+        audit.record(row, "accounts.revoke_token", actor, {"revoked": False}, {"revoked": True})
+        db.session.flush()
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user of a usable token (and when it was last used), or None."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    now = utcnow()
+    if row is None or not row.is_usable(now) or not row.user.active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now  # written with the request's own unit of work
+    return row.user

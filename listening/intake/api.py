@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from listening import signals
+from listening.accounts.auth import signed_in_by_token
 from listening.extensions import csrf, db
 from listening.intake import api_bp, formdata, operations
 from listening.intake.forms import MAX_ANSWERS
@@ -28,7 +29,7 @@ def check_api_auth():
     """A bearer token, or a session with an X-CSRFToken header; None when allowed."""
     if not current_user.is_authenticated:
         return api_error(401, "Sign in again: your session has ended.")
-    if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+    if not signed_in_by_token():  # a session needs its CSRF token, whatever else is sent
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except (CSRFError, Exception):  # flask-wtf raises ValidationError for a bad token

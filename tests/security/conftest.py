@@ -106,6 +106,7 @@ def world(make_campaign, make_user):
     partner_b = make_user("partner", organisation="Organisation B")
     reviewer = make_user("reviewer", organisation=None)
     admin = make_user("admin", organisation=None)
+    bystander = make_user("partner", organisation="Organisation B")
     org_a, org_b = partner_a.organisation, partner_b.organisation
     draft = _conversation(campaign, org_a, partner_a, "draft", [DRAFT_SECRET], [DRAFT_SECRET])
     submitted = _conversation(
@@ -129,6 +130,7 @@ def world(make_campaign, make_user):
         partner_b=partner_b,
         reviewer=reviewer,
         admin=admin,
+        bystander=bystander,
         draft=draft,
         submitted=submitted,
         assembly=assembly,

@@ -23,6 +23,8 @@ POLICY = {
     "/sw.js": PUBLIC,
     "/login": PUBLIC,
     "/logout": PUBLIC,
+    "/reset/*": PUBLIC,  # a one-time password link: the token is the permission
+    "/account*": SIGNED_IN,  # your own password and tokens (revoking another's token: 403)
     "/assets/*": PUBLIC,
     "/pledges*": PUBLIC,
     "/open-data*": PUBLIC,

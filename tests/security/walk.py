@@ -63,6 +63,9 @@ def values_for(rule: Rule, name: str, world) -> list[tuple[object, str | None, s
             ("nope.js", None, "missing"),
         ]
     if isinstance(converter, IntegerConverter):
+        if name == "user_id":  # someone none of the walking clients is signed in as:
+            # deactivating or resetting them must not end a walker's session mid-walk
+            return [(world.bystander.id, None, None), (999_999, None, "missing")]
         if name == "organisation_id":
             return [
                 (world.org_a.id, "A", None),

@@ -18,7 +18,7 @@ from listening.intake.demo.generate import plan_conversations
 from listening.intake.demo.records import ensure_campaign, ensure_organisation
 from listening.intake.models import Area, Campaign, Conversation, ConversationStatus
 
-DEMO_PASSWORD = "listening-demo-2023"
+DEMO_PASSWORD = "sel-anchor-demo-2023"
 DEMO_USERS = (
     ("admin@example.org", "admin", None, "Demo Admin"),
     ("reviewer@example.org", "reviewer", None, "Demo Reviewer"),
