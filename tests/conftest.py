@@ -18,6 +18,7 @@ from listening import create_app
 from listening.extensions import db
 
 PASSWORD = "correct horse battery staple"
+PUBLIC_URL = "https://tracker.example.org"
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -216,3 +217,25 @@ def db_dialect(app):
 
 def table_count(name: str) -> int:
     return db.session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    from tests import mailserver
+
+    controller, inbox = mailserver.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def inbox(app, smtp_server):
+    """Mail on, to a real local SMTP server; links from PUBLIC_URL. Empty at each test's start."""
+    controller, inbox = smtp_server
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "PUBLIC_URL")}
+    app.config.update(
+        MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port, PUBLIC_URL=PUBLIC_URL
+    )
+    inbox.clear()
+    yield inbox
+    app.config.update(saved)

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from listening import mail
 from listening.accounts import bp, operations
 from listening.accounts.auth import remember_session
 from listening.accounts.forms import (
@@ -159,7 +160,7 @@ def edit_user(user_id: int):
     return _render_user(user, form)
 
 
-def _render_user(user: User, form: EditUserForm, reset_url: str | None = None, error=None):
+def _render_user(user: User, form: EditUserForm, reset_url=None, error=None, emailed=False):
     return render_template(
         "accounts/edit_user.html",
         user=user,
@@ -168,6 +169,7 @@ def _render_user(user: User, form: EditUserForm, reset_url: str | None = None, e
         tokens=operations.list_tokens(user),
         now_utc=utcnow(),
         reset_url=reset_url,
+        emailed=emailed,
         error=error,
     )
 
@@ -199,9 +201,24 @@ def reset_user_password(user_id: int):
     token = operations.start_password_reset(user, current_user)
     db.session.commit()
     reset_url = public_url("accounts.reset_password", token=token)
+    emailed = _email_reset_link(user, reset_url)
     form = EditUserForm(obj=user)
     form.organisation.data = user.organisation.name if user.organisation else ""
-    return _render_user(user, form, reset_url=reset_url)
+    return _render_user(user, form, reset_url=reset_url, emailed=emailed)
+
+
+def _email_reset_link(user: User, reset_url: str) -> bool:
+    """Email the link when mail is configured; the admin sees it either way."""
+    body = (
+        "An administrator has made a link for you to set a new password:\n\n"
+        f"{reset_url}\n\nIt works once, for 1 hour. If you did not expect this, tell the "
+        "administrator who looks after your account."
+    )
+    try:
+        return mail.send(user.email, "Set a new password", body)
+    except OSError:
+        current_app.logger.warning("could not email the password link to user %s", user.id)
+        return False
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

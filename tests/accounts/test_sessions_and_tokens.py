@@ -245,3 +245,16 @@ def test_one_address_cannot_lock_out_everyone_behind_it(app, make_user):
     for n in range(25):
         _sign_in(noisy, victim, f"bad {n}", environ_base=shared)
     assert _sign_in(device, victim, environ_base=shared).status_code == 303
+
+
+def test_the_reset_link_is_emailed_when_mail_is_configured(client, inbox, make_user):
+    from tests.conftest import PUBLIC_URL
+    from tests.mailserver import body_of
+
+    admin, user = make_user("admin", None), make_user("reviewer", None)
+    _sign_in(client, admin)
+    page = client.post(f"/admin/users/{user.id}/reset").get_data(as_text=True)
+    assert "has been emailed" in page
+    [message] = inbox.to(user.email)
+    link = page.split(f"{PUBLIC_URL}/reset/")[1].split("<")[0]
+    assert f"{PUBLIC_URL}/reset/{link}" in body_of(message)

@@ -9,29 +9,7 @@ import pytest
 from listening.assembly import operations as ops
 from listening.extensions import db
 from listening.organisations.models import Organisation
-from tests import mailserver
-
-PUBLIC_URL = "https://tracker.example.org"
-
-
-@pytest.fixture(scope="session")
-def smtp_server():
-    controller, inbox = mailserver.start()
-    yield controller, inbox
-    controller.stop()
-
-
-@pytest.fixture
-def inbox(app, smtp_server):
-    """Mail on, to the local server; links from PUBLIC_URL. Empty at the start of each test."""
-    controller, inbox = smtp_server
-    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "PUBLIC_URL")}
-    app.config.update(
-        MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port, PUBLIC_URL=PUBLIC_URL
-    )
-    inbox.clear()
-    yield inbox
-    app.config.update(saved)
+from tests.conftest import PUBLIC_URL  # noqa: F401  (the tests compare links with it)
 
 
 @pytest.fixture
