@@ -152,10 +152,12 @@ def test_an_expired_login_keeps_the_outbox_until_signing_in_again(page, context,
     sign_in(page, partner)
     wait_for_service_worker(page)
     context.set_offline(True)
-    for answer in ("Childcare costs more than my wages.", "The youth club closed."):
+    for n, answer in enumerate(("Childcare costs more than my wages.", "The youth club closed.")):
         fill_conversation(page, [answer])
         submit(page)
-    expect(status(page)).to_contain_text("2 saved on this phone, not yet sent")
+        # a person starts the next one once the form says the last is saved and has cleared
+        expect(status(page)).to_contain_text(f"{n + 1} saved on this phone, not yet sent")
+        expect(page.get_by_label("Answer 1", exact=True)).to_have_value("")
 
     context.clear_cookies()  # the session ended while the phone was offline
     context.set_offline(False)
