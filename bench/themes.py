@@ -430,6 +430,55 @@ def draw(y, pool, classes, per_class, how, margin, rng) -> np.ndarray:
     return pool[np.argsort(margin[pool], kind="stable")[:budget]]
 
 
+def engine_f1(corpus: Corpus, author: str, embedder, x) -> float:
+    assigner = fit_config(corpus.authors[author], embedder, x, DEFAULT_PARAMS)
+    pred = np.asarray(assigner.slugs, dtype=object)[assigner.predict_proba(x).argmax(axis=1)]
+    return f1(corpus.y[corpus.test], pred[corpus.test])
+
+
+def bench_onnx(threads: int, corpora: list[Corpus]) -> None:
+    section(f"Embedding runtime: ONNX Runtime int8 vs torch fp32, one process, {threads} thread(s)")
+    from listening.themes.pipeline.embed import default_onnx_path
+    from listening.themes.pipeline.export_onnx import sha256_file
+
+    path = default_onnx_path()
+    print(f"ONNX file {path} sha256 {sha256_file(path)}")
+    onnx = Embedder(backend="onnx", num_threads=threads)
+    torch_ = Embedder(backend="torch", num_threads=threads)
+    short = [r["comment-body"] for f in POLIS_FOLDERS for r in load_polis(f)]
+    sets = {"Pol.is comments (short)": short, "Cambridge ideas": corpora[0].texts}
+    for name, texts in sets.items():
+        lengths = [len(t) for t in texts]
+        vectors, seconds = {}, {}
+        for label, embedder in (("torch fp32", torch_), ("onnx int8", onnx)):
+            embedder.encode(["warm up the model once"])
+            start = time.perf_counter()
+            vectors[label] = embedder.encode(texts)
+            seconds[label] = time.perf_counter() - start
+        cosine = np.sum(vectors["torch fp32"] * vectors["onnx int8"], axis=1)
+        print(
+            f"{name}: {len(texts)} texts, median {int(np.median(lengths))} chars | torch fp32 "
+            f"{len(texts) / seconds['torch fp32']:.0f}/s, onnx int8 "
+            f"{len(texts) / seconds['onnx int8']:.0f}/s, speed-up "
+            f"{seconds['torch fp32'] / seconds['onnx int8']:.2f}x | cosine to fp32 mean "
+            f"{cosine.mean():.4f}, min {cosine.min():.4f}",
+            flush=True,
+        )
+    print("held-out macro-F1 of the default engine, torch fp32 vs onnx int8 embeddings:")
+    for corpus in corpora[:2]:
+        for author in corpus.authors:
+            got = [engine_f1(corpus, author, e, embed(e, corpus.texts)) for e in (torch_, onnx)]
+            print(f"   {corpus.name}/{author}: {got[0]:.3f} vs {got[1]:.3f}")
+
+
+POLIS_FOLDERS = (
+    "american-assembly.bowling-green",
+    "scoop-hivemind.affordable-housing",
+    "15-per-hour-seattle",
+    "london.youth.policing",
+)
+
+
 # -- runtime ---------------------------------------------------------------------------------
 
 
@@ -456,6 +505,8 @@ def main() -> None:
     if "eval" in parts:
         results = bench_eval(embedder, corpora)
         bench_gains(results)
+    if "onnx" in parts:
+        bench_onnx(args.threads, corpora)
     if "labels" in parts:
         for author in corpora[0].authors:
             bench_labels(embedder, corpora[0], author, DEFAULT_PARAMS, (0, 10, 25, 50, 100))

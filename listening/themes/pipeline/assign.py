@@ -19,7 +19,9 @@ def theme_prototypes(theme: Theme, mode: str = "phrases") -> list[str]:
     if mode == "name":
         return [theme.name]
     if mode == "description":
-        return [f"{theme.name}. {theme.description}".strip(" .") if theme.description else theme.name]
+        return [
+            f"{theme.name}. {theme.description}".strip(" .") if theme.description else theme.name
+        ]
     if mode == "phrases":
         return theme_phrases(theme)
     raise ValueError(f"Unknown prototype mode {mode!r}: name, description or phrases.")

