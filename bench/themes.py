@@ -2,7 +2,6 @@
 
     nice python bench/themes.py                       # eval, onnx, discover
     nice python bench/themes.py --parts eval          # ablations, dev vs held-out, calibration
-    nice python bench/themes.py --parts scale --scale 10000
 
 Embeddings are cached in $BENCH_EMB_CACHE (default /tmp/emb-cache) as one .npy per
 (model id, corpus texts), so repeated runs do not re-embed.
@@ -16,9 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import json
 import os
-import resource
 import sys
 import time
 from dataclasses import dataclass, field
@@ -365,8 +362,25 @@ def bench_gains(results: dict) -> None:
         print(f"{new + ' vs ' + old:58s} " + " ".join(f"{g:+14.3f}" for g in gains))
 
 
+def bench_transfer(results: dict, corpora: list[Corpus]) -> None:
+    section("Auto-accept threshold calibrated once (Cambridge dev, author A), used everywhere")
+    stage = "phrases + self-training"
+    threshold = results[("cambridge", "A", stage)][1]["calibrated"][0]
+    print(f"default engine; threshold {threshold:.3f} (≥ 95 % precision on Cambridge dev, A)")
+    for corpus in corpora:
+        for author in corpus.authors:
+            scored = results[(corpus.name, author, stage)][0]
+            pred, score = scored.predict(), scored.proba.max(axis=1)
+            t = corpus.test
+            precision, coverage = accepted(score[t], (pred == corpus.y)[t], threshold)
+            print(
+                f"   {corpus.name}/{author}: auto-accepted precision {precision:.3f}, "
+                f"coverage {coverage:.2f}"
+            )
+
+
 def bench_labels(
-    embedder: Embedder, corpus: Corpus, author: str, params: dict, sizes, seeds=(0, 1, 2)
+    embedder: Embedder, corpus: Corpus, author: str, params: dict, sizes, seeds=(0, 1)
 ):
     """Learning curve: reviewer labels drawn outside the test split, scored on the test split."""
     section(f"Reviewer labels, {corpus.name}/{author}: learning curve on held-out test rows")
@@ -376,13 +390,15 @@ def bench_labels(
     base_proba = zero.predict_proba(x)
     ordered = np.sort(base_proba, axis=1)
     margin = ordered[:, -1] - ordered[:, -2]
-    pool = np.setdiff1d(np.flatnonzero([v is not None for v in corpus.y]), corpus.test)
+    pool = np.flatnonzero([v is not None for v in corpus.y])
     classes = sorted(set(corpus.y[corpus.test]))
     print(
-        f"labels drawn from {len(pool)} non-test rows; {len(corpus.test)} test rows; params {params}"
+        f"labels drawn from all {len(pool)} labelled rows; scored on the {len(corpus.test)} test "
+        f"rows not drawn; C and blend weight chosen by cross-validation on the labels only"
     )
     print(
-        f"{'labels/theme':>12s} {'random acc':>10s} {'F1':>6s} {'uncertain acc':>13s} {'F1':>6s}  chosen (w, C)"
+        f"{'labels/theme':>12s} {'random acc':>10s} {'F1':>6s} {'uncertain acc':>13s} "
+        f"{'F1':>6s}  chosen (w/C) per random draw"
     )
     for per_class in sizes:
         rows = {"random": [], "uncertain": []}
@@ -400,7 +416,7 @@ def bench_labels(
                 pred = np.asarray(fitted.slugs, dtype=object)[
                     fitted.predict_proba(x).argmax(axis=1)
                 ]
-                t = corpus.test
+                t = np.setdiff1d(corpus.test, chosen)
                 rows[how].append((accuracy(corpus.y[t], pred[t]), f1(corpus.y[t], pred[t])))
                 if how == "random" and per_class:
                     picks.append(f"{fitted.label_weight():.1f}/{fitted.label_C_:g}")
@@ -471,6 +487,65 @@ def bench_onnx(threads: int, corpora: list[Corpus]) -> None:
             print(f"   {corpus.name}/{author}: {got[0]:.3f} vs {got[1]:.3f}")
 
 
+class MemoryCache:
+    """The embedding cache protocol in memory (the app's lives in the database)."""
+
+    def __init__(self, texts=(), vectors=()):
+        from listening.themes.pipeline import text_key
+
+        self.store = {text_key(t): v for t, v in zip(texts, vectors, strict=True)}
+
+    def get_many(self, keys):
+        return {k: self.store[k] for k in keys if k in self.store}
+
+    def put_many(self, items):
+        self.store.update(items)
+
+
+def bench_discover(threads: int, corpora: list[Corpus]) -> None:
+    from bertopic import BERTopic
+    from sklearn.metrics import normalized_mutual_info_score as nmi
+
+    from listening.themes.pipeline.embed import load_torch
+
+    section("Sub-themes on Cambridge: ours (full run) vs plain BERTopic() with MiniLM")
+    corpus = corpora[0]
+    texts, y = corpus.texts, corpus.y
+    docs = [Document(str(i), t) for i, t in enumerate(texts)]
+    for author in corpus.authors:
+        start, cpu = time.perf_counter(), time.process_time()
+        result = run_pipeline(docs, corpus.authors[author], embedder=Embedder(num_threads=threads))
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        key = dict(result.discovery.doc_subtheme)
+        ours = np.asarray([key.get(d.id, "none") for d in docs], dtype=object)
+        emerging = np.mean([k.startswith("unassigned") for k in ours])
+        print(
+            f"ours, author {author}: full run (ONNX embedding included) {wall:.0f}s wall / "
+            f"{cpu:.0f}s CPU; {len(result.discovery.subthemes)} sub-themes, no outliers "
+            f"({emerging:.0%} in 'unassigned' sub-themes); NMI vs committees "
+            f"{nmi(y, ours):.3f} (test split {nmi(y[corpus.test], ours[corpus.test]):.3f})",
+            flush=True,
+        )
+    print("label examples (author B run):")
+    for sub in result.discovery.subthemes[:: max(1, len(result.discovery.subthemes) // 16)]:
+        words = ", ".join(sub.keywords[:5])
+        print(f"   {sub.key:16s} {len(sub.doc_ids):4d}  {sub.label!r:44s} {words}")
+        for doc_id in sub.representative_ids[:2]:
+            print(f"   {'':21s}- {texts[int(doc_id)][:90]}")
+    start, cpu = time.perf_counter(), time.process_time()
+    model = BERTopic(embedding_model=load_torch(threads))
+    topics = np.asarray(model.fit_transform(texts)[0])
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    inliers = topics != -1
+    print(
+        f"BERTopic() defaults (its own torch embedding included): {wall:.0f}s wall / {cpu:.0f}s "
+        f"CPU; {len(set(topics) - {-1})} topics + {np.mean(~inliers):.0%} outliers; NMI vs "
+        f"committees {nmi(y, topics):.3f} (inliers only {nmi(y[inliers], topics[inliers]):.3f})"
+    )
+    names = model.get_topic_info()["Name"].tolist()
+    print("BERTopic() default labels: " + " | ".join(names[1:9]))
+
+
 POLIS_FOLDERS = (
     "american-assembly.bowling-green",
     "scoop-hivemind.affordable-housing",
@@ -482,10 +557,6 @@ POLIS_FOLDERS = (
 # -- runtime ---------------------------------------------------------------------------------
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def section(title: str) -> None:
     print(f"\n== {title} ==", flush=True)
 
@@ -494,8 +565,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--parts", default="eval,onnx,discover", help="eval, onnx, discover, scale")
-    parser.add_argument("--scale", type=int, nargs="*", default=[10_000])
+    parser.add_argument(
+        "--parts", default="eval,labels,onnx,discover", help="eval, labels, onnx, discover"
+    )
     parser.add_argument("--threads", type=int, default=1, help="torch / ONNX Runtime threads")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -507,6 +579,9 @@ def main() -> None:
         bench_gains(results)
     if "onnx" in parts:
         bench_onnx(args.threads, corpora)
+    if "discover" in parts:
+        bench_discover(args.threads, corpora)
+        bench_transfer(results, corpora)
     if "labels" in parts:
         for author in corpora[0].authors:
             bench_labels(embedder, corpora[0], author, DEFAULT_PARAMS, (0, 10, 25, 50, 100))
