@@ -168,9 +168,14 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
 
 
 def _representatives(
-    x: np.ndarray, labels: np.ndarray, n: int, texts: list[str] | None = None, diversity=0.3
+    x: np.ndarray,
+    labels: np.ndarray,
+    n: int,
+    texts: list[str] | None = None,
+    diversity: float = 0.3,
+    near_duplicate: float = 0.95,
 ) -> list[list[int]]:
-    """Per cluster, n answers near its centre chosen by MMR (no two with the same text)."""
+    """Per cluster, n answers near its centre chosen by MMR; no text twice, no near-copies."""
     out = []
     for cluster in range(int(labels.max()) + 1 if len(labels) else 0):
         members = np.flatnonzero(labels == cluster)
@@ -188,7 +193,8 @@ def _representatives(
                 pick = candidates[0]
             candidates.remove(pick)
             key = " ".join((texts[members[pick]] if texts else str(pick)).lower().split())
-            if key not in seen:
+            near = chosen and float((x[members[chosen]] @ x[members[pick]]).max()) > near_duplicate
+            if key not in seen and not near:
                 seen.add(key)
                 chosen.append(pick)
         out.append([int(members[i]) for i in chosen])
@@ -317,7 +323,8 @@ def _describer(n_docs: int, embedder, n_keywords: int, random_state: int):
 
 
 def _words(pairs) -> list[str]:
-    return [w for w, score in pairs if w and score > 0]
+    """Terms with a positive score, without ones that repeat a word ("trees trees")."""
+    return [w for w, score in pairs if w and score > 0 and len(_stems(w)) == len(w.split())]
 
 
 def label_candidates(phrases: Sequence[str], keywords: Sequence[str], generic: set[str]):
