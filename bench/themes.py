@@ -581,11 +581,11 @@ def main() -> None:
     if "eval" in parts:
         results = bench_eval(embedder, corpora)
         bench_gains(results)
+        bench_transfer(results, corpora)
     if "onnx" in parts:
         bench_onnx(args.threads, corpora)
     if "discover" in parts:
         bench_discover(args.threads, corpora)
-        bench_transfer(results, corpora)
     if "labels" in parts:
         for author in corpora[0].authors:
             bench_labels(embedder, corpora[0], author, DEFAULT_PARAMS, (0, 10, 25, 50))
