@@ -2,6 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+ONNX := $(VENV)/share/listening/all-MiniLM-L6-v2.int8.onnx
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -9,7 +10,7 @@ WORKERS ?= 2
 
 .PHONY: install run test test-sqlite test-postgres chromium lint bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(ONNX)
 
 # torch first, pinned to the CPU build already on disk, so nothing pulls a CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -18,6 +19,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+# The int8 ONNX encoder the app embeds with, exported once from the verified safetensors.
+$(ONNX): $(VENV)/.installed
+	$(BIN)/python -m listening.themes.pipeline.export_onnx --force $@
 
 run: install
 	mkdir -p instance

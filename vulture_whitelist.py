@@ -107,3 +107,10 @@ _connect  # unused function (listening/follow/views.py:21)
 updated_by_id  # unused variable (listening/pages/models.py:22)
 updated_by  # unused variable (listening/pages/models.py:26)
 _.updated_by_id  # unused attribute (listening/pages/operations.py:54)
+__new__  # listening/themes/pipeline/discover.py: _Backend builds BERTopic's embedder class
+verbose  # BERTopic's BaseEmbedder.embed(documents, verbose) signature
+_.intra_op_num_threads  # onnxruntime.SessionOptions, read by the runtime
+_.inter_op_num_threads  # onnxruntime.SessionOptions, read by the runtime
+_.log_severity_level  # onnxruntime.SessionOptions, read by the runtime
+_.forward  # torch.nn.Module.forward, called by the ONNX exporter
+_.embed  # BERTopic calls BaseEmbedder.embed on _Backend's class

@@ -41,6 +41,31 @@ def assign_command(taxonomy_path):
         click.echo(json.dumps(row, ensure_ascii=False))
 
 
+@themes_cli.command("discover", with_appcontext=False)
+@click.option(
+    "--taxonomy",
+    "taxonomy_path",
+    default=None,
+    metavar="FILE.json",
+    help='Themes as [{"slug", "name", "description"}, ...]; default: the SEL five.',
+)
+def discover_command(taxonomy_path):
+    """One answer per line on stdin → one JSON document of sub-themes on stdout (no database)."""
+    from listening.themes.pipeline import DEFAULT_TAXONOMY, discover_texts, load_taxonomy
+
+    try:
+        taxonomy = load_taxonomy(taxonomy_path) if taxonomy_path else DEFAULT_TAXONOMY
+    except ValueError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    stream = getattr(sys.stdin, "buffer", None)
+    stdin = stream.read().decode("utf-8", errors="replace") if stream else sys.stdin.read()
+    lines = [line.rstrip("\r") for line in stdin.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it is not one more answer
+    click.echo(json.dumps(discover_texts(lines, taxonomy), ensure_ascii=False))
+
+
 @themes_cli.command("run")
 @click.option("--campaign", "campaign_slug", default=None, help="Campaign slug (default: latest).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: THEMES_SEED).")

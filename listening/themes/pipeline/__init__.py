@@ -7,7 +7,7 @@ from .assign import ThemeAssigner, theme_phrases
 from .discover import SubThemeDiscoverer, discover, project_2d
 from .embed import Embedder, EmbeddingCache, ModelIntegrityError, text_key, verify_model
 from .preprocess import keyword_terms, lemmas, sentences
-from .run import assign_texts, run_pipeline, versions
+from .run import assign_texts, discover_texts, run_pipeline, versions
 from .taxonomy import DEFAULT_TAXONOMY, load_taxonomy, parse_taxonomy
 from .types import Assignment, DiscoveryResult, Document, RunResult, SubTheme, Theme
 
@@ -26,6 +26,7 @@ __all__ = [
     "ThemeAssigner",
     "assign_texts",
     "discover",
+    "discover_texts",
     "keyword_terms",
     "lemmas",
     "load_taxonomy",

@@ -14,6 +14,19 @@ _PHRASE_SPLIT = re.compile(r"(?<=[.;:!?])\s+|\n+")
 _LIST_SPLIT = re.compile(r",\s*|\s+and\s+|\s+or\s+")
 
 
+def theme_prototypes(theme: Theme, mode: str = "phrases") -> list[str]:
+    """Texts a theme is compared with: "name", "description" (name + description), "phrases"."""
+    if mode == "name":
+        return [theme.name]
+    if mode == "description":
+        return [
+            f"{theme.name}. {theme.description}".strip(" .") if theme.description else theme.name
+        ]
+    if mode == "phrases":
+        return theme_phrases(theme)
+    raise ValueError(f"Unknown prototype mode {mode!r}: name, description or phrases.")
+
+
 def theme_phrases(theme: Theme) -> list[str]:
     """Phrases a theme is recognised by: its name, each description sentence, each list item."""
     sentences = [p.strip(" .;:") for p in _PHRASE_SPLIT.split(theme.description or "")]
@@ -53,6 +66,9 @@ class ThemeAssigner:
         label_prior: float = 50.0,
         C: float = 1.0,
         C_grid: Sequence[float] = (1.0, 0.25, 4.0),
+        prototypes: str = "phrases",
+        phrase_max_weight: float = 0.5,
+        self_training_weight: float = 0.5,
     ):
         self.themes = tuple(themes)
         self.embedder = embedder
@@ -65,6 +81,9 @@ class ThemeAssigner:
         self.label_prior = label_prior
         self.C = C
         self.C_grid = tuple(C_grid)
+        self.prototypes = prototypes
+        self.phrase_max_weight = phrase_max_weight
+        self.self_training_weight = self_training_weight
 
     @property
     def slugs(self) -> list[str]:
@@ -85,6 +104,9 @@ class ThemeAssigner:
             "label_prior",
             "C",
             "C_grid",
+            "prototypes",
+            "phrase_max_weight",
+            "self_training_weight",
         )
         return {name: getattr(self, name) for name in names}
 
@@ -115,7 +137,7 @@ class ThemeAssigner:
     def _fit_prototypes(self) -> None:
         phrases, owners = [], []
         for index, theme in enumerate(self.themes):
-            for phrase in theme_phrases(theme):
+            for phrase in theme_prototypes(theme, self.prototypes):
                 phrases.append(phrase)
                 owners.append(index)
         embedder = self.embedder
@@ -263,7 +285,8 @@ class ThemeAssigner:
             own = self.phrase_theme_ == index
             centroid = self.phrase_embeddings_[own].mean(axis=0)
             centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
-            out[:, index] = 0.5 * sims[:, own].max(axis=1) + 0.5 * (x @ centroid)
+            w = self.phrase_max_weight
+            out[:, index] = w * sims[:, own].max(axis=1) + (1 - w) * (x @ centroid)
         return out
 
     def _base_proba(self, x: np.ndarray) -> np.ndarray:
@@ -272,7 +295,8 @@ class ThemeAssigner:
         if len(self.self_classes_):
             learned = _softmax(x.astype(np.float64) @ self.self_coef_.T + self.self_intercept_)
             adapted = _spread(learned, self._columns(self.self_classes_), proba, keep_none=True)
-            proba = 0.5 * proba + 0.5 * adapted
+            w = self.self_training_weight
+            proba = (1 - w) * proba + w * adapted
         return proba
 
     def zero_shot_proba(self, embeddings: np.ndarray) -> np.ndarray:

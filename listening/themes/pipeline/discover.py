@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from .preprocess import keyword_terms
+from .preprocess import keyword_terms, stop_words, tagger
 from .types import Assignment, DiscoveryResult, Document, SubTheme
 
 UNASSIGNED = "unassigned"
+_TOKEN = re.compile(r"[a-z][a-z]+")
 
 
 class SubThemeDiscoverer:
-    """Cluster one group of answers and describe each cluster by c-TF-IDF keywords and quotes.
+    """Cluster one group of answers; describe each cluster by keywords, a label and quotes.
+
+    Keywords come from BERTopic's own representation models on the clusters found
+    (KeyBERTInspired then MaximalMarginalRelevance); label candidates are the cluster's noun
+    phrases found by PartOfSpeech with a trained spaCy English pipeline (`describe`).
+    Examples are the answers nearest the cluster's centre, diversified by MMR, no text twice.
 
     `min_docs_for_umap` and more: BERTopic with a seeded UMAP and an HDBSCAN whose
     min_cluster_size grows with the corpus; outliers join the nearest cluster. Fewer: KMeans
@@ -34,7 +41,9 @@ class SubThemeDiscoverer:
         min_docs: int = 8,
         min_docs_for_umap: int = 60,
         max_fit_docs: int = 4000,
+        embedder=None,
     ):
+        self.embedder = embedder
         self.random_state = random_state
         self.min_cluster_size = min_cluster_size
         self.max_subthemes = max_subthemes
@@ -57,8 +66,13 @@ class SubThemeDiscoverer:
         else:
             labels = self._cluster(list(texts), x, terms)
         self.labels_ = _renumber(labels)
-        self.keywords_ = _ctfidf_keywords(list(texts), self.labels_, terms, self.n_keywords)
-        self.representatives_ = _representatives(x, self.labels_, self.n_representatives)
+        described = describe(
+            list(texts), x, self.labels_, self.embedder, self.n_keywords, self.random_state
+        )
+        self.keywords_, self.phrases_ = described
+        self.representatives_ = _representatives(
+            x, self.labels_, self.n_representatives, list(texts)
+        )
         return self
 
     def _cluster(self, texts: list[str], x: np.ndarray, terms: dict) -> np.ndarray:
@@ -153,57 +167,231 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
     return np.asarray([mapping[int(v)] for v in labels], dtype=np.int64)
 
 
-def _ctfidf_keywords(texts: list[str], labels: np.ndarray, terms: dict, n: int) -> list[list[str]]:
-    """Top c-TF-IDF terms per cluster, from the spaCy lemma terms of its documents."""
-    n_clusters = int(labels.max()) + 1 if len(labels) else 0
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, text in enumerate(texts):
-        for term in terms.get(text) or []:
-            rows.append(int(labels[i]))
-            cols.append(vocab.setdefault(term, len(vocab)))
-    if not vocab:
-        return [[] for _ in range(n_clusters)]
-    counts = np.zeros((n_clusters, len(vocab)), dtype=np.float64)
-    np.add.at(counts, (np.asarray(rows), np.asarray(cols)), 1.0)
-    weights = _ctfidf(counts)
-    names = np.array(sorted(vocab, key=vocab.get))
-    out = []
-    for row in weights:
-        order = [int(i) for i in np.lexsort((names, -row)) if row[i] > 0]
-        out.append(_prefer_phrases([str(names[i]) for i in order], n))
-    return out
-
-
-def _ctfidf(counts: np.ndarray) -> np.ndarray:
-    """BERTopic's c-TF-IDF with reduce_frequent_words: sqrt(l1 tf) x log(1 + A / f_term)."""
-    tf = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
-    average = counts.sum() / max(len(counts), 1)
-    idf = np.log(1.0 + average / np.maximum(counts.sum(axis=0), 1.0))
-    return np.sqrt(tf) * idf
-
-
-def _prefer_phrases(terms: list[str], n: int) -> list[str]:
-    """Keep the top terms, dropping single words already inside a chosen two-word phrase."""
-    chosen: list[str] = []
-    for term in terms:
-        words = term.split()
-        if any(term in c.split() for c in chosen) or (len(words) > 1 and len(set(words)) < 2):
-            continue
-        chosen = [c for c in chosen if not (len(words) > 1 and c in words)] + [term]
-        if len(chosen) == n:
-            break
-    return chosen
-
-
-def _representatives(x: np.ndarray, labels: np.ndarray, n: int) -> list[list[int]]:
-    """Indices of the n documents closest (cosine) to each cluster's centroid."""
+def _representatives(
+    x: np.ndarray,
+    labels: np.ndarray,
+    n: int,
+    texts: list[str] | None = None,
+    diversity: float = 0.3,
+    near_duplicate: float = 0.95,
+) -> list[list[int]]:
+    """Per cluster, n answers near its centre chosen by MMR; no text twice, no near-copies."""
     out = []
     for cluster in range(int(labels.max()) + 1 if len(labels) else 0):
         members = np.flatnonzero(labels == cluster)
         centroid = _normalise(x[members].mean(axis=0, keepdims=True))[0]
-        sims = x[members] @ centroid
-        out.append([int(members[i]) for i in np.lexsort((members, -sims))[:n]])
+        relevance = x[members] @ centroid
+        chosen: list[int] = []
+        seen: set[str] = set()
+        candidates = [int(i) for i in np.lexsort((members, -relevance))]
+        while len(chosen) < n and candidates:
+            if chosen:
+                redundancy = (x[members[candidates]] @ x[members[chosen]].T).max(axis=1)
+                gain = (1 - diversity) * relevance[candidates] - diversity * redundancy
+                pick = candidates[int(np.argmax(gain))]
+            else:
+                pick = candidates[0]
+            candidates.remove(pick)
+            key = " ".join((texts[members[pick]] if texts else str(pick)).lower().split())
+            near = chosen and float((x[members[chosen]] @ x[members[pick]]).max()) > near_duplicate
+            if key not in seen and not near:
+                seen.add(key)
+                chosen.append(pick)
+        out.append([int(members[i]) for i in chosen])
+    return out
+
+
+# Noun phrases PartOfSpeech looks for (spaCy Matcher patterns): "bike lanes", "safe streets".
+NOUN_PHRASES = [
+    [{"POS": "ADJ"}, {"POS": "NOUN"}],
+    [{"POS": "NOUN"}, {"POS": "NOUN"}],
+    [{"POS": "ADJ"}, {"POS": "NOUN"}, {"POS": "NOUN"}],
+    [{"POS": "NOUN"}, {"POS": "NOUN"}, {"POS": "NOUN"}],
+    [{"POS": "NOUN"}],
+]
+
+
+class _Backend:
+    """Our Embedder as a BERTopic embedding backend (for KeyBERTInspired and MMR word vectors)."""
+
+    def __new__(cls, embedder):
+        from bertopic.backend import BaseEmbedder
+
+        class Backend(BaseEmbedder):
+            def embed(self, documents, verbose=False):
+                return embedder.encode([str(d) for d in documents])
+
+        return Backend()
+
+
+def describe(
+    texts: list[str],
+    x: np.ndarray,
+    labels: np.ndarray,
+    embedder=None,
+    n_keywords: int = 8,
+    random_state: int = 0,
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Keywords and label phrases per cluster from BERTopic's representation models.
+
+    The clusters are given (BaseCluster, no reduction); c-TF-IDF over uni- to tri-grams without
+    stop words, then "Main": KeyBERTInspired → MaximalMarginalRelevance (the keywords) and
+    "phrases": PartOfSpeech noun phrases → MaximalMarginalRelevance (label candidates).
+    """
+    n_clusters = int(labels.max()) + 1 if len(labels) else 0
+    empty = [[] for _ in range(n_clusters)]
+    if n_clusters == 0 or not any(keyword_terms(t) for t in texts):
+        return empty, empty
+    try:
+        model = _describer(embedder, n_keywords, random_state)
+        model.fit(texts, embeddings=x, y=np.asarray(labels))
+    except (ValueError, TypeError):
+        # A vocabulary of one term (BERTopic's c-TF-IDF cannot take it) or only stop words:
+        # fall back to each cluster's most frequent terms.
+        frequent = _frequent_terms(texts, labels, n_clusters, n_keywords)
+        return frequent, frequent
+    words = [_words(model.get_topic(c)) for c in range(n_clusters)]
+    phrases = [_words(model.topic_aspects_["phrases"].get(c, [])) for c in range(n_clusters)]
+    return words, phrases
+
+
+def _frequent_terms(texts, labels, n_clusters: int, n: int) -> list[list[str]]:
+    from collections import Counter
+
+    counts = [Counter() for _ in range(n_clusters)]
+    for text, label in zip(texts, labels, strict=True):
+        counts[int(label)].update(keyword_terms(text))
+    return [[t for t, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:n]] for c in counts]
+
+
+def _describer(embedder, n_keywords: int, random_state: int):
+    from bertopic import BERTopic
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.representation import (
+        KeyBERTInspired,
+        MaximalMarginalRelevance,
+        PartOfSpeech,
+    )
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if embedder is None:
+        from .embed import Embedder
+
+        embedder = Embedder()
+    # Keyword vectors are not answers: a cache-less twin of the embedder (same loaded model).
+    words_embedder = type(embedder)(backend=embedder.backend, num_threads=embedder.num_threads)
+    representation = {
+        "Main": [
+            KeyBERTInspired(top_n_words=20, nr_repr_docs=5, random_state=random_state),
+            MaximalMarginalRelevance(diversity=0.3, top_n_words=n_keywords),
+        ],
+        "phrases": [
+            PartOfSpeech(tagger(), top_n_words=20, pos_patterns=NOUN_PHRASES),
+            MaximalMarginalRelevance(diversity=0.5, top_n_words=12),
+        ],
+    }
+    return BERTopic(
+        embedding_model=_Backend(words_embedder),
+        umap_model=BaseDimensionalityReduction(),
+        hdbscan_model=BaseCluster(),
+        vectorizer_model=CountVectorizer(
+            ngram_range=(1, 2),
+            stop_words=sorted(stop_words()),
+            token_pattern=r"(?u)\b[a-z][a-z]+\b",
+        ),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model=representation,
+        top_n_words=20,
+        calculate_probabilities=False,
+        verbose=False,
+    )
+
+
+def _words(pairs) -> list[str]:
+    """Terms with a positive score, without ones that repeat a word ("trees trees")."""
+    return [w for w, score in pairs if w and score > 0 and len(_stems(w)) == len(w.split())]
+
+
+def label_candidates(phrases: Sequence[str], keywords: Sequence[str], generic: set[str]):
+    """Labels of 2–6 words for one cluster, best first: "A and B", "A", then keyword pairs.
+
+    A second phrase joins the first only when it is itself a phrase or one of its words is a
+    keyword, so a label does not end on a vague noun.
+    """
+    generic = generic | GENERIC_NOUNS
+    good = [p for p in phrases if _specific(p, generic)]
+    multi = [p for p in good if len(p.split()) >= 2]
+    singles = [p for p in good if len(p.split()) == 1]
+    keyword_words = {w for k in keywords for w in k.split()}
+    words = [k for k in keywords if _specific(k, generic)]
+    out = []
+    for first in multi[:4]:
+        seconds = [
+            p
+            for p in good[:8]
+            if not _stems(p) & _stems(first) and (len(p.split()) > 1 or p in keyword_words)
+        ]
+        for second in seconds[:2]:
+            if len((first + " " + second).split()) <= 6:
+                out.append(f"{first} and {second}")
+        out.append(first)
+    pool = singles + [w for w in words if w not in singles]
+    out += [
+        f"{a} and {b}"
+        for i, a in enumerate(pool)
+        for b in pool[i + 1 : i + 3]
+        if not _stems(a) & _stems(b) and len((a + " " + b).split()) <= 6
+    ]
+    return [_capital(c) for c in dict.fromkeys(out)]
+
+
+# Nouns that name no topic in any corpus; a label made only of these says nothing.
+GENERIC_NOUNS = frozenset(
+    "problem problems issue issues option options system systems improvement improvements idea "
+    "ideas thing things need needs place places part kind type number change changes way lot "
+    "people person stuff benefit resources".split()
+)
+
+
+def _stems(phrase: str) -> set[str]:
+    return {w.rstrip("s") for w in phrase.split()}
+
+
+def _specific(phrase: str, generic: set[str]) -> bool:
+    words = phrase.split()
+    return bool(words) and not set(words) & generic and min(map(len, words)) > 2
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def generic_words(texts: Sequence[str], share: float = 0.08) -> set[str]:
+    """Stop words plus words found in more than `share` of the corpus: too common to name a part."""
+    from collections import Counter
+
+    counts = Counter(w for t in texts for w in set(_TOKEN.findall(t.lower())))
+    limit = max(3, share * len(texts))
+    return set(stop_words()) | {w for w, c in counts.items() if c > limit}
+
+
+def choose_labels(candidates: Sequence[Sequence[str]], keywords: Sequence[Sequence[str]]):
+    """One label per sub-theme, distinct across them (first unused candidate wins)."""
+    used: set[str] = set()
+    out = []
+    for options, words in zip(candidates, keywords, strict=True):
+        label = next((c for c in options if c.lower() not in used), None)
+        if label is None:
+            base = make_label(words, 2) if words else "Other answers"
+            label = next(
+                f"{base} ({n})" if n else base
+                for n in range(1000)
+                if (f"{base} ({n})" if n else base).lower() not in used
+            )
+        used.add(label.lower())
+        out.append(label)
     return out
 
 
@@ -249,6 +437,7 @@ def discover(
     assignments: Sequence[Assignment],
     random_state: int = 0,
     progress=None,
+    embedder=None,
     **params,
 ) -> DiscoveryResult:
     """Sub-themes within each assigned theme and across the unassigned remainder (emerging)."""
@@ -257,23 +446,33 @@ def discover(
     for i, assignment in enumerate(assignments):
         if np.any(x[i]):  # blank answers have nothing to cluster on
             groups.setdefault(assignment.theme, []).append(i)
-    subthemes, doc_subtheme = [], []
+    found_by_theme = {}
     order = sorted(groups, key=lambda g: (g is None, g or ""))
     for step, theme in enumerate(order):
         rows = groups[theme]
-        found = SubThemeDiscoverer(random_state=random_state, **params).fit(
-            [documents[i].text for i in rows], x[rows]
-        )
-        for cluster, keywords in enumerate(found.keywords_):
-            key = f"{theme or UNASSIGNED}:{cluster}"
-            members = [documents[rows[i]].id for i in np.flatnonzero(found.labels_ == cluster)]
-            reps = tuple(documents[rows[i]].id for i in found.representatives_[cluster])
-            subthemes.append(
-                SubTheme(key, theme, make_label(keywords), tuple(keywords), tuple(members), reps)
-            )
-            doc_subtheme.extend((doc_id, key) for doc_id in members)
+        found_by_theme[theme] = SubThemeDiscoverer(
+            random_state=random_state, embedder=embedder, **params
+        ).fit([documents[i].text for i in rows], x[rows])
         if progress is not None:
             progress((step + 1) / (len(order) + 1))
+    generic = generic_words([d.text for d in documents])
+    clusters = [(t, c) for t in order for c in range(len(found_by_theme[t].keywords_))]
+    labels = choose_labels(
+        [
+            label_candidates(found_by_theme[t].phrases_[c], found_by_theme[t].keywords_[c], generic)
+            for t, c in clusters
+        ],
+        [found_by_theme[t].keywords_[c] for t, c in clusters],
+    )
+    subthemes, doc_subtheme = [], []
+    for (theme, cluster), label in zip(clusters, labels, strict=True):
+        found, rows = found_by_theme[theme], groups[theme]
+        key = f"{theme or UNASSIGNED}:{cluster}"
+        members = [documents[rows[i]].id for i in np.flatnonzero(found.labels_ == cluster)]
+        reps = tuple(documents[rows[i]].id for i in found.representatives_[cluster])
+        keywords = tuple(found.keywords_[cluster])
+        subthemes.append(SubTheme(key, theme, label, keywords, tuple(members), reps))
+        doc_subtheme.extend((doc_id, key) for doc_id in members)
     coords = project_2d(x, random_state) if len(x) else np.zeros((0, 2))
     coordinates = tuple(
         (d.id, round(float(a), 5), round(float(b), 5))

