@@ -31,10 +31,23 @@ KINDS = {
     "DATE_OF_BIRTH": "date of birth",
     "PERSON": "name",
 }
-# A word more often written in lower case than capitalised, at least this often (log
+# A word written in lower case about as often as capitalised, or more, at least this often (log
 # probability in spaCy's English lexeme table), is an ordinary word, not a name.
 _COMMON_LOGPROB = -17.0
+_TITLE_MARGIN = 1.0  # "rose", "dawn": about as often capitalised as not, still ordinary words
+_KNOWN_LOGPROB = -18.0
+_PLACES = {"GPE", "LOC", "FAC"}
 _WORD = re.compile(r"[^\W\d_]+")
+_WHOLE_WORD = re.compile(r"(?<![\w])[^\W\d_]+(?![\w])")
+_LEADING_WORD = re.compile(r"([^\W\d_]+)\.?\s+")
+_PLACE_PREPOSITIONS = frozenset(
+    "in from near around across outside inside through towards via".split()
+)
+_MOTION = frozenset(
+    "go goes going went gone come comes coming came move moves moving moved travel travels"
+    " travelled traveling travelling walk walks walked drive drives drove driving get got"
+    " return returned commute commuted relocate relocated".split()
+)
 _TRAILING = ".,;:!?)]}'\""
 
 
@@ -60,18 +73,71 @@ def nlp():
 
 
 @cache
-def common_words() -> frozenset[str]:
-    """Lower-case words that are more often ordinary words than capitalised names."""
+def _word_tables() -> tuple[frozenset[str], frozenset[str]]:
     import srsly
     from spacy_lookups_data import get_file
 
     probs: dict[str, float] = srsly.read_gzip_json(get_file("en_lexeme_prob.json.gz"))
     titled = {w.lower(): p for w, p in probs.items() if w.istitle()}
-    return frozenset(
+    common = frozenset(
         w
         for w, p in probs.items()
-        if w.islower() and p >= max(_COMMON_LOGPROB, titled.get(w, -99))
+        if w.islower() and p >= max(_COMMON_LOGPROB, titled.get(w, -99) - _TITLE_MARGIN)
     )
+    known = frozenset(w.lower() for w, p in probs.items() if p >= _KNOWN_LOGPROB)
+    return common, known
+
+
+def common_words() -> frozenset[str]:
+    """Lower-case words that are more often ordinary words than capitalised names."""
+    return _word_tables()[0]
+
+
+def known_words() -> frozenset[str]:
+    """Lower-cased words seen often enough in spaCy's English table to be "known"."""
+    return _word_tables()[1]
+
+
+def _names_a_thing(entity, known: frozenset[str]) -> bool:
+    """A place, or an organisation-like entity with a known word in it ("Trussell Trust").
+
+    The small model often labels an unfamiliar personal name ORG or NORP; an entity made only
+    of unknown words is not trusted to be an organisation.
+    """
+    if entity.label_ in _PLACES:
+        return True
+    return entity.label_ != "PERSON" and any(t.lower_ in known for t in entity)
+
+
+def _rare_name_recogniser():
+    """PERSON for a capitalised proper noun the word table hardly knows and NER calls nothing.
+
+    The small model misses many names from outside its training data ("Folasade"); a proper
+    noun that is neither a known word nor inside a place or organisation entity is far more
+    likely a name than anything else in what people tell a listening campaign.
+    """
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    class RareProperNounRecognizer(EntityRecognizer):
+        def load(self) -> None:
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            doc, known = nlp_artifacts.tokens, known_words()
+            named = {i for e in doc.ents if _names_a_thing(e, known) for i in range(e.start, e.end)}
+            return [
+                RecognizerResult("PERSON", t.idx, t.idx + len(t), 0.6)
+                for t in doc
+                if t.pos_ == "PROPN"
+                and t.text[0].isupper()
+                and not t.is_upper
+                and t.i not in named
+                and t.lower_ not in known
+                and t.text not in legacy.TITLES
+                and len(t) > 2
+            ]
+
+    return RareProperNounRecognizer(supported_entities=["PERSON"], name="rare proper noun")
 
 
 @cache
@@ -87,14 +153,17 @@ def analyzer(patterns: bool = True, ner: bool = True):
         def load(self) -> None:
             self.nlp = {"en": nlp()}
 
-    config = NerModelConfiguration(model_to_presidio_entity_mapping={"PERSON": "PERSON"})
+    config = NerModelConfiguration(
+        model_to_presidio_entity_mapping={"PERSON": "PERSON"},
+        labels_to_ignore=sorted(set(nlp().get_pipe("ner").labels) - {"PERSON"}),
+    )
     engine = LoadedSpacyEngine(
         models=[{"lang_code": "en", "model_name": MODEL}], ner_model_configuration=config
     )
     engine.load()
     registry = RecognizerRegistry(supported_languages=["en"])
     for recogniser in (pattern_recognisers() if patterns else []) + (
-        [SpacyRecognizer(supported_entities=["PERSON"])] if ner else []
+        [SpacyRecognizer(supported_entities=["PERSON"]), _rare_name_recogniser()] if ner else []
     ):
         registry.add_recognizer(recogniser)
     return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
@@ -109,7 +178,7 @@ def truecase(text: str) -> str:
     letters = [c for c in text if c.isalpha()]
     shouted = len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
     common, out = common_words(), list(text)
-    for match in _WORD.finditer(text):
+    for match in _WHOLE_WORD.finditer(text):
         word = match[0]
         if shouted and len(word.lower()) == len(word):
             word = word.lower()
@@ -132,8 +201,12 @@ def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
         for r in analyzer(stages.patterns, stages.ner).analyze(
             analysed, "en", score_threshold=THRESHOLD
         ):
-            if r.entity_type != "PERSON" or _plausible_name(analysed, r.start, r.end):
-                found.append(_trim(analysed, r.start, r.end, KINDS[r.entity_type]))
+            start, end = r.start, r.end
+            if r.entity_type == "PERSON":
+                start = _after_titles(analysed, start, end)
+                if not _plausible_name(analysed, start, end):
+                    continue
+            found.append(_trim(analysed, start, end, KINDS[r.entity_type]))
     if stages.legacy:
         found += legacy._regex_spans(analysed) + legacy._token_spans(analysed)
     tags = [m.span() for m in TAG_RE.finditer(analysed)]
@@ -147,15 +220,35 @@ def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int, str]:
     return start, end, kind
 
 
+def _after_titles(text: str, start: int, end: int) -> int:
+    """Titles stay readable ("Dr [name]"): move the start of a name past them."""
+    while match := _LEADING_WORD.match(text, start, end):
+        if match[1] not in legacy.TITLES:
+            break
+        start = match.end()
+    return start
+
+
 def _plausible_name(text: str, start: int, end: int) -> bool:
-    """Drop NER "people" that are places, services or ordinary words."""
+    """Drop NER "people" that are places, services, things with digits or ordinary words."""
+    if start >= end or any(c.isdigit() for c in text[start:end]):
+        return False
     words = _WORD.findall(text[start:end])
     after = _WORD.findall(text[end : end + 30])[:1]
     if not words or any(w in legacy.PLACE_NOUNS for w in words + after):
         return False
     if all(w.isupper() for w in words):
         return len(words) > 1 and all(len(w) > 3 for w in words)  # acronyms: CAMHS, PIP
+    if len(words) == 1 and _place_context(text[:start]) and words[0].lower() in known_words():
+        return False  # "I went to Peckham", "people in Lambeth": a place the model mistook
     return not (len(words) == 1 and words[0].lower() in common_words())
+
+
+def _place_context(before: str) -> bool:
+    previous = [w.lower() for w in _WORD.findall(before[-40:])][-2:]
+    if previous and previous[-1] in _PLACE_PREPOSITIONS:
+        return True
+    return previous[-2:-1] != [] and previous[-1] == "to" and previous[-2] in _MOTION
 
 
 PRIORITY = (

@@ -35,8 +35,9 @@ URL = rf"(?:\bhttps?://\S+|\bwww\.\S+|\b{_DOMAIN}/\S+)"
 HANDLE = r"(?<![\w@./])@[a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?"
 _SEP = r"[ .\-\u00a0]?"
 UK_PHONE = (
-    rf"(?<![\w£$€/.])(?:\+44{_SEP}(?:\(0\){_SEP})?|0044{_SEP}|\(?0)"
-    rf"\d(?:\)?{_SEP}\d){{8,9}}(?![\w/]|[.,]\d)"
+    rf"(?<![\w£$€/.])(?!\d{{1,2}}([-/.])\d{{1,2}}\1\d{{2,4}}\b)"
+    rf"(?:\+44{_SEP}(?:\(0\){_SEP})?|0044{_SEP}|\(?0)"
+    rf"\d(?:\)?{_SEP}\d){{8,9}}(?![\w/:]|[.,]\d)"
 )
 INTL_PHONE = r"(?<![\w/])(?:\+|00)[1-9]\d{0,2}(?:[ .\-]?\(?\d{1,5}\)?){2,6}(?![\w/]|[.,]\d)"
 NHS = r"(?<![\w/.-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w/]|[.,]\d)"
@@ -44,6 +45,7 @@ NINO = (
     r"\b(?!bg|gb|nk|kn|nt|tn|zz)[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]"
     r"[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[a-d]\b"
 )
+IBAN = r"\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?\b"
 LOOSE_NINO = r"\b[a-z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[a-d]\b"
 SORT_CODE = (
     r"(?<![\w/.-])\d{2}[- ]\d{2}[- ]\d{2}(?![\w/-]|[.,]\d)|(?<![\w/.-])\d{6}(?![\w/-]|[.,]\d)"
@@ -64,6 +66,13 @@ DATE = (
     rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})"
     rf"|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}})\b"
 )
+
+
+def iban_ok(text: str) -> bool:
+    """The ISO 13616 mod-97 check."""
+    code = re.sub(r"\s", "", text).upper()
+    digits = "".join(str(int(c, 36)) for c in code[4:] + code[:4])
+    return len(code) >= 15 and int(digits) % 97 == 1
 
 
 class NhsNumberRecognizer(PatternRecognizer):
@@ -124,6 +133,7 @@ def pattern_recognisers() -> list[EntityRecognizer]:
         # A mistyped prefix is still a National Insurance number when one is mentioned.
         _recogniser("UK_NINO", "nino shape", LOOSE_NINO, WEAK, ["ni", "nino", "insurance"]),
         IbanRecognizer(),
+        _recogniser("IBAN_CODE", "iban shape", IBAN, 0.6, check=iban_ok),
         _recogniser("SORT_CODE", "sort code", SORT_CODE, WEAK, ["sort", "code", "bank"]),
         _recogniser(
             "BANK_ACCOUNT",
@@ -137,6 +147,7 @@ def pattern_recognisers() -> list[EntityRecognizer]:
             "date of birth",
             DATE,
             WEAK,
-            ["born", "birth", "dob", "d.o.b", "d.o.b.", "birthday", "bday"],
+            # spaCy lemmatises "born" to "bear", and Presidio matches context on lemmas.
+            ["born", "bear", "birth", "dob", "d.o.b", "d.o.b.", "birthday", "bday"],
         ),
     ]
