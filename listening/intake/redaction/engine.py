@@ -235,7 +235,9 @@ def _plausible_name(text: str, start: int, end: int) -> bool:
         return False
     words = _WORD.findall(text[start:end])
     after = _WORD.findall(text[end : end + 30])[:1]
-    if not words or any(w in legacy.PLACE_NOUNS for w in words + after):
+    if all(w in legacy.TITLES for w in words) or any(
+        w in legacy.PLACE_NOUNS for w in words + after
+    ):
         return False
     if all(w.isupper() for w in words):
         return len(words) > 1 and all(len(w) > 3 for w in words)  # acronyms: CAMHS, PIP
