@@ -110,7 +110,7 @@ def _names_a_thing(entity, known: frozenset[str]) -> bool:
 
 
 def _rare_name_recogniser():
-    """PERSON for a capitalised proper noun the word table hardly knows and NER calls nothing.
+    """PERSON for a capitalised word the word table hardly knows and NER calls nothing else.
 
     The small model misses many names from outside its training data ("Folasade"); a proper
     noun that is neither a known word nor inside a place or organisation entity is far more
@@ -128,7 +128,7 @@ def _rare_name_recogniser():
             return [
                 RecognizerResult("PERSON", t.idx, t.idx + len(t), 0.6)
                 for t in doc
-                if t.pos_ == "PROPN"
+                if t.pos_ not in ("PUNCT", "NUM", "SYM")
                 and t.text[0].isupper()
                 and not t.is_upper
                 and t.i not in named
@@ -211,7 +211,12 @@ def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
         found += legacy._regex_spans(analysed) + legacy._token_spans(analysed)
     tags = [m.span() for m in TAG_RE.finditer(analysed)]
     found = [s for s in found if s[0] < s[1] and not any(s[0] < e and b < s[1] for b, e in tags)]
-    return [(*norm.to_original(b, e), kind) for b, e, kind in _merge(found)]
+    spans = [(*norm.to_original(b, e), kind) for b, e, kind in found]
+    if stages.legacy and stages.normalise:  # the raw text too: what a reader's screen shows
+        tags = [m.span() for m in TAG_RE.finditer(text)]
+        raw = legacy._regex_spans(text)
+        spans += [s for s in raw if not any(s[0] < e and b < s[1] for b, e in tags)]
+    return _merge(spans)
 
 
 def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int, str]:
@@ -241,6 +246,8 @@ def _plausible_name(text: str, start: int, end: int) -> bool:
         return False
     if all(w.isupper() for w in words):
         return len(words) > 1 and all(len(w) > 3 for w in words)  # acronyms: CAMHS, PIP
+    if re.search(r"\b[A-Z]{2,5}\s+$", text[max(0, start - 8) : start]):
+        return False  # "Age UK Lewisham", "NHS Lewisham": a place after an acronym names a body
     if len(words) == 1 and _place_context(text[:start]) and words[0].lower() in known_words():
         return False  # "I went to Peckham", "people in Lambeth": a place the model mistook
     return not (len(words) == 1 and words[0].lower() in common_words())
