@@ -35,13 +35,14 @@ KINDS = {
 _COMMON_LOGPROB = -17.0
 _TITLE_MARGIN = 1.0  # "rose", "dawn": about as often capitalised as not, still ordinary words
 _KNOWN_LOGPROB = -18.0
-_PLACES = {"GPE", "LOC", "FAC"}
 _WORD = re.compile(r"[^\W\d_]+")
 _WHOLE_WORD = re.compile(r"(?<![\w])[^\W\d_]+(?![\w])")
 _LEADING_WORD = re.compile(r"([^\W\d_]+)\.?\s+")
 _PLACE_PREPOSITIONS = frozenset(
     "in from near around across outside inside through towards via".split()
 )
+# "the bus to Woolwich": "to" after a journey word leads to a place, not a person.
+_JOURNEY = frozenset("bus buses train trains tube way road route trip journey ticket".split())
 _MOTION = frozenset(
     "go goes going went gone come comes coming came move moves moving moved travel travels"
     " travelled traveling travelling walk walks walked drive drives drove driving get got"
@@ -97,23 +98,41 @@ def known_words() -> frozenset[str]:
     return _word_tables()[1]
 
 
-def _names_a_thing(entity, known: frozenset[str]) -> bool:
-    """A place, or an organisation-like entity with a known word in it ("Trussell Trust").
+def _names_a_thing(entity) -> bool:
+    """A place or organisation the model is sure of: it has an ordinary word or an acronym.
 
-    The small model often labels an unfamiliar personal name ORG or NORP; an entity made only
-    of unknown words is not trusted to be an organisation.
+    The small model often labels an unfamiliar personal name ORG, NORP or even GPE; an entity
+    made only of name-like words ("Dorcas Mensah", "Wiktoria") is not trusted.
     """
-    if entity.label_ in _PLACES:
-        return True
-    return entity.label_ != "PERSON" and any(t.lower_ in known for t in entity)
+    common = common_words()
+    return entity.label_ != "PERSON" and any(
+        t.lower_ in common
+        or t.is_upper
+        or t.text in legacy.PLACE_NOUNS
+        or len(entity) == 1
+        and t.lower_ in known_words()
+        for t in entity
+    )
+
+
+def _name_shaped(token) -> bool:
+    return (
+        token.text[:1].isupper()
+        and not token.is_upper
+        and token.lower_ not in common_words()
+        and token.text not in legacy.PLACE_NOUNS
+        and token.text.rstrip(".") not in legacy.TITLES
+        and token.is_alpha
+    )
 
 
 def _rare_name_recogniser():
     """PERSON for a capitalised word the word table hardly knows and NER calls nothing else.
 
-    The small model misses many names from outside its training data ("Folasade"); a proper
-    noun that is neither a known word nor inside a place or organisation entity is far more
-    likely a name than anything else in what people tell a listening campaign.
+    The small model misses many names from outside its training data ("Folasade"); a word
+    that is neither known nor inside an entity the model is sure of is far more likely a name
+    than anything else in what people tell a listening campaign. The span grows over
+    name-shaped neighbours ("Dorcas Mensah").
     """
     from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -123,18 +142,19 @@ def _rare_name_recogniser():
 
         def analyze(self, text, entities, nlp_artifacts=None):
             doc, known = nlp_artifacts.tokens, known_words()
-            named = {i for e in doc.ents if _names_a_thing(e, known) for i in range(e.start, e.end)}
-            return [
-                RecognizerResult("PERSON", t.idx, t.idx + len(t), 0.6)
-                for t in doc
-                if t.pos_ not in ("PUNCT", "NUM", "SYM")
-                and t.text[0].isupper()
-                and not t.is_upper
-                and t.i not in named
-                and t.lower_ not in known
-                and t.text not in legacy.TITLES
-                and len(t) > 2
-            ]
+            sure = {i for e in doc.ents if _names_a_thing(e) for i in range(e.start, e.end)}
+            results = []
+            for t in doc:
+                if t.i in sure or t.lower_ in known or len(t) < 3 or not _name_shaped(t):
+                    continue
+                first, last = t.i, t.i
+                while first > 0 and first - 1 not in sure and _name_shaped(doc[first - 1]):
+                    first -= 1
+                while last + 1 < len(doc) and last + 1 not in sure and _name_shaped(doc[last + 1]):
+                    last += 1
+                start, end = doc[first].idx, doc[last].idx + len(doc[last])
+                results.append(RecognizerResult("PERSON", start, end, 0.6))
+            return results
 
     return RareProperNounRecognizer(supported_entities=["PERSON"], name="rare proper noun")
 
@@ -251,16 +271,16 @@ def _plausible_name(text: str, start: int, end: int) -> bool:
         return len(words) > 1 and all(len(w) > 3 for w in words)  # acronyms: CAMHS, PIP
     if re.search(r"\b[A-Z]{2,5}\s+$", text[max(0, start - 8) : start]):
         return False  # "Age UK Lewisham", "NHS Lewisham": a place after an acronym names a body
-    if len(words) == 1 and _place_context(text[:start]) and words[0].lower() in known_words():
-        return False  # "I went to Peckham", "people in Lambeth": a place the model mistook
+    if len(words) == 1 and _place_context(text[:start]):
+        return False  # "I went to Peckham", "people in Lambeth", "the Evelina": not a person
     return not (len(words) == 1 and words[0].lower() in common_words())
 
 
 def _place_context(before: str) -> bool:
     previous = [w.lower() for w in _WORD.findall(before[-40:])][-2:]
-    if previous and previous[-1] in _PLACE_PREPOSITIONS:
+    if previous and previous[-1] in _PLACE_PREPOSITIONS | {"the"}:
         return True
-    return previous[-2:-1] != [] and previous[-1] == "to" and previous[-2] in _MOTION
+    return len(previous) == 2 and previous[-1] == "to" and previous[-2] in _MOTION | _JOURNEY
 
 
 PRIORITY = (
