@@ -50,6 +50,7 @@ CAUGHT = [
     ("it's ola at gmail dot com", "ola at gmail dot com", "email"),
     ("mail a.b (at) outlook (dot) com", "a.b (at) outlook (dot) com", "email"),
     ("we live at 4 Tustin Estate", "4 Tustin Estate", "address"),
+    ("I got a call from Adaobi yesterday", "Adaobi", "name"),  # "from" alone is no place cue
 ]
 
 
@@ -65,6 +66,9 @@ KEPT = [
     ("Bromley Council cut the youth service", "Bromley Council"),
     ("Citizens Advice Southwark were great", "Citizens Advice"),
     ("CAMHS never called back", "CAMHS"),
+    ("we moved here from Nunhead", "Nunhead"),
+    ("the bus to Thamesmead is slow", "Thamesmead"),
+    ("we waited at the Evelina all night", "Evelina"),
     ("the gas bill and the water bill", "bill"),
     ("we hope it gets better", "hope"),
     ("Will they listen this time?", "Will"),

@@ -38,9 +38,7 @@ _KNOWN_LOGPROB = -18.0
 _WORD = re.compile(r"[^\W\d_]+")
 _WHOLE_WORD = re.compile(r"(?<![\w])[^\W\d_]+(?![\w])")
 _LEADING_WORD = re.compile(r"([^\W\d_]+)\.?\s+")
-_PLACE_PREPOSITIONS = frozenset(
-    "in from near around across outside inside through towards via".split()
-)
+_PLACE_PREPOSITIONS = frozenset("in near around across outside inside through towards via".split())
 # "the bus to Woolwich": "to" after a journey word leads to a place, not a person.
 _JOURNEY = frozenset("bus buses train trains tube way road route trip journey ticket".split())
 _MOTION = frozenset(
@@ -109,8 +107,7 @@ def _names_a_thing(entity) -> bool:
         t.lower_ in common
         or t.is_upper
         or t.text in legacy.PLACE_NOUNS
-        or len(entity) == 1
-        and t.lower_ in known_words()
+        or (len(entity) == 1 and t.lower_ in known_words())
         for t in entity
     )
 
@@ -277,10 +274,13 @@ def _plausible_name(text: str, start: int, end: int) -> bool:
 
 
 def _place_context(before: str) -> bool:
-    previous = [w.lower() for w in _WORD.findall(before[-40:])][-2:]
+    """ "in X", "the X", "went to X", "moved here from X" lead to places, not people."""
+    previous = [w.lower() for w in _WORD.findall(before[-40:])][-3:]
     if previous and previous[-1] in _PLACE_PREPOSITIONS | {"the"}:
         return True
-    return len(previous) == 2 and previous[-1] == "to" and previous[-2] in _MOTION | _JOURNEY
+    if previous[-1:] == ["to"] and set(previous[-2:-1]) & (_MOTION | _JOURNEY):
+        return True
+    return previous[-1:] == ["from"] and bool(set(previous[:-1]) & _MOTION)  # not "help from X"
 
 
 PRIORITY = (
