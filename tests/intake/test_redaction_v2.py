@@ -67,6 +67,8 @@ KEPT = [
     ("Citizens Advice Southwark were great", "Citizens Advice"),
     ("CAMHS never called back", "CAMHS"),
     ("we moved here from Nunhead", "Nunhead"),
+    ("evenryone needs more sciemce teachers", "evenryone needs more sciemce"),  # typos
+    ("the countywide plan for parklike streets", "countywide plan for parklike"),  # compounds
     ("the bus to Thamesmead is slow", "Thamesmead"),
     ("we waited at the Evelina all night", "Evelina"),
     ("the gas bill and the water bill", "bill"),

@@ -35,6 +35,7 @@ KINDS = {
 _COMMON_LOGPROB = -17.0
 _TITLE_MARGIN = 1.0  # "rose", "dawn": about as often capitalised as not, still ordinary words
 _KNOWN_LOGPROB = -18.0
+_FREQUENT_LOGPROB = -14.0  # the dictionary that typos and run-together words are checked against
 _WORD = re.compile(r"[^\W\d_]+")
 _WHOLE_WORD = re.compile(r"(?<![\w])[^\W\d_]+(?![\w])")
 _LEADING_WORD = re.compile(r"([^\W\d_]+)\.?\s+")
@@ -71,7 +72,7 @@ def nlp():
 
 
 @cache
-def _word_tables() -> tuple[frozenset[str], frozenset[str]]:
+def _word_tables() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     import srsly
     from spacy_lookups_data import get_file
 
@@ -83,7 +84,8 @@ def _word_tables() -> tuple[frozenset[str], frozenset[str]]:
         if w.islower() and p >= max(_COMMON_LOGPROB, titled.get(w, -99) - _TITLE_MARGIN)
     )
     known = frozenset(w.lower() for w, p in probs.items() if p >= _KNOWN_LOGPROB)
-    return common, known
+    frequent = frozenset(w for w in common if probs[w] >= _FREQUENT_LOGPROB)
+    return common, known, frequent
 
 
 def common_words() -> frozenset[str]:
@@ -204,10 +206,29 @@ def truecase(text: str) -> str:
             out[match.start() : match.end()] = word
             continue
         first = word[0].upper()
-        if word not in common and len(first) == 1:
+        if word not in common and len(first) == 1 and not _misspelt(word, _word_tables()[2]):
             word = first + word[1:]
         out[match.start() : match.end()] = word
     return "".join(out)
+
+
+def _misspelt(word: str, common: frozenset[str]) -> bool:
+    """A typo of an ordinary word ("sciemce") or two run together ("carparks"), not a name.
+
+    Short words are left alone: one letter away from a common word is too easy for them
+    ("tolu", "told").
+    """
+    if len(word) < 6:
+        return False
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    if any(len(a) > 3 and len(b) > 3 and a in common and b in common for a, b in splits):
+        return True
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    edits |= {a + c + b for a, b in splits for c in letters}
+    return not edits.isdisjoint(common)
 
 
 def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
