@@ -50,7 +50,8 @@ CAUGHT = [
     ("it's ola at gmail dot com", "ola at gmail dot com", "email"),
     ("mail a.b (at) outlook (dot) com", "a.b (at) outlook (dot) com", "email"),
     ("we live at 4 Tustin Estate", "4 Tustin Estate", "address"),
-    ("I got a call from Adaobi yesterday", "Adaobi", "name"),  # "from" alone is no place cue
+    ("I got a call from Adaobi yesterday", "Adaobi", "name"),
+    ("i rang mohammed about the flat", "mohammed", "name"),  # -ed here is no English suffix  # "from" alone is no place cue
 ]
 
 
@@ -69,6 +70,7 @@ KEPT = [
     ("we moved here from Nunhead", "Nunhead"),
     ("evenryone needs more sciemce teachers", "evenryone needs more sciemce"),  # typos
     ("the countywide plan for parklike streets", "countywide plan for parklike"),  # compounds
+    ("rents rose residentially and commercially", "residentially"),  # English suffixes
     ("the bus to Thamesmead is slow", "Thamesmead"),
     ("we waited at the Evelina all night", "Evelina"),
     ("the gas bill and the water bill", "bill"),

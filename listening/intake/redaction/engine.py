@@ -38,6 +38,11 @@ _KNOWN_LOGPROB = -18.0
 _FREQUENT_LOGPROB = -14.0  # the dictionary that typos and run-together words are checked against
 _WORD = re.compile(r"[^\W\d_]+")
 _WHOLE_WORD = re.compile(r"(?<![\w])[^\W\d_]+(?![\w])")
+# Not -ed or -ing: Mohammed, Saeed, Xiaoming.
+_ENGLISH_SUFFIX = re.compile(
+    r"(?:ly|ness|ments?|tions?|sion|able|ible|ism|ists?|ise|ize|ised|ized|ful|less|ous|ive"
+    r"|ity|ities|ship|wards?)$"
+)
 _LEADING_WORD = re.compile(r"([^\W\d_]+)\.?\s+")
 _PLACE_PREPOSITIONS = frozenset("in near around across outside inside through towards via".split())
 # "the bus to Woolwich": "to" after a journey word leads to a place, not a person.
@@ -213,13 +218,16 @@ def truecase(text: str) -> str:
 
 
 def _misspelt(word: str, common: frozenset[str]) -> bool:
-    """A typo of an ordinary word ("sciemce") or two run together ("carparks"), not a name.
+    """A typo of an ordinary word ("sciemce"), two run together ("countywide") or a word
+    built with an English suffix ("redistricted"): not a name.
 
     Short words are left alone: one letter away from a common word is too easy for them
     ("tolu", "told").
     """
     if len(word) < 6:
         return False
+    if len(word) > 6 and _ENGLISH_SUFFIX.search(word):
+        return True  # "redistricted", "residentially": English word-building, not a name
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     if any(len(a) > 3 and len(b) > 3 and a in common and b in common for a, b in splits):
         return True
