@@ -116,6 +116,14 @@ def report_accuracy(cases: list[dict], show_misses: str | None) -> None:
             row += [f"{x:.1f}%" for x in totals(tally)]
         print(f"{name:32} {row[0]:>9} {row[1]:>10} {row[2]:>8} {row[3]:>9}")
     for split in ("test", "dev"):
+        tally = detail[split][0]
+        pii = [sum(v[i] for c, v in tally.items() if not c.startswith("keep")) for i in (0, 1)]
+        keep = [sum(v[i] for c, v in tally.items() if c.startswith("keep")) for i in (0, 1)]
+        print(
+            f"v2 {split}: {pii[0]}/{pii[1]} personal details removed, "
+            f"{keep[0]}/{keep[1]} keep-list words kept"
+        )
+    for split in ("test", "dev"):
         tally, misses = detail[split]
         print(f"\nper category, v2 ({split}{', held out' if split == 'test' else ''}):")
         for category in sorted(tally):
