@@ -51,7 +51,11 @@ CAUGHT = [
     ("mail a.b (at) outlook (dot) com", "a.b (at) outlook (dot) com", "email"),
     ("we live at 4 Tustin Estate", "4 Tustin Estate", "address"),
     ("I got a call from Adaobi yesterday", "Adaobi", "name"),
-    ("i rang mohammed about the flat", "mohammed", "name"),  # -ed here is no English suffix  # "from" alone is no place cue
+    (
+        "i rang mohammed about the flat",
+        "mohammed",
+        "name",
+    ),  # -ed here is no English suffix  # "from" alone is no place cue
 ]
 
 
@@ -96,6 +100,13 @@ def test_offsets_refer_to_the_text_the_caller_passed():
     assert spans[1].text == "０７７００ ９００１２３"
     assert all(text[s.start : s.end] == s.text for s in spans)
     assert redact(text) == "ok \u202eso\u202c [name] rang [phone] today"
+
+
+@pytest.mark.parametrize("text", ["\ud800", "Kemi \udfff rang", "\x00\ufeff\u202e", "ﬃ" * 3])
+def test_odd_characters_do_not_break_detection(text):
+    spans = find_pii(text)
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    assert redact(redact(text)) == redact(text)
 
 
 def test_normalise_maps_every_character_back():

@@ -52,6 +52,7 @@ _MOTION = frozenset(
     " travelled traveling travelling walk walks walked drive drives drove driving get got"
     " return returned commute commuted relocate relocated".split()
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TRAILING = ".,;:!?)]}'\""
 
 
@@ -243,6 +244,7 @@ def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, kind) spans of personal data, as offsets into `text`."""
     norm = normalise(text) if stages.normalise else identity(text)
     analysed = truecase(norm.text) if stages.normalise else norm.text
+    analysed = _SURROGATE.sub("\ufffd", analysed)  # spaCy cannot hash lone surrogates
     found: list[tuple[int, int, str]] = []
     if stages.patterns or stages.ner:
         from listening.intake.redaction.recognisers import THRESHOLD  # imports Presidio
