@@ -52,6 +52,7 @@ _MOTION = frozenset(
     " travelled traveling travelling walk walks walked drive drives drove driving get got"
     " return returned commute commuted relocate relocated".split()
 )
+_LONGEST_NAME = 24  # longer "words" are noise; the typo check would cost O(length²)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TRAILING = ".,;:!?)]}'\""
 
@@ -203,18 +204,24 @@ def truecase(text: str) -> str:
     """
     letters = [c for c in text if c.isalpha()]
     shouted = len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-    common, out = common_words(), list(text)
+    common, out, done = common_words(), [], 0
     for match in _WHOLE_WORD.finditer(text):
         word = match[0]
         if shouted and len(word.lower()) == len(word):
             word = word.lower()
-        if not word.islower() or len(word) < 2:
-            out[match.start() : match.end()] = word
-            continue
         first = word[0].upper()
-        if word not in common and len(first) == 1 and not _misspelt(word, _word_tables()[2]):
+        if (
+            word.islower()
+            and len(word) > 1
+            and word not in common
+            and len(first) == 1
+            and len(word) <= _LONGEST_NAME
+            and not _misspelt(word, _word_tables()[2])
+        ):
             word = first + word[1:]
-        out[match.start() : match.end()] = word
+        out += [text[done : match.start()], word]
+        done = match.end()
+    out.append(text[done:])
     return "".join(out)
 
 

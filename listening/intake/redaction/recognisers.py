@@ -21,14 +21,16 @@ WEAK = 0.2
 _DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
 _AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+|\s*@\s*)"
 _TLD = r"(?:com|org|net|co|uk|io|info|me|edu|gov|ac|nhs|biz)"
-_LOCAL = rf"[a-z0-9_+-]+(?:{_DOT}[a-z0-9_+-]+)*"
+_LOCAL = rf"[a-z0-9_+-]{{1,64}}(?:{_DOT}[a-z0-9_+-]{{1,64}}){{0,4}}"
 _SPELLED = re.compile(r"(?i)[\[({<]\s*(?:at|dot)\s*[\])}>]|\s(?:at|dot)\s")
 # "sam at hotmail dot com", "j.smith (at) gmail (dot) com" (a spelled-out part is required).
-OBFUSCATED_EMAIL = rf"\b{_LOCAL}{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}{_TLD}\b"
-EMAIL = r"\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b"
+OBFUSCATED_EMAIL = (
+    rf"\b{_LOCAL}{_AT}[a-z0-9-]{{1,63}}(?:{_DOT}[a-z0-9-]{{1,63}}){{0,4}}{_DOT}{_TLD}\b"
+)
+EMAIL = r"\b[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4}\.[a-z]{2,}\b"
 # A domain with a path, with or without a scheme: "facebook.com/amina.hussein.77".
 _DOMAIN = (
-    r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,4}"
     r"(?:com|org|net|co\.uk|org\.uk|uk|io|me|tv|ly|gg|app|page|link|info|co)"
 )
 URL = rf"(?:\bhttps?://\S+|\bwww\.\S+|\b{_DOMAIN}/\S+)"
