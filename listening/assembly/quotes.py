@@ -120,13 +120,24 @@ def propose_quote(
     return quote
 
 
-def approve_quote(quote: Quote, actor: User | None) -> Quote:
-    """Publish a proposed (or withdrawn) quote after checking it again."""
+def approve_quote(quote: Quote, actor: User | None, checked: bool = False) -> Quote:
+    """Publish a proposed (or withdrawn) quote after checking it again.
+
+    The redactor runs once more on the text as the last guard: if it finds anything, the
+    quote is only published when the reviewer says they have checked it (`checked`).
+    """
     if not eligible(quote.response):
         raise AssemblyError("response", "This answer can no longer be quoted")
     if not quotetext.matches(quote.text, quote.response.redacted_text):
         raise AssemblyError(
             "text", "The answer has changed since this quote was chosen. Choose it again"
+        )
+    if not checked and (found := personal_details(quote.text)):
+        listed = "; ".join(f"“{span.text}” ({span.kind})" for span in found)
+        raise AssemblyError(
+            "checked",
+            f"This quote may contain personal details: {listed}. Withdraw it and choose the "
+            "answer again, or tick “I have checked this contains no personal details”",
         )
     before = snapshot(quote)
     quote.status, quote.approved_by_id, quote.approved_at = "approved", _id(actor), utcnow()
@@ -135,6 +146,13 @@ def approve_quote(quote: Quote, actor: User | None) -> Quote:
     audit.record(quote, "assembly.approve", actor, before, snapshot(quote))
     signals.public_changed("assembly")
     return quote
+
+
+def personal_details(text: str):
+    """What the current redactor would still take out of `text` (spans, in order)."""
+    from listening.intake.redaction import find_pii  # loads the model on first use
+
+    return find_pii(text)
 
 
 def withdraw_quote(quote: Quote, actor: User | None) -> Quote:

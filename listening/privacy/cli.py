@@ -1,8 +1,10 @@
-"""`flask privacy find|export|erase REF` and `flask privacy purge-originals [--days N]`."""
+"""`flask privacy find|export|erase REF`, `flask privacy purge-originals [--days N]` and
+`flask privacy redact` (stdin → JSON lines, offline)."""
 
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from flask import current_app
@@ -88,3 +90,22 @@ def purge_originals_command(days):
     count = operations.purge_originals(int(days), None)
     db.session.commit()
     click.echo(f"Cleared the original text of {count} answers submitted more than {days} days ago")
+
+
+@privacy_cli.command("redact", with_appcontext=False)
+def redact_command():
+    """One answer per line on stdin → {"text", "redacted", "spans"} per line (no database).
+
+    Span offsets count characters (code points) of "text"; kinds are the tag names.
+    """
+    from listening.intake.redaction import find_pii, redact
+
+    stream = getattr(sys.stdin, "buffer", None)
+    stdin = stream.read().decode("utf-8", errors="replace") if stream else sys.stdin.read()
+    lines = [line.rstrip("\r") for line in stdin.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it is not one more answer
+    for text in lines:
+        spans = [{"start": s.start, "end": s.end, "kind": s.kind} for s in find_pii(text)]
+        row = {"text": text, "redacted": redact(text), "spans": spans}
+        click.echo(json.dumps(row, ensure_ascii=False))

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from listening.intake import redaction
-from listening.intake.redaction import EMAIL_RE, PHONE_RE, Span, find_pii, redact
+from listening.intake.redaction import EMAIL_RE, PHONE_RE, Span, find_pii, legacy, redact
 
 CASES = [
     # emails and URLs
@@ -84,7 +84,8 @@ CASES = [
     ("Kwame said the GP was rude", "[name] said the GP was rude"),
     ("Piotr, Siobhan, Chioma and Nguyen Thi Linh", "[name], [name], [name] and [name]"),
     ("Grace Adeyemi helped us", "[name] helped us"),
-    ("Nguyen Thi Linh said so", "Nguyen [name] said so"),
+    # v1 left the family name "Nguyen" readable here; v2's NER takes the whole name
+    ("Nguyen Thi Linh said so", "[name] said so"),
     ("I asked Ms. Nguyen Thi Linh", "I asked Ms. [name]"),
     # ambiguous words that are also names
     ("Will you help? May is the worst month.", "Will you help? May is the worst month."),
@@ -142,7 +143,7 @@ def test_find_pii_ignores_existing_tags():
 
 
 def test_first_names_cover_many_communities():
-    names = redaction._lexicon().names
+    names = legacy._lexicon().names
     assert len(names) >= 500
     assert {
         "Sarah",
@@ -159,14 +160,19 @@ def test_first_names_cover_many_communities():
         "Wei",
         "Linh",
     } <= names
-    assert redaction._lexicon().ambiguous <= names
+    assert legacy._lexicon().ambiguous <= names
 
 
-def test_module_is_pure():
-    tree = ast.parse(Path(redaction.__file__).read_text())
-    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not {m.split(".")[0] for m in imported} & {"flask", "sqlalchemy", "listening"}
+def test_package_is_pure():
+    """No Flask, no database, nothing of ours outside the redaction package itself."""
+    imported = set()
+    for path in Path(redaction.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    ours = {m for m in imported if m.startswith("listening")}
+    assert ours and all(m.startswith("listening.intake.redaction") for m in ours)
+    assert not {m.split(".")[0] for m in imported} & {"flask", "sqlalchemy"}
 
 
 PIECES = [

@@ -17,7 +17,7 @@ from listening.themes.queries import public_theme_names as theme_names
 
 @bp.get("/staff/quotes")
 @staff_required
-def list_staff_quotes():
+def list_staff_quotes(quote_errors: dict[int, str] | None = None):
     campaign = staff_campaign()
     search = request.args.get("q", "")[:200]
     return render_template(
@@ -28,6 +28,7 @@ def list_staff_quotes():
         quotes=quotes.list_quotes(campaign.id),
         statuses=m.QUOTE_STATUSES,
         theme_names=theme_names(campaign.id),
+        quote_errors=quote_errors or {},
     )
 
 
@@ -77,11 +78,13 @@ def change_quote(quote_id: int, verb: str):
     quote = db.session.get(m.Quote, quote_id) or abort(404)
     try:
         if verb == "approve":
-            quotes.approve_quote(quote, actor())
+            quotes.approve_quote(quote, actor(), checked=request.form.get("checked") == "y")
         else:
             quotes.withdraw_quote(quote, actor())
     except AssemblyError as error:
         db.session.rollback()
+        if error.field == "checked":  # shown next to the tick box of this quote
+            return list_staff_quotes(quote_errors={quote.id: error.message}), 422
         flash(error.message, "error")
     else:
         db.session.commit()

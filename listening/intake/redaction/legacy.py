@@ -1,4 +1,4 @@
-"""Find and redact personal data (contacts, addresses, names) in free text at intake.
+"""The version-1 redactor: regexes, spaCy `Matcher` patterns and first-name lists.
 
 Pure module: no Flask, no database. Structured data (emails, URLs, phone numbers, postcodes,
 NHS numbers, dates of birth) is found with regexes; addresses and names with spaCy's tokenizer
@@ -107,7 +107,7 @@ _QUANTITY_WORDS = frozenset(
 )
 _NOT_BEFORE_ADDRESS = frozenset(_words("the route bus zone year page number a every"))
 _FLAT_RE = re.compile(r"(?i)flat|apartment|apt")
-_DATA = Path(__file__).parent / "data"
+_DATA = Path(__file__).parent.parent / "data"
 _NOT_LOWER_NAMES = {"anonymous", "unknown", "private", "irrelevant", "withheld"}
 
 

