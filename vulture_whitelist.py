@@ -114,3 +114,5 @@ _.inter_op_num_threads  # onnxruntime.SessionOptions, read by the runtime
 _.log_severity_level  # onnxruntime.SessionOptions, read by the runtime
 _.forward  # torch.nn.Module.forward, called by the ONNX exporter
 _.embed  # BERTopic calls BaseEmbedder.embed on _Backend's class
+entities  # Presidio's EntityRecognizer.analyze(text, entities, nlp_artifacts) signature
+_.validate_result  # Presidio's PatternRecognizer hook (check digits)
