@@ -101,12 +101,16 @@ def start_run(
 
 
 def fail_orphaned_runs(
-    timeout: float, campaign_id: int | None = None, now: datetime | None = None
+    timeout: float,
+    campaign_id: int | None = None,
+    now: datetime | None = None,
+    include_queued: bool = True,
 ) -> list[ThemeRun]:
     """Mark failed the queued or running runs whose worker stopped (no heartbeat for `timeout`
     seconds); their job, should it still be alive, stops at its next checkpoint."""
     now = now or utcnow()
-    orphans = queries.orphaned_runs(now - timedelta(seconds=timeout), campaign_id)
+    cutoff = now - timedelta(seconds=timeout)
+    orphans = queries.orphaned_runs(cutoff, campaign_id, include_queued)
     for run in orphans:
         since = run.heartbeat_at or run.started_at or run.created_at
         run.status, run.message, run.finished_at = RunStatus.FAILED, "Failed", now

@@ -103,21 +103,22 @@ def active_run(campaign_id: int) -> ThemeRun | None:
     )
 
 
-def orphaned_runs(cutoff: datetime, campaign_id: int | None = None) -> list[ThemeRun]:
+def orphaned_runs(
+    cutoff: datetime, campaign_id: int | None = None, include_queued: bool = True
+) -> list[ThemeRun]:
     """Queued or running runs no worker has shown signs of life for since `cutoff`, locked.
 
     A running run is orphaned when its own heartbeat is older; a queued one when it was
     queued before and no run anywhere has a fresher heartbeat (a busy worker will get to it).
     """
-    beating = aliased(ThemeRun)
-    busy = exists().where(beating.status == RunStatus.RUNNING, beating.heartbeat_at >= cutoff)
     last_sign = func.coalesce(ThemeRun.heartbeat_at, ThemeRun.started_at, ThemeRun.created_at)
-    query = select(ThemeRun).where(
-        or_(
-            and_(ThemeRun.status == RunStatus.RUNNING, last_sign < cutoff),
-            and_(ThemeRun.status == RunStatus.QUEUED, ThemeRun.created_at < cutoff, ~busy),
-        )
-    )
+    orphaned = and_(ThemeRun.status == RunStatus.RUNNING, last_sign < cutoff)
+    if include_queued:
+        beating = aliased(ThemeRun)
+        busy = exists().where(beating.status == RunStatus.RUNNING, beating.heartbeat_at >= cutoff)
+        waiting = and_(ThemeRun.status == RunStatus.QUEUED, ThemeRun.created_at < cutoff, ~busy)
+        orphaned = or_(orphaned, waiting)
+    query = select(ThemeRun).where(orphaned)
     if campaign_id is not None:
         query = query.where(ThemeRun.campaign_id == campaign_id)
     # FOR UPDATE (PostgreSQL re-checks the heartbeat of a row a job updated meanwhile);

@@ -70,12 +70,14 @@ def on_conversations_submitted(_sender, ids: list[int], **_extra) -> None:
 
 
 def fail_orphaned_runs() -> int:
-    """Mark failed the runs whose worker stopped (a worker does this as it starts); commits."""
+    """Mark failed the running runs whose worker stopped; commits. A worker does this as it
+    starts; it leaves queued runs alone, as it is about to take them from the queue."""
     from flask import current_app
 
     from listening.themes import operations
 
-    orphans = operations.fail_orphaned_runs(current_app.config["THEMES_HEARTBEAT_TIMEOUT"])
+    timeout = current_app.config["THEMES_HEARTBEAT_TIMEOUT"]
+    orphans = operations.fail_orphaned_runs(timeout, include_queued=False)
     db.session.commit()
     return len(orphans)
 

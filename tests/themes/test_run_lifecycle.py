@@ -66,6 +66,17 @@ def test_a_queued_run_waits_while_a_worker_is_busy_but_not_for_a_dead_one(
     assert waiting.status == busy.status == "failed"
 
 
+def test_a_starting_worker_fails_running_orphans_but_leaves_queued_runs(
+    themes_campaign, make_campaign
+):
+    dead = _running(make_campaign("other"), heartbeat_ago=600)
+    waiting = operations.start_run(themes_campaign, None)
+    waiting.created_at = utcnow() - timedelta(minutes=10)
+    db.session.commit()
+    assert tasks.fail_orphaned_runs() == 1  # the worker is about to take the queued one
+    assert (dead.status, waiting.status) == ("failed", "queued")
+
+
 def test_the_run_page_and_the_status_marks_an_orphaned_run_failed(
     client, login, make_user, themes_campaign
 ):
