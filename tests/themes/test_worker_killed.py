@@ -69,14 +69,14 @@ def start_worker(live_app, tmp_path):
     }
 
     def start() -> subprocess.Popen:
-        log = open(tmp_path / f"worker-{len(started)}.log", "wb")  # noqa: SIM115 - kept open
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "themes", "worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with open(tmp_path / f"worker-{len(started)}.log", "wb") as log:  # the child keeps it
+            process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "themes", "worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         started.append(process)
         return process
 
