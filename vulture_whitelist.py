@@ -57,6 +57,7 @@ API_RATE_LIMIT_PER_ADDRESS  # listening/config.py:32
 PUBLIC_MIN_COUNT  # listening/config.py:33
 ORIGINAL_TEXT_RETENTION_DAYS  # listening/config.py:34
 THEMES_SEED  # listening/config.py:35
+THEMES_HEARTBEAT_TIMEOUT  # listening/config.py:40, read through app.config
 ASSEMBLY_CACHE_SECONDS  # listening/config.py:36
 COMPRESS  # listening/config.py:37
 DEFAULT_CAMPAIGN  # listening/config.py:38

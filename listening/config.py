@@ -35,6 +35,9 @@ class Config:
     PUBLIC_MIN_COUNT = 5  # counts of fewer people are shown as "fewer than 5" in public
     ORIGINAL_TEXT_RETENTION_DAYS = 365  # unredacted answers are cleared after this
     THEMES_SEED = 42
+    # Seconds without a heartbeat after which a queued or running theme run counts as orphaned
+    # (its worker died) and is marked failed; longer than any stage that reports no progress.
+    THEMES_HEARTBEAT_TIMEOUT = 120
     ASSEMBLY_CACHE_SECONDS = 60  # public tracker pages kept per worker for anonymous visitors
     COMPRESS = True  # gzip text responses (set false behind a proxy that compresses)
     DEFAULT_CAMPAIGN = "sel-2023"

@@ -24,17 +24,22 @@ _executor_lock = threading.Lock()
 
 
 def enqueue(
-    fn: Callable[..., object], *ids: int | str, job_timeout: int = 3600
+    fn: Callable[..., object], *ids: int | str, job_timeout: int = 3600, retries: int = 0
 ) -> str | Future | None:
-    """Run `fn(*ids)` as a job: the RQ job id, the in-process Future, or None (eager)."""
+    """Run `fn(*ids)` as a job: the RQ job id, the in-process Future, or None (eager).
+
+    `retries`: on RQ, run a job that raised (or whose worker died) again, up to this many
+    times, 30 seconds apart; the job must be safe to re-run. In-process jobs are not retried.
+    """
     app = current_app._get_current_object()
     url = app.config.get("REDIS_URL")
     if url:
         from redis import Redis
-        from rq import Queue
+        from rq import Queue, Retry
 
         queue = Queue("listening", connection=Redis.from_url(url))
-        return queue.enqueue(fn, *ids, job_timeout=job_timeout).id
+        retry = Retry(max=retries, interval=30) if retries else None
+        return queue.enqueue(fn, *ids, job_timeout=job_timeout, retry=retry).id
     if app.config.get("JOBS_EAGER"):
         _run(app, fn, ids)
         return None

@@ -92,7 +92,12 @@ def run_command(campaign_slug, seed, if_none, publish):
         return
     seed = current_app.config.get("THEMES_SEED", 42) if seed is None else seed
     try:
-        run = operations.start_run(campaign, None, seed=seed)
+        run = operations.start_run(
+            campaign,
+            None,
+            seed=seed,
+            heartbeat_timeout=current_app.config["THEMES_HEARTBEAT_TIMEOUT"],
+        )
     except operations.RunInProgress as error:
         raise click.ClickException(f"{error} (run {error.run.id})") from error
     db.session.commit()
@@ -138,6 +143,7 @@ def _summary(run, queries, seconds: float) -> dict:
         "seconds": round(seconds, 1),
         "responses": run.n_responses,
         "labels": run.n_labels,
+        "skipped_responses": (run.parameters or {}).get("skipped_responses", 0),
         "cross_val_accuracy": run.cross_val_accuracy,
         "error": run.error or None,
         "themes": {
@@ -155,9 +161,12 @@ def worker_command():
     from redis import Redis
     from rq import Queue, SimpleWorker
 
-    from listening.themes.tasks import warm
+    from listening.themes.tasks import fail_orphaned_runs, warm
 
     app = current_app._get_current_object()
+    orphans = fail_orphaned_runs()
+    if orphans:
+        click.echo(f"{orphans} theme run(s) left by a stopped worker marked failed.", err=True)
 
     class AppWorker(SimpleWorker):
         def execute_job(self, job, queue):

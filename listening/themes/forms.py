@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from listening.formfields import MultiCheckboxField
@@ -24,6 +24,13 @@ class _ReturnTo(FlaskForm):
 
 class RunForm(FlaskForm):
     campaign = HiddenField(validators=[DataRequired()])
+
+
+class CancelRunForm(FlaskForm):
+    confirm = BooleanField(
+        "Yes, stop this run (nothing it has computed is kept)",
+        validators=[DataRequired("Tick the box to confirm you want to cancel the run.")],
+    )
 
 
 class MoveResponseForm(_ReturnTo):

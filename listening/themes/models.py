@@ -18,6 +18,10 @@ class RunStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class AssignmentSource(StrEnum):
@@ -84,13 +88,16 @@ class ThemeRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Written by the job at each progress checkpoint: a run whose heartbeat stops has lost its
+    # worker (see operations.fail_orphaned_runs).
+    heartbeat_at: Mapped[datetime | None]
 
     campaign = relationship("Campaign")
     created_by = relationship("User")
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+        return self.status not in ACTIVE_STATUSES
 
     @property
     def duration_seconds(self) -> float | None:

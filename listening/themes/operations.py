@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import select, update
@@ -24,7 +24,7 @@ from listening.themes.models import (
 )
 from listening.timeutil import utcnow
 
-STALE_AFTER = timedelta(hours=2)  # a queued/running run older than this no longer blocks
+HEARTBEAT_TIMEOUT = 120.0  # seconds; the app's THEMES_HEARTBEAT_TIMEOUT is passed in
 
 
 class ThemeError(ValueError):
@@ -66,11 +66,20 @@ def ensure_themes(campaign: Campaign) -> list[Theme]:
 
 
 def start_run(
-    campaign: Campaign, actor: User | None, seed: int = 42, parameters: dict | None = None
+    campaign: Campaign,
+    actor: User | None,
+    seed: int = 42,
+    parameters: dict | None = None,
+    heartbeat_timeout: float = HEARTBEAT_TIMEOUT,
 ) -> ThemeRun:
-    """Queue a theme analysis of the campaign; raises RunInProgress if one is under way."""
+    """Queue a theme analysis of the campaign; raises RunInProgress if one is under way.
+
+    A run whose worker stopped (no heartbeat for `heartbeat_timeout` seconds) is marked failed
+    first, so it does not block the new one.
+    """
+    fail_orphaned_runs(heartbeat_timeout, campaign.id)
     active = queries.active_run(campaign.id)
-    if active is not None and utcnow() - active.created_at < STALE_AFTER:
+    if active is not None:
         raise RunInProgress(active)
     ensure_themes(campaign)
     run = ThemeRun(
@@ -87,6 +96,40 @@ def start_run(
         "themes.start_run",
         actor,
         after={"campaign": campaign.slug, "seed": run.seed},
+    )
+    return run
+
+
+def fail_orphaned_runs(
+    timeout: float,
+    campaign_id: int | None = None,
+    now: datetime | None = None,
+    include_queued: bool = True,
+) -> list[ThemeRun]:
+    """Mark failed the queued or running runs whose worker stopped (no heartbeat for `timeout`
+    seconds); their job, should it still be alive, stops at its next checkpoint."""
+    now = now or utcnow()
+    cutoff = now - timedelta(seconds=timeout)
+    orphans = queries.orphaned_runs(cutoff, campaign_id, include_queued)
+    for run in orphans:
+        since = run.heartbeat_at or run.started_at or run.created_at
+        run.status, run.message, run.finished_at = RunStatus.FAILED, "Failed", now
+        run.error = f"worker stopped: no heartbeat since {since:%Y-%m-%d %H:%M:%S} UTC"
+        audit.record(run, "themes.run_failed", None, after={"error": run.error})
+    db.session.flush()
+    return orphans
+
+
+def cancel_run(run: ThemeRun, actor: User) -> ThemeRun:
+    """Cancel a queued or running run; its job stops at its next checkpoint and saves nothing."""
+    db.session.refresh(run, with_for_update=True)  # not over a success committed meanwhile
+    if run.is_finished:
+        raise ThemeError(f"Run {run.id} has already finished ({run.status}).")
+    before = run.status
+    run.status, run.message, run.finished_at = RunStatus.CANCELLED, "Cancelled", utcnow()
+    db.session.flush()
+    audit.record(
+        run, "themes.cancel_run", actor, before={"status": before}, after={"status": run.status}
     )
     return run
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from listening.extensions import db
 from listening.intake.models import (
@@ -20,6 +22,7 @@ from listening.intake.models import (
     conversation_group,
 )
 from listening.themes.models import (
+    ACTIVE_STATUSES,
     Assignment,
     AssignmentSource,
     RunStatus,
@@ -93,11 +96,34 @@ def active_run(campaign_id: int) -> ThemeRun | None:
         select(ThemeRun)
         .where(
             ThemeRun.campaign_id == campaign_id,
-            ThemeRun.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)),
+            ThemeRun.status.in_(ACTIVE_STATUSES),
         )
         .order_by(ThemeRun.id.desc())
         .limit(1)
     )
+
+
+def orphaned_runs(
+    cutoff: datetime, campaign_id: int | None = None, include_queued: bool = True
+) -> list[ThemeRun]:
+    """Queued or running runs no worker has shown signs of life for since `cutoff`, locked.
+
+    A running run is orphaned when its own heartbeat is older; a queued one when it was
+    queued before and no run anywhere has a fresher heartbeat (a busy worker will get to it).
+    """
+    last_sign = func.coalesce(ThemeRun.heartbeat_at, ThemeRun.started_at, ThemeRun.created_at)
+    orphaned = and_(ThemeRun.status == RunStatus.RUNNING, last_sign < cutoff)
+    if include_queued:
+        beating = aliased(ThemeRun)
+        busy = exists().where(beating.status == RunStatus.RUNNING, beating.heartbeat_at >= cutoff)
+        waiting = and_(ThemeRun.status == RunStatus.QUEUED, ThemeRun.created_at < cutoff, ~busy)
+        orphaned = or_(orphaned, waiting)
+    query = select(ThemeRun).where(orphaned)
+    if campaign_id is not None:
+        query = query.where(ThemeRun.campaign_id == campaign_id)
+    # FOR UPDATE (PostgreSQL re-checks the heartbeat of a row a job updated meanwhile);
+    # SQLite's writers already hold the database lock.
+    return list(db.session.scalars(query.order_by(ThemeRun.id).with_for_update(of=ThemeRun)))
 
 
 def list_runs(campaign_id: int, limit: int = 10) -> list[ThemeRun]:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from listening import audit, signals
 from listening.extensions import db
@@ -36,25 +36,38 @@ STAGES = {
     "discover": (55, 90, "Finding sub-themes"),
     "done": (90, 95, "Saving results"),
 }
+HEARTBEAT_EVERY = 2.0  # seconds between progress checkpoints within a stage
 
 
 # -- a full run ----------------------------------------------------------------------------
 
 
+class RunStopped(Exception):
+    """The run was cancelled, or marked failed as orphaned, while its job was computing."""
+
+
 def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None:
     """Do a queued run; on failure mark it failed and leave the previous results current.
 
-    `on_progress(percent, message)` is called after each committed progress update.
+    Only a queued run is started (claimed under a row lock), so a job delivered twice never
+    computes a run twice, nor one that was cancelled or failed. `on_progress(percent,
+    message)` is called after each committed progress update.
     """
-    run = db.session.get(ThemeRun, run_id)
-    if run is None or run.status == RunStatus.SUCCEEDED:
-        return run  # safe to re-run: a finished success is not redone
+    run = db.session.get(ThemeRun, run_id, with_for_update=True, populate_existing=True)
+    if run is None or run.status != RunStatus.QUEUED:
+        db.session.rollback()
+        return run
     run.status, run.progress, run.message = RunStatus.RUNNING, 1, "Loading answers"
     run.started_at, run.finished_at, run.error = utcnow(), None, ""
+    run.heartbeat_at = run.started_at
     db.session.commit()
     try:
         _execute(run, embedder, on_progress)
         db.session.commit()
+    except RunStopped:
+        db.session.rollback()  # nothing of this run is saved
+        log.info("theme run %s stopped: no longer running", run_id)
+        return db.session.get(ThemeRun, run_id)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the run
         log.exception("theme run %s failed", run_id)
         return mark_failed(run_id, exc)
@@ -64,8 +77,9 @@ def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None
 def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
     """Record a run's failure (its previous results stay current) and commit."""
     db.session.rollback()
-    run = db.session.get(ThemeRun, run_id)
-    if run is None or run.status == RunStatus.SUCCEEDED:
+    run = db.session.get(ThemeRun, run_id, with_for_update=True, populate_existing=True)
+    if run is None or run.is_finished:  # succeeded, cancelled, or already failed
+        db.session.rollback()
         return run
     run.status, run.message = RunStatus.FAILED, "Failed"
     run.error = f"{type(exc).__name__}: {exc}"[:4000]
@@ -96,7 +110,7 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
     previous = queries.current_run(run.campaign_id)
     previous_id, run_id, seed = getattr(previous, "id", None), run.id, run.seed
     params = _pipeline_params(run.parameters or {})
-    tracker = _Progress(run, started, on_progress)
+    tracker = _Progress(run.id, started, on_progress)
     if embedder is None:
         embedder = _prefetched_embedder([d.text for d in documents], tracker)
     # From here until the results are written, the session holds no transaction (SQLite takes
@@ -112,15 +126,21 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
         **params,
     )
     tracker("done", 0.0)
-    run = db.session.get(ThemeRun, run_id)
-    _save_result(run, themes, result)
+    # The save is one transaction that starts by locking the run: a cancel waits for it (and
+    # then finds the run finished), or came first and is seen here.
+    run = db.session.get(ThemeRun, run_id, with_for_update=True, populate_existing=True)
+    if run.status != RunStatus.RUNNING:
+        raise RunStopped(run_id)
+    skipped = _save_result(run, themes, result)
     if previous_id is not None:
         _carry_over_labels(db.session.get(ThemeRun, previous_id), run)
     tracker.timings["save"] = round(time.monotonic() - tracker.stage_started, 3)
     tensors, meta = dump_state(result.assigner_state)
     run.assigner_tensors, run.assigner_meta = tensors, meta
     run.model_id, run.versions = result.model_id, dict(result.versions)
-    run.n_responses, run.n_labels = len(documents), int(result.n_labels)
+    run.n_responses, run.n_labels = len(documents) - skipped, int(result.n_labels)
+    if skipped:
+        run.parameters = {**(run.parameters or {}), "skipped_responses": skipped}
     run.cross_val_accuracy = result.cross_val_accuracy
     run.timings = {**tracker.timings, "total": round(time.monotonic() - started, 3)}
     run.status, run.progress, run.message = RunStatus.SUCCEEDED, 100, "Finished"
@@ -134,6 +154,7 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
             "labels": run.n_labels,
             "seed": run.seed,
             "model": run.model_id,
+            "skipped": skipped,
         },
     )
     signals.public_changed("themes")
@@ -180,14 +201,17 @@ def _pipeline_params(parameters: Mapping) -> dict:
 
 
 class _Progress:
-    """Pipeline progress → the run row, committed at most once a second (or on a new stage).
+    """Pipeline progress → the run row, with a heartbeat: a checkpoint at most every
+    HEARTBEAT_EVERY seconds (or on a new stage), one short UPDATE committed at once.
 
-    Only writes: reading the expired row after a commit would open a transaction (and take
-    SQLite's write lock) for the whole of the next stage.
+    The UPDATE only touches a run that is still running, so it is also the cancellation
+    check: no row updated means the run was cancelled or given up as orphaned, and the job
+    stops (RunStopped) without saving. Only writes: reading the expired row after a commit
+    would open a transaction (and take SQLite's write lock) for the whole of the next stage.
     """
 
-    def __init__(self, run: ThemeRun, started: float, listener=None):
-        self.run, self.stage, self.last, self.listener = run, None, 0.0, listener
+    def __init__(self, run_id: int, started: float, listener=None):
+        self.run_id, self.stage, self.last, self.listener = run_id, None, 0.0, listener
         self.stage_started = started
         self.percent, self.message = 1, ""
         self.timings: dict[str, float] = {}
@@ -198,19 +222,30 @@ class _Progress:
             if self.stage is not None:
                 self.timings[self.stage] = round(now - self.stage_started, 3)
             self.stage, self.stage_started = stage, now
-        elif now - self.last < 1.0:
+        elif now - self.last < HEARTBEAT_EVERY:
             return
         first, last, message = STAGES.get(stage, (self.percent, self.percent, stage))
         self.percent = int(first + (last - first) * max(0.0, min(1.0, fraction)))
         self.message, self.last = message, now
-        self.run.progress, self.run.message = self.percent, message
+        beat = (
+            update(ThemeRun)
+            .where(ThemeRun.id == self.run_id, ThemeRun.status == RunStatus.RUNNING)
+            .values(progress=self.percent, message=message, heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        still_running = db.session.execute(beat).rowcount == 1
         db.session.commit()
+        if not still_running:
+            raise RunStopped(self.run_id)
         if self.listener is not None:
             self.listener(self.percent, message)
 
 
-def _save_result(run: ThemeRun, themes, result) -> None:
+def _save_result(run: ThemeRun, themes, result) -> int:
+    """Write the sub-themes and assignments; answers deleted while the run computed are
+    skipped. Returns how many were."""
     ids = {t.slug: t.id for t in themes}
+    present = _existing_responses([int(a.doc_id) for a in result.assignments])
     subs: dict[str, SubTheme] = {}
     for found in result.discovery.subthemes:
         row = SubTheme(
@@ -219,7 +254,7 @@ def _save_result(run: ThemeRun, themes, result) -> None:
             key=found.key[:120],
             label=found.label[:200],
             keywords=list(found.keywords),
-            representative_ids=[int(i) for i in found.representative_ids],
+            representative_ids=[int(i) for i in found.representative_ids if int(i) in present],
             is_emerging=found.theme is None,
         )
         db.session.add(row)
@@ -230,6 +265,8 @@ def _save_result(run: ThemeRun, themes, result) -> None:
     now = utcnow()
     rows = []
     for a in result.assignments:
+        if int(a.doc_id) not in present:
+            continue
         x, y = where.get(a.doc_id, (None, None))
         sub = subs.get(sub_of.get(a.doc_id, ""))
         rows.append(
@@ -249,6 +286,18 @@ def _save_result(run: ThemeRun, themes, result) -> None:
         )
     if rows:
         db.session.execute(insert(Assignment), rows)
+    return len(result.assignments) - len(rows)
+
+
+def _existing_responses(response_ids: list[int]) -> set[int]:
+    """Which of these responses still exist, locked against deletion until the save commits
+    (PostgreSQL's FOR KEY SHARE; SQLite's writer holds the database lock already)."""
+    present: set[int] = set()
+    for start in range(0, len(response_ids), 5000):
+        chunk = response_ids[start : start + 5000]
+        query = select(Response.id).where(Response.id.in_(chunk)).with_for_update(key_share=True)
+        present.update(db.session.scalars(query))
+    return present
 
 
 def _carry_over_labels(previous: ThemeRun, run: ThemeRun) -> None:

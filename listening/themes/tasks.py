@@ -47,8 +47,14 @@ def assign_conversations_job(*conversation_ids: int) -> None:
 
 
 def enqueue_run(run_id: int) -> None:
-    """Queue a committed ThemeRun."""
-    jobs.enqueue(run_theme_job, run_id)
+    """Queue a committed ThemeRun.
+
+    One RQ retry: a job that failed before it could claim its run (the database briefly
+    unreachable) gets another go. The job only ever claims a queued run, so a retry of a job
+    whose run started, failed, was cancelled or finished does nothing: two workers never
+    compute the same run.
+    """
+    jobs.enqueue(run_theme_job, run_id, retries=1)
 
 
 def enqueue_assign_conversations(conversation_ids: list[int]) -> None:
@@ -61,6 +67,19 @@ def enqueue_assign_conversations(conversation_ids: list[int]) -> None:
 def on_conversations_submitted(_sender, ids: list[int], **_extra) -> None:
     """Receiver of `signals.conversations_submitted` (intake sends it after its commit)."""
     enqueue_assign_conversations(ids)
+
+
+def fail_orphaned_runs() -> int:
+    """Mark failed the running runs whose worker stopped; commits. A worker does this as it
+    starts; it leaves queued runs alone, as it is about to take them from the queue."""
+    from flask import current_app
+
+    from listening.themes import operations
+
+    timeout = current_app.config["THEMES_HEARTBEAT_TIMEOUT"]
+    orphans = operations.fail_orphaned_runs(timeout, include_queued=False)
+    db.session.commit()
+    return len(orphans)
 
 
 def warm() -> None:

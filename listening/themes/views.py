@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from listening.extensions import db
+from listening.extensions import db, writes_on_read
 from listening.intake.campaigns import campaign_arg
 from listening.intake.models import Campaign, Response
 from listening.intake.operations import get_campaign, list_campaigns
@@ -34,10 +34,22 @@ def _form_errors(form) -> None:
             flash(message if isinstance(message, str) else "Check the form.", "error")
 
 
+def _heartbeat_timeout() -> float:
+    return float(current_app.config["THEMES_HEARTBEAT_TIMEOUT"])
+
+
+def _fail_orphaned_runs(campaign_id: int) -> None:
+    """Runs whose worker stopped are marked failed whenever someone looks at runs."""
+    if operations.fail_orphaned_runs(_heartbeat_timeout(), campaign_id):
+        db.session.commit()
+
+
 @bp.get("/")
 @staff_required
+@writes_on_read
 def list_themes():
     campaign = _campaign()
+    _fail_orphaned_runs(campaign.id)
     data = workspace.overview(campaign)
     return render_template(
         "themes/list_themes.html",
@@ -56,7 +68,12 @@ def new_run():
         flash("Choose a campaign to analyse.", "error")
         return redirect(url_for("themes.list_themes"), code=303)
     try:
-        run = operations.start_run(campaign, current_user, seed=current_app.config["THEMES_SEED"])
+        run = operations.start_run(
+            campaign,
+            current_user,
+            seed=current_app.config["THEMES_SEED"],
+            heartbeat_timeout=_heartbeat_timeout(),
+        )
     except operations.RunInProgress as error:
         flash(str(error), "info")
         return redirect(url_for("themes.show_run", run_id=error.run.id), code=303)
@@ -68,16 +85,40 @@ def new_run():
 
 @bp.get("/runs/<int:run_id>")
 @staff_required
+@writes_on_read
 def show_run(run_id: int):
     run = db.get_or_404(ThemeRun, run_id)
+    _fail_orphaned_runs(run.campaign_id)
     current = queries.current_run(run.campaign_id)
-    return render_template("themes/show_run.html", run=run, current=current)
+    return render_template(
+        "themes/show_run.html", run=run, current=current, cancel_form=forms.CancelRunForm()
+    )
+
+
+@bp.post("/runs/<int:run_id>/cancel")
+@staff_required
+def cancel_run(run_id: int):
+    run = db.get_or_404(ThemeRun, run_id)
+    form = forms.CancelRunForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return redirect(url_for("themes.show_run", run_id=run.id), code=303)
+    try:
+        operations.cancel_run(run, current_user)
+    except operations.ThemeError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Run {run.id} cancelled.", "info")
+    return redirect(url_for("themes.show_run", run_id=run.id), code=303)
 
 
 @bp.get("/runs/<int:run_id>/status.json")
 @staff_required
+@writes_on_read
 def show_run_status(run_id: int):
     run = db.get_or_404(ThemeRun, run_id)
+    _fail_orphaned_runs(run.campaign_id)
     return jsonify(
         id=run.id,
         status=run.status,

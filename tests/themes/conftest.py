@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import time
+
 import pytest
 
 from listening.themes import embedding
@@ -155,3 +160,32 @@ def themes_campaign(make_campaign, make_conversation):
             campaign, texts, borough=boroughs[n % 4], people=n + 1, groups=[groups[n % 3]]
         )
     return campaign
+
+
+# -- Redis for the RQ tests ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """LISTENING_TEST_REDIS_URL when set (.ci/run starts Redis), else Debian's redis-server
+    on a private socket for the test module."""
+    url = os.environ.get("LISTENING_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: `make test` installs it (apt-get install redis-server)"
+    socket = tmp_path_factory.mktemp("redis") / "redis.sock"
+    process = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            if socket.exists():
+                break
+            time.sleep(0.05)
+        yield f"unix://{socket}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

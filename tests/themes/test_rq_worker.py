@@ -1,15 +1,9 @@
 """With LISTENING_REDIS_URL set, jobs go to a real Redis queue and an RQ worker runs them.
 
-Uses LISTENING_TEST_REDIS_URL when set (.ci/run starts Redis), else starts Debian's
-redis-server on a private socket for this module.
+Redis: the `redis_url` fixture (tests/themes/conftest.py).
 """
 
 from __future__ import annotations
-
-import os
-import shutil
-import subprocess
-import time
 
 import pytest
 from redis import Redis
@@ -19,30 +13,6 @@ from listening.extensions import db
 from listening.themes import operations, queries, tasks
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    url = os.environ.get("LISTENING_TEST_REDIS_URL")
-    if url:
-        yield url
-        return
-    server = shutil.which("redis-server")
-    assert server, "redis-server is missing: `make test` installs it (apt-get install redis-server)"
-    socket = tmp_path_factory.mktemp("redis") / "redis.sock"
-    process = subprocess.Popen(
-        [server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            if socket.exists():
-                break
-            time.sleep(0.05)
-        yield f"unix://{socket}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
