@@ -109,12 +109,14 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_table(text: str, layout: Layout) -> list[tuple[int, list[str]]]:
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    first_line = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0]
     delimiter = max((",", ";", "\t"), key=lambda d: _known_columns(first_line, d, layout))
     table = []
     counter = _Counter(layout.max_rows)
     try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+        for number, cells in enumerate(
+            csv.reader(io.StringIO(text, newline=None), delimiter=delimiter), 1
+        ):
             table.append((number, counter.check(number, cells)))
     except csv.Error as error:
         raise _csv_error(len(table) + 1, error) from error
