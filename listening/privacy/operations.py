@@ -20,6 +20,7 @@ from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import operations as intake
 from listening.intake.models import Conversation, ConversationStatus, Response
+from listening.themes import erasure as themes_erasure
 from listening.timeutil import utcnow
 
 ERASED = "[erased]"
@@ -208,11 +209,16 @@ def record_export(holding: Holding, actor: User | None) -> None:
 def erase(holding: Holding, actor: User | None) -> dict[str, int]:
     """Delete the conversation and every row that hangs off it; returns rows deleted by table.
 
+    What themes derived from the answers goes too (`themes.erasure`): their embedding cache
+    rows, and their part in sub-themes' examples, keywords and labels.
     Audit events stay (who did what, when) but any answer text inside them is replaced.
     A tombstone of the UUID's hash stops a replayed sync from bringing the conversation back.
     """
     conversation = holding.conversation
     texts = holding.texts
+    derived = themes_erasure.forget_answers(
+        conversation.campaign_id, [r.id for r in conversation.responses], actor
+    )
     for event in holding.audit_events:
         event.before = _scrub(event.before, texts)
         event.after = _scrub(event.after, texts)
@@ -234,7 +240,12 @@ def erase(holding: Holding, actor: User | None) -> dict[str, int]:
     db.session.expunge(conversation)
     db.session.execute(delete(Conversation).where(Conversation.uuid == uuid))
     counts["intake_conversation"] = 1
-    event.after = {"deleted": counts}
+    if derived["themes_embedding_cache"]:
+        counts["themes_embedding_cache"] = derived["themes_embedding_cache"]
+    event.after = {
+        "deleted": counts,
+        "rewritten": {"themes_sub_theme": derived["themes_sub_theme"]},
+    }
     intake.add_tombstone(uuid)
     signals.public_changed("privacy")
     db.session.flush()
