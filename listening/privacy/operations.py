@@ -215,7 +215,7 @@ def erase(holding: Holding, actor: User | None) -> dict[str, int]:
     A tombstone of the UUID's hash stops a replayed sync from bringing the conversation back.
     """
     conversation = holding.conversation
-    texts = holding.texts
+    texts = holding.texts | _audited_answers(holding.audit_events)
     derived = themes_erasure.forget_answers(
         conversation.campaign_id, [r.id for r in conversation.responses], actor
     )
@@ -279,6 +279,16 @@ def purge_originals(days: int, actor: User | None, now: datetime | None = None) 
     db.session.flush()
     db.session.expire_all()
     return count
+
+
+def _audited_answers(events: list[AuditEvent]) -> set[str]:
+    """Earlier wordings of the answers, kept by the audit of admin edits (`answers`)."""
+    found = set()
+    for event in events:
+        for state in (event.before, event.after):
+            if isinstance(state, dict) and isinstance(state.get("answers"), list):
+                found.update(a for a in state["answers"] if isinstance(a, str) and a)
+    return found
 
 
 def _scrub(value: Any, texts: set[str]) -> Any:
