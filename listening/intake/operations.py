@@ -219,6 +219,14 @@ def save_conversation(
     return conversation, existing is None
 
 
+def record_original_read(conversation: Conversation, actor: User) -> None:
+    """`actor` was shown the original (unredacted) wording of answers: say who, and which."""
+    shown = [r.id for r in conversation.responses if r.text and r.text != r.redacted_text]
+    if shown:
+        audit.record(conversation, "privacy.read_original", actor, after={"responses": shown})
+        db.session.flush()
+
+
 def uuid_hash(uuid: str) -> str:
     """What an erasure tombstone keeps of a conversation's UUID."""
     return hashlib.sha256(str(uuid).strip().lower().encode()).hexdigest()

@@ -200,6 +200,19 @@ def export(holding: Holding) -> dict[str, Any]:
     }
 
 
+def record_search(reference: str, found: list[Conversation], actor: User | None) -> None:
+    """Someone looked for what is held under a reference: say who, and what they found."""
+    after = {"reference": (reference or "").strip()[:120], "found": [c.uuid for c in found]}
+    audit.record(Conversation, "privacy.view", actor, after=after)
+    db.session.flush()
+
+
+def record_view(holding: Holding, actor: User | None) -> None:
+    """Someone saw everything held about a conversation, original answers included."""
+    audit.record(holding.conversation, "privacy.view", actor)
+    db.session.flush()
+
+
 def record_export(holding: Holding, actor: User | None) -> None:
     """Personal data left the system: say who took it."""
     audit.record(holding.conversation, "privacy.export", actor)
