@@ -178,9 +178,12 @@ def _check_zip(data: bytes) -> None:
         )
 
 
-def _check_sheet(book, sheet, max_rows: int) -> None:
+def _check_sheet(sheet, max_rows: int) -> None:
     """Refuse a sheet that says it is too big, and over-long shared strings, before reading."""
-    longest = max((len(s) for s in getattr(book, "shared_strings", ()) or ()), default=0)
+    # openpyxl has parsed the shared strings (bounded by MAX_UNZIPPED) but no row yet; in
+    # read-only mode they are held by the sheet, not the book
+    strings = getattr(sheet, "_shared_strings", None) or ()
+    longest = max((len(s) for s in strings if isinstance(s, str)), default=0)
     if longest > MAX_CELL_CHARS:
         raise ImportFileError(f"The workbook has a cell longer than {MAX_CELL_CHARS:,} characters.")
     rows, columns = sheet.max_row or 0, sheet.max_column or 0  # from the sheet's <dimension>
@@ -210,7 +213,7 @@ def _xlsx_table(data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[int, list[s
             ) from error
         try:
             sheet = book.worksheets[0]
-            _check_sheet(book, sheet, max_rows)
+            _check_sheet(sheet, max_rows)
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = counter.check(number, list(values))
                 table.append((number, [_cell_text(v) for v in cells]))
