@@ -205,3 +205,17 @@ def test_the_upload_page_answers_a_huge_header_with_a_422_and_logs_no_traceback(
     assert response.status_code == 422
     assert "could not be read as CSV" in response.get_data(as_text=True)
     assert "Traceback" not in caplog.text
+
+
+def test_the_report_echoes_a_long_file_name_short(setting, client):
+    _campaign, reviewer = setting
+    client.post("/login", data={"email": reviewer.email, "password": PASSWORD})
+    name = "r" * 3000 + ".csv"
+    response = client.post(
+        "/intake/imports/new",
+        content_type="multipart/form-data",
+        data={"campaign": "sel-2023", "file": (io.BytesIO(_csv(COLUMNS, [ROW])), name)},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "r" * 59 + "…" in body and "r" * 61 not in body

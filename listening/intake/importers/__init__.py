@@ -45,6 +45,7 @@ __all__ = [
     "RowError",
     "Skipped",
     "conversation_uuid",
+    "echo",
     "import_file",
     "read_rows",
 ]
@@ -111,7 +112,7 @@ def import_file(
         campaign,
         "intake.import",
         actor,
-        after={"file": filename or "upload", "rows": report.rows} | report.summary(),
+        after={"file": echo(filename or "upload"), "rows": report.rows} | report.summary(),
     )
     signals.public_changed("intake")
     db.session.flush()
