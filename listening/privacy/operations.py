@@ -228,9 +228,10 @@ def erase(holding: Holding, actor: User | None) -> dict[str, int]:
     A tombstone of the UUID's hash stops a replayed sync from bringing the conversation back.
     """
     conversation = holding.conversation
-    texts = holding.texts | _audited_answers(holding.audit_events)
+    earlier = _audited_answers(holding.audit_events)
+    texts = holding.texts | earlier
     derived = themes_erasure.forget_answers(
-        conversation.campaign_id, [r.id for r in conversation.responses], actor
+        conversation.campaign_id, [r.id for r in conversation.responses], actor, earlier
     )
     for event in holding.audit_events:
         event.before = _scrub(event.before, texts)

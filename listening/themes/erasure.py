@@ -26,14 +26,18 @@ from listening.themes.models import Assignment, EmbeddingCache, SubTheme, ThemeR
 
 
 def forget_answers(
-    campaign_id: int, response_ids: Collection[int], actor: User | None
+    campaign_id: int,
+    response_ids: Collection[int],
+    actor: User | None,
+    earlier: Collection[str] = (),
 ) -> dict[str, int]:
-    """Remove what themes derived from these answers (call before they are deleted); flushes.
+    """Remove what themes derived from these answers (call before they are deleted), and from
+    their `earlier` wordings (before an edit); flushes.
 
     Returns how many embedding rows were deleted and how many sub-themes were rewritten.
     """
     ids = set(response_ids)
-    texts = _texts(ids)
+    texts = _texts(ids) | {t for t in earlier if t}
     forgotten = _forget_embeddings(texts, ids)
     rewritten = _rewrite_sub_themes(campaign_id, ids, texts, actor)
     db.session.flush()

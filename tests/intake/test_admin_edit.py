@@ -17,7 +17,8 @@ from listening.extensions import db
 from listening.intake import operations
 from listening.intake.models import Response
 from listening.privacy import operations as privacy
-from listening.themes.models import Assignment, AssignmentSource, Theme
+from listening.themes.models import Assignment, AssignmentSource, EmbeddingCache, Theme
+from listening.themes.pipeline.embed import text_key
 
 ANSWERS = ("The landlord ignores the leak, and the mould is back.", "Buses are too expensive.")
 
@@ -122,8 +123,10 @@ def test_removing_an_answer_deletes_only_that_one_and_renumbers_the_rest(submitt
     assert _hanging_off(ids[0]) == (["approved"], ["reviewer"])
 
 
-def test_erasure_also_scrubs_the_audited_earlier_wording(submitted):
+def test_erasure_also_removes_the_audited_earlier_wording_and_its_embedding(submitted):
     data, conversation, admin = submitted
+    earlier = conversation.responses[0].redacted_text
+    db.session.add(EmbeddingCache(key=text_key(earlier), model_id="m", vector=b"\0" * 16))
     edited = ("Something else entirely now.", ANSWERS[1])
     operations.save_conversation(replace(data, responses=edited), admin, allow_edit_submitted=True)
     db.session.commit()
@@ -131,3 +134,4 @@ def test_erasure_also_scrubs_the_audited_earlier_wording(submitted):
     db.session.commit()
     audited = str([(e.before, e.after) for e in db.session.scalars(select(AuditEvent))])
     assert "mould is back" not in audited and "Buses are too expensive" not in audited
+    assert db.session.scalars(select(EmbeddingCache.key)).all() == []
