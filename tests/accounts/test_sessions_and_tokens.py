@@ -245,31 +245,3 @@ def test_one_address_cannot_lock_out_everyone_behind_it(app, make_user):
     for n in range(25):
         _sign_in(noisy, victim, f"bad {n}", environ_base=shared)
     assert _sign_in(device, victim, environ_base=shared).status_code == 303
-
-
-def test_an_organisation_created_from_the_new_user_page_is_audited(client, make_user):
-    from listening.organisations.models import Organisation
-
-    admin = make_user("admin", None)
-    _sign_in(client, admin)
-    response = client.post(
-        "/admin/users/new",
-        data={
-            "email": "newpartner@example.org",
-            "role": "partner",
-            "organisation": "Lewisham Food Bank",
-            "password": PASSWORD,
-        },
-    )
-    assert response.status_code == 303
-    organisation = db.session.scalar(
-        select(Organisation).where(Organisation.name == "Lewisham Food Bank")
-    )
-    event = db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.entity == Organisation.__tablename__,
-            AuditEvent.entity_id == str(organisation.id),
-        )
-    ).one()
-    assert event.action == "accounts.create_organisation"
-    assert event.actor_id == admin.id and event.after == {"name": "Lewisham Food Bank"}
