@@ -22,6 +22,12 @@ class Inbox:
         self.messages.append(message)
         return "250 Message accepted for delivery"
 
+    async def handle_RCPT(self, _server, _session, envelope, address, _options):  # aiosmtpd hook
+        if address.lower().startswith("refused"):  # as a real server refuses a dead mailbox
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m["To"] == address]
 

@@ -19,7 +19,7 @@ assembly_cli = AppGroup("assembly", help="Events, pledges and progress updates."
 @click.option("--campaign", default=None, help="Only accept pledges of this campaign (slug).")
 @click.option("--as", "email", default=None, help="Record the updates as this user (email).")
 def import_updates_command(file: Path, campaign: str | None, email: str | None):
-    """Import progress updates and readings from a CSV FILE; prints a row-by-row report."""
+    """Import progress updates and readings from a CSV or XLSX FILE; prints a row-by-row report."""
     from listening.accounts import operations as accounts
     from listening.assembly import importer
     from listening.assembly.operations import AssemblyError
@@ -35,7 +35,7 @@ def import_updates_command(file: Path, campaign: str | None, email: str | None):
     if email and actor is None:
         raise click.BadParameter(f"No user with email {email}", param_hint="--as")
     try:
-        report = importer.import_updates(importer.decode(file.read_bytes()), actor, campaign_id)
+        report = importer.import_updates(file.read_bytes(), file.name, actor, campaign_id)
     except AssemblyError as error:
         raise click.ClickException(error.message) from error
     db.session.commit()

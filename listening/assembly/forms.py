@@ -259,4 +259,4 @@ class QuoteForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file of progress updates")
+    file = FileField("CSV or Excel file of progress updates")

@@ -1,16 +1,17 @@
-"""Bulk progress updates from CSV, with a row-by-row report.
+"""Bulk progress updates from a CSV or XLSX file, with a row-by-row report.
 
 Columns: ``pledge_id, date (YYYY-MM-DD), status, text`` and any number of ``metric_<id>``
 columns holding a reading for that metric on that date. A row may carry an update (status and
 text), readings, or both. Valid rows are applied, bad rows are reported as (row, column,
 reason) and skipped. Importing the same file again adds nothing: an identical update (same
 pledge, date, status and text) is a duplicate, and a reading replaces the one on that date.
+
+The file is read by intake's spreadsheet reader, the one every import uses (encodings, CSV
+and XLSX, size ceilings, row numbers as the spreadsheet shows them).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,11 +23,19 @@ from listening.assembly import operations
 from listening.assembly.models import STATUSES, Metric, Pledge, ProgressUpdate
 from listening.extensions import db
 from listening.ids import parse_id
+from listening.intake.importers.reading import ImportFileError, Layout, echo, read_rows
 
-REQUIRED = ("pledge_id", "date")
 METRIC_COLUMN = re.compile(r"^metric[_ :]?(\d{1,9})$")
+_NUMBER = re.compile(r"-?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})")
 TEMPLATE_HEADER = "pledge_id,date,status,text,metric_1\n"
 MAX_ROWS = 5000
+LAYOUT = Layout(
+    columns=("pledge_id", "date", "status", "text"),
+    required=("pledge_id", "date"),
+    extra=METRIC_COLUMN,
+    max_rows=MAX_ROWS,
+    rows_are="updates",
+)
 
 
 @dataclass
@@ -52,52 +61,38 @@ class RowError(Exception):
         self.column, self.reason = column, reason
 
 
-def decode(raw: bytes) -> str:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise operations.AssemblyError(
-            "file", "The file must be a CSV saved as UTF-8 (in Excel: CSV UTF-8)"
-        ) from error
-    if "\x00" in text:
-        raise operations.AssemblyError("file", "This is not a CSV file: save it as CSV UTF-8")
-    return text
-
-
 def import_updates(
-    text: str, actor: User | None, campaign_id: int | None = None, today: date | None = None
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    campaign_id: int | None = None,
+    today: date | None = None,
 ) -> ImportReport:
-    """Apply every valid row; the caller commits."""
+    """Apply every valid row; the caller commits. A file that cannot be read is an
+    AssemblyError on the "file" field, and nothing is imported."""
     today = today or date.today()
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise operations.AssemblyError(
-            "file", f"The first row must name the columns; missing: {', '.join(missing)}"
-        )
-    reader.fieldnames = header
+    try:
+        rows = read_rows(data, filename, LAYOUT)
+    except ImportFileError as error:
+        raise operations.AssemblyError("file", error.message) from error
     report = ImportReport()
-    for number, row in enumerate(reader, start=2):
-        if number - 1 > MAX_ROWS:
-            report.problems.append((number, "", f"Only {MAX_ROWS:,} rows can be imported at once"))
-            break
-        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-            continue
+    for row in rows:
         savepoint = db.session.begin_nested()
         try:
-            _apply_row(row, actor, campaign_id, today, report)
+            _apply_row(row.values, actor, campaign_id, today, report)
         except (RowError, operations.AssemblyError) as error:
             savepoint.rollback()
             column = error.column if isinstance(error, RowError) else error.field
             reason = error.reason if isinstance(error, RowError) else error.message
-            report.problems.append((number, column, reason))
+            report.problems.append((row.number, column, reason))
         else:
             savepoint.commit()
     return report
 
 
 def _apply_row(row: dict, actor, campaign_id, today: date, report: ImportReport) -> None:
+    if "_stray" in row:
+        raise RowError("", "This row has a value in a column with no heading")
     pledge = _pledge(row.get("pledge_id"), campaign_id)
     day = _date(row.get("date"))
     readings = _readings(row, pledge)
@@ -132,7 +127,7 @@ def _pledge(value, campaign_id) -> Pledge:
         raise RowError("pledge_id", "pledge_id must be a pledge number, like 12")
     pledge = db.session.get(Pledge, pledge_id)
     if pledge is None or (campaign_id is not None and pledge.campaign_id != campaign_id):
-        raise RowError("pledge_id", f"There is no pledge {value}")
+        raise RowError("pledge_id", f"There is no pledge {echo(value)}")
     return pledge
 
 
@@ -150,7 +145,7 @@ def _status(value) -> str:
     for slug, label in STATUSES.items():
         if value.lower() in (slug, label.lower()):
             return slug
-    raise RowError("status", f"“{value}” is not a status; use one of: " + ", ".join(STATUSES))
+    raise RowError("status", f"“{echo(value)}” is not a status; use one of: " + ", ".join(STATUSES))
 
 
 def _readings(row: dict, pledge: Pledge) -> list[tuple[Metric, float, str]]:
@@ -164,9 +159,11 @@ def _readings(row: dict, pledge: Pledge) -> list[tuple[Metric, float, str]]:
             raise RowError(column, f"Pledge {pledge.id} has no measure {match.group(1)}")
         text = raw.strip().rstrip("%").replace(",", "").replace("£", "").strip()
         try:
+            if not _NUMBER.fullmatch(text):  # float() also takes "nan", "1e999", "١٢"
+                raise ValueError(text)
             value = float(text)
         except ValueError:
-            raise RowError(column, f"“{raw.strip()}” is not a number") from None
+            raise RowError(column, f"“{echo(raw)}” is not a number") from None
         result.append((metric, value, column))
     return result
 

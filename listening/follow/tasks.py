@@ -9,6 +9,7 @@ Jobs take ids and open their own app context, as the other jobs do.
 from __future__ import annotations
 
 import logging
+import smtplib
 import threading
 
 from flask import current_app, has_request_context
@@ -82,7 +83,7 @@ def send_confirmation_job(subscription_id: int) -> None:
             f"This link works for {days} days. If you did not ask for this, ignore this email: "
             "you will not get any more emails from us and we will delete your address.\n"
         )
-        mail.send(subscription.email, "Confirm you want emails about pledge progress", body)
+        _send(subscription, "Confirm you want emails about pledge progress", body)
         db.session.rollback()
 
 
@@ -109,8 +110,8 @@ def _send_progress(subscription: Subscription, pledge: Pledge, update: ProgressU
         f"Stop these emails (unsubscribe):\n{unsubscribe}\n"
     )
     try:
-        mail.send(
-            subscription.email,
+        _send(
+            subscription,
             f"Progress on the pledge: {pledge.title}"[:200],
             body,
             headers={
@@ -118,8 +119,20 @@ def _send_progress(subscription: Subscription, pledge: Pledge, update: ProgressU
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
-    except OSError:  # one refused address must not stop the others
+    except OSError:  # the mail server failing for one email must not stop the others
         log.exception("could not send a progress email for follow %s", subscription.id)
+
+
+def _send(subscription: Subscription, subject: str, body: str, headers=None) -> None:
+    try:
+        mail.send(subscription.email, subject, body, headers=headers)
+    except smtplib.SMTPRecipientsRefused as error:
+        # the address a visitor typed: their mistake, worth one line (without the address),
+        # not a traceback
+        codes = sorted({code for code, _message in error.recipients.values()})
+        log.warning(
+            "the mail server refused the address of follow %s (SMTP %s)", subscription.id, codes
+        )
 
 
 def _target_name(subscription: Subscription) -> str:

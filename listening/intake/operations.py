@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -25,6 +26,8 @@ from listening.organisations import operations as organisations
 from listening.organisations.models import Organisation
 from listening.security import Role
 from listening.timeutil import utcnow
+
+MAX_POSITION = 1_000_000  # above any answer's position: room to renumber answers in place
 
 
 class IntakeError(ValueError):
@@ -199,7 +202,7 @@ def save_conversation(
     conversation.consent_to_quote = data.consent_to_quote
     conversation.reference = data.reference
     conversation.payload_hash = fingerprint
-    _replace_responses(conversation, data.responses)
+    answers = _update_responses(conversation, data.responses)
     if data.submit and conversation.status != ConversationStatus.SUBMITTED:
         conversation.status = ConversationStatus.SUBMITTED
         conversation.submitted_at = utcnow()
@@ -208,9 +211,20 @@ def save_conversation(
     db.session.add(conversation)
     db.session.flush()
     action = "intake.update" if existing else "intake.create"
-    audit.record(conversation, action, actor, before, _snapshot(conversation))
+    after = _snapshot(conversation)
+    if existing and answers is not None:  # what the answers said, before and after the edit
+        before, after = before | {"answers": answers[0]}, after | {"answers": answers[1]}
+    audit.record(conversation, action, actor, before, after)
     signals.public_changed("intake")
     return conversation, existing is None
+
+
+def record_original_read(conversation: Conversation, actor: User) -> None:
+    """`actor` was shown the original (unredacted) wording of answers: say who, and which."""
+    shown = [r.id for r in conversation.responses if r.text and r.text != r.redacted_text]
+    if shown:
+        audit.record(conversation, "privacy.read_original", actor, after={"responses": shown})
+        db.session.flush()
 
 
 def uuid_hash(uuid: str) -> str:
@@ -228,19 +242,49 @@ def add_tombstone(uuid: str) -> None:
     db.session.add(Erasure(uuid_hash=uuid_hash(uuid)))
 
 
-def _replace_responses(conversation: Conversation, texts: tuple[str, ...]) -> None:
+def _update_responses(
+    conversation: Conversation, texts: tuple[str, ...]
+) -> tuple[list[str], list[str]] | None:
+    """Bring the answers in line with `texts`, changing rows in place so that what hangs off an
+    answer (approved quotes, reviewers' theme decisions) stays with it; only answers that are
+    gone are deleted and only new ones added. Returns the redacted answers (before, after)
+    when they changed: the audit keeps redacted text, never the original."""
     from listening.intake.redaction import redact  # loads spaCy on first use, not at import
 
     kept = [t.strip() for t in texts if t and t.strip()]
-    current = [r.text for r in conversation.responses]
+    rows = list(conversation.responses)
+    current = [r.text if r.text is not None else r.redacted_text for r in rows]  # purged: redacted
     if current == kept:
-        return
-    conversation.responses.clear()
-    db.session.flush()  # free the (conversation, position) keys before re-adding
-    for position, text in enumerate(kept, start=1):
-        conversation.responses.append(
-            Response(position=position, text=text, redacted_text=redact(text))
-        )
+        return None
+    before = [r.redacted_text for r in rows]
+    final: list[Response] = []
+    matcher = difflib.SequenceMatcher(a=current, b=kept, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        old, new = rows[i1:i2], kept[j1:j2]
+        if tag == "equal":
+            final += old
+            continue
+        for row, text in zip(old, new, strict=False):  # an edited answer keeps its row
+            row.text, row.redacted_text = text, redact(text)
+            final.append(row)
+        for row in old[len(new) :]:
+            conversation.responses.remove(row)  # delete-orphan: only this answer goes
+        final += [Response(text=text, redacted_text=redact(text)) for text in new[len(old) :]]
+    _renumber(conversation, final)
+    return before, [r.redacted_text for r in final]
+
+
+def _renumber(conversation: Conversation, final: list[Response]) -> None:
+    moving = [r for r in final if r.id is not None]
+    if any(r.position != n for n, r in enumerate(final, start=1) if r.id is not None):
+        for offset, row in enumerate(moving, start=1):  # out of the way of the unique key
+            row.position = MAX_POSITION + offset
+        db.session.flush()
+    for position, row in enumerate(final, start=1):
+        row.position = position
+        if row.id is None:
+            conversation.responses.append(row)
+    conversation.responses.sort(key=lambda r: r.position)
 
 
 def list_conversations_for(user: User, campaign: Campaign | None = None, limit: int = 200):

@@ -20,6 +20,7 @@ from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import operations as intake
 from listening.intake.models import Conversation, ConversationStatus, Response
+from listening.themes import erasure as themes_erasure
 from listening.timeutil import utcnow
 
 ERASED = "[erased]"
@@ -199,6 +200,19 @@ def export(holding: Holding) -> dict[str, Any]:
     }
 
 
+def record_search(reference: str, found: list[Conversation], actor: User | None) -> None:
+    """Someone looked for what is held under a reference: say who, and what they found."""
+    after = {"reference": (reference or "").strip()[:120], "found": [c.uuid for c in found]}
+    audit.record(Conversation, "privacy.view", actor, after=after)
+    db.session.flush()
+
+
+def record_view(holding: Holding, actor: User | None) -> None:
+    """Someone saw everything held about a conversation, original answers included."""
+    audit.record(holding.conversation, "privacy.view", actor)
+    db.session.flush()
+
+
 def record_export(holding: Holding, actor: User | None) -> None:
     """Personal data left the system: say who took it."""
     audit.record(holding.conversation, "privacy.export", actor)
@@ -208,11 +222,17 @@ def record_export(holding: Holding, actor: User | None) -> None:
 def erase(holding: Holding, actor: User | None) -> dict[str, int]:
     """Delete the conversation and every row that hangs off it; returns rows deleted by table.
 
+    What themes derived from the answers goes too (`themes.erasure`): their embedding cache
+    rows, and their part in sub-themes' examples, keywords and labels.
     Audit events stay (who did what, when) but any answer text inside them is replaced.
     A tombstone of the UUID's hash stops a replayed sync from bringing the conversation back.
     """
     conversation = holding.conversation
-    texts = holding.texts
+    earlier = _audited_answers(holding.audit_events)
+    texts = holding.texts | earlier
+    derived = themes_erasure.forget_answers(
+        conversation.campaign_id, [r.id for r in conversation.responses], actor, earlier
+    )
     for event in holding.audit_events:
         event.before = _scrub(event.before, texts)
         event.after = _scrub(event.after, texts)
@@ -234,7 +254,12 @@ def erase(holding: Holding, actor: User | None) -> dict[str, int]:
     db.session.expunge(conversation)
     db.session.execute(delete(Conversation).where(Conversation.uuid == uuid))
     counts["intake_conversation"] = 1
-    event.after = {"deleted": counts}
+    if derived["themes_embedding_cache"]:
+        counts["themes_embedding_cache"] = derived["themes_embedding_cache"]
+    event.after = {
+        "deleted": counts,
+        "rewritten": {"themes_sub_theme": derived["themes_sub_theme"]},
+    }
     intake.add_tombstone(uuid)
     signals.public_changed("privacy")
     db.session.flush()
@@ -268,6 +293,16 @@ def purge_originals(days: int, actor: User | None, now: datetime | None = None) 
     db.session.flush()
     db.session.expire_all()
     return count
+
+
+def _audited_answers(events: list[AuditEvent]) -> set[str]:
+    """Earlier wordings of the answers, kept by the audit of admin edits (`answers`)."""
+    found = set()
+    for event in events:
+        for state in (event.before, event.after):
+            if isinstance(state, dict) and isinstance(state.get("answers"), list):
+                found.update(a for a in state["answers"] if isinstance(a, str) and a)
+    return found
 
 
 def _scrub(value: Any, texts: set[str]) -> Any:

@@ -20,10 +20,14 @@ def _holding_or_404(uuid: str) -> operations.Holding:
 
 @bp.get("/")
 @admin_required
+@writes_on_read  # a search is audited
 def find_conversations():
     form = FindForm(request.args)
     searched = "ref" in request.args
     found = operations.find_conversations(form.ref.data) if searched and form.validate() else []
+    if searched and not form.errors:
+        operations.record_search(form.ref.data, found, current_user)
+        db.session.commit()
     return render_template(
         "privacy/find.html", form=form, searched=searched and not form.errors, found=found
     )
@@ -31,8 +35,11 @@ def find_conversations():
 
 @bp.get("/conversations/<uuid>")
 @admin_required
+@writes_on_read  # the page shows everything held, original answers included: audited
 def show_conversation(uuid: str):
     holding = _holding_or_404(uuid)
+    operations.record_view(holding, current_user)
+    db.session.commit()
     return render_template("privacy/show.html", holding=holding, data=operations.export(holding))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from sqlalchemy import select
@@ -134,3 +135,20 @@ def test_mail_off_is_not_an_error(app, client, make_pledge, caplog):
         response = client.post(f"/follow/pledges/{pledge.id}", data={"email": "a@example.org"})
     assert response.status_code == 303
     assert "mail is off" in caplog.text
+
+
+def test_an_address_the_mail_server_refuses_is_one_log_line_not_a_traceback(
+    client, inbox, make_pledge, caplog
+):
+    pledge = make_pledge()
+    db.session.commit()
+    with caplog.at_level(logging.WARNING):
+        response = client.post(
+            f"/follow/pledges/{pledge.id}", data={"email": "refused@example.org"}
+        )
+    assert response.status_code == 303
+    assert inbox.messages == []
+    assert "Traceback" not in caplog.text
+    assert all(record.exc_info is None for record in caplog.records)
+    [line] = [r.getMessage() for r in caplog.records if "refused the address" in r.getMessage()]
+    assert "SMTP [550]" in line and "refused@example.org" not in line

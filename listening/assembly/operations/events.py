@@ -124,6 +124,7 @@ def delete_idea(idea: Idea, actor: User | None) -> None:
 
 def delete_event(event: Event, actor: User | None) -> None:
     audit.record(event, "assembly.delete", actor, event_snapshot(event), None)
+    audit.record_cascade(event, "assembly.delete", actor)
     signals.public_changed("assembly")
     db.session.delete(event)
     db.session.flush()

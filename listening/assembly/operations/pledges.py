@@ -129,6 +129,7 @@ def pledge_snapshot(pledge: Pledge) -> dict:
 
 def delete_pledge(pledge: Pledge, actor: User | None) -> None:
     audit.record(pledge, "assembly.delete", actor, pledge_snapshot(pledge), None)
+    audit.record_cascade(pledge, "assembly.delete", actor)
     signals.public_changed("assembly")
     db.session.delete(pledge)
     db.session.flush()

@@ -108,6 +108,7 @@ def save_action(
 
 def delete_action(action: Action, actor: User | None) -> None:
     audit.record(action, "assembly.delete", actor, snapshot(action), None)
+    audit.record_cascade(action, "assembly.delete", actor)
     signals.public_changed("assembly")
     db.session.delete(action)
     db.session.flush()
@@ -170,6 +171,7 @@ def save_metric(
 
 def delete_metric(metric: Metric, actor: User | None) -> None:
     audit.record(metric, "assembly.delete", actor, snapshot(metric), None)
+    audit.record_cascade(metric, "assembly.delete", actor)
     signals.public_changed("assembly")
     db.session.delete(metric)
     db.session.flush()
@@ -269,6 +271,7 @@ def post_update(
 
 def delete_update(update: ProgressUpdate, actor: User | None) -> None:
     audit.record(update, "assembly.delete", actor, snapshot(update), None)
+    audit.record_cascade(update, "assembly.delete", actor)
     signals.public_changed("assembly")
     db.session.delete(update)
     db.session.flush()

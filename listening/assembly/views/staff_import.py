@@ -1,4 +1,4 @@
-"""Staff upload of bulk progress updates (CSV) with a row-by-row report."""
+"""Staff upload of bulk progress updates (CSV or XLSX) with a row-by-row report."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ def import_updates():
     if request.method == "POST" and form.validate_on_submit():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            form.file.errors = ["Select a CSV file to upload"]
+            form.file.errors = ["Select a CSV or Excel (.xlsx) file to upload"]
         else:
             try:
                 report = importer.import_updates(
-                    importer.decode(upload.read()), actor(), campaign_id=campaign.id
+                    upload.read(), upload.filename, actor(), campaign_id=campaign.id
                 )
             except AssemblyError as error:
                 db.session.rollback()

@@ -35,7 +35,7 @@ from listening.intake.importers.checking import (
     form_errors,
     group_rows,
 )
-from listening.intake.importers.reading import COLUMNS, ImportFileError, read_rows
+from listening.intake.importers.reading import COLUMNS, ImportFileError, echo, read_rows
 from listening.intake.models import Campaign
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "RowError",
     "Skipped",
     "conversation_uuid",
+    "echo",
     "import_file",
     "read_rows",
 ]
@@ -111,7 +112,7 @@ def import_file(
         campaign,
         "intake.import",
         actor,
-        after={"file": filename or "upload", "rows": report.rows} | report.summary(),
+        after={"file": echo(filename or "upload"), "rows": report.rows} | report.summary(),
     )
     signals.public_changed("intake")
     db.session.flush()
@@ -139,7 +140,7 @@ def _import_group(group: Group, checker: Checker, actor: User | None, report) ->
     if errors:
         report.errors += errors
         rows = tuple(r.number for r in group.rows)
-        report.skipped.append(Skipped(group.reference, group.organisation, rows))
+        report.skipped.append(Skipped(echo(group.reference), echo(group.organisation), rows))
 
 
 def _save(group: Group, data, actor: User | None, report: ImportReport) -> list[RowError]:
@@ -151,9 +152,9 @@ def _save(group: Group, data, actor: User | None, report: ImportReport) -> list[
             report.duplicates += 1
             return []
         reason = (
-            f"Conversation “{group.reference}” of {group.organisation} was imported before "
-            "with different details, and was left as it was: give a new conversation its own "
-            "reference, or ask an administrator to correct the old one"
+            f"Conversation “{echo(group.reference)}” of {echo(group.organisation)} was imported "
+            "before with different details, and was left as it was: give a new conversation its "
+            "own reference, or ask an administrator to correct the old one"
         )
         return [RowError(first, "conversation_ref", reason)]
     try:

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from listening.intake import formdata
 from listening.intake.forms import ConversationForm
-from listening.intake.importers.reading import SheetRow
+from listening.intake.importers.reading import SheetRow, echo
 from listening.intake.models import FORMATS, Campaign
 from listening.organisations import operations as organisations
 
@@ -98,7 +98,9 @@ class Checker:
         """The form's message, or a clearer one for a value it does not recognise."""
         if not value or not message.startswith(("Not a valid", "Invalid Choice")):
             return message
-        name = self.campaign.name
+        if column == "organisation":
+            return self.unknown_organisation(value)
+        name, value = self.campaign.name, echo(value)
         if column == "borough":
             return f"“{value}” is not a borough of {name}: use one of " + ", ".join(
                 a.name for a in self.campaign.areas
@@ -111,8 +113,6 @@ class Checker:
             return f"“{value}” is not a date: write it as YYYY-MM-DD, like 2023-07-01"
         if column == "people_count":
             return f"“{value}” is not a whole number of people, like 6"
-        if column == "organisation":
-            return self.unknown_organisation(value)
         return message
 
     def unknown_organisation(self, value: str) -> str:
@@ -120,7 +120,7 @@ class Checker:
         close = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
         hint = f" Did you mean “{close[0]}”?" if close else ""
         return (
-            f"Organisation “{value}” is not on the list of organisations.{hint} "
+            f"Organisation “{echo(value)}” is not on the list of organisations.{hint} "
             "An administrator can add it under Organisations."
         )
 
@@ -195,8 +195,9 @@ def _add_row(group: Group, row: SheetRow, checker: Checker) -> None:
                     row.number,
                     column,
                     (
-                        f"Rows of conversation “{group.reference}” disagree: row {first_row} says "
-                        f"“{group.written[column]}”, this row says “{values[column]}”. "
+                        f"Rows of conversation “{echo(group.reference)}” disagree: "
+                        f"row {first_row} says "
+                        f"“{echo(group.written[column])}”, this row says “{echo(values[column])}”. "
                         f"One conversation has one {column}"
                     ),
                 )
@@ -233,7 +234,7 @@ def _group_errors(group: Group, checker: Checker) -> list[RowError]:
         RowError(
             row,
             "groups",
-            f"“{name}” is not a community group of {checker.campaign.name}: "
+            f"“{echo(name)}” is not a community group of {checker.campaign.name}: "
             "use names or slugs separated by “;”",
         )
         for name, row in group.groups.items()

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from listening import signals
-from listening.extensions import db
+from listening.extensions import db, writes_on_read
 from listening.intake import bp, formdata, operations
 from listening.intake.campaigns import campaign_arg
 from listening.intake.forms import MAX_ANSWERS
@@ -55,6 +55,7 @@ def new_conversation():
 
 @bp.route("/conversations/<uuid>/edit", methods=["GET", "POST"])
 @any_role_required
+@writes_on_read  # the form shows the original answers: the read is audited
 def edit_conversation(uuid: str):
     conversation = operations.get_conversation(uuid)
     if conversation is None or not operations.can_view(current_user, conversation):
@@ -67,6 +68,8 @@ def edit_conversation(uuid: str):
     context = {"campaign": campaign, "conversation": conversation}
     if request.method == "POST":
         return _handle(form, "intake/new_conversation.html", **context)
+    operations.record_original_read(conversation, current_user)
+    db.session.commit()
     return render_template("intake/new_conversation.html", form=form, **context)
 
 
@@ -83,13 +86,18 @@ def list_conversations():
 
 @bp.get("/conversations/<uuid>")
 @any_role_required
+@writes_on_read  # showing the original answers is audited
 def show_conversation(uuid: str):
     conversation = operations.get_conversation(uuid)
     if conversation is None or not operations.can_view(current_user, conversation):
         abort(404)
+    show_original = current_user.is_staff or conversation.is_draft
+    if show_original:
+        operations.record_original_read(conversation, current_user)
+        db.session.commit()
     return render_template(
         "intake/show_conversation.html",
         conversation=conversation,
         can_edit=operations.can_edit(current_user, conversation),
-        show_original=current_user.is_staff or conversation.is_draft,
+        show_original=show_original,
     )

@@ -37,7 +37,10 @@ def new_import():
     db.session.commit()
     signals.conversations_submitted.send("intake", ids=report.conversation_ids)
     return render_template(
-        "intake/import_report.html", report=report, campaign=campaign, filename=upload.filename
+        "intake/import_report.html",
+        report=report,
+        campaign=campaign,
+        filename=importers.echo(upload.filename or "upload"),
     )
 
 
