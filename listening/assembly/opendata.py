@@ -14,8 +14,9 @@ from listening.assembly.models import Pledge
 from listening.assembly.publicity import public_count, public_parts
 
 
-def pledge_dict(pledge: Pledge, url: str | None = None) -> dict:
+def pledge_dict(pledge: Pledge, url: str | None = None, today: date | None = None) -> dict:
     rolled = progress.roll_up(pledge)
+    timely = progress.timeliness(pledge, today or date.today())
     return {
         "id": pledge.id,
         "campaign": pledge.campaign.slug,
@@ -35,7 +36,11 @@ def pledge_dict(pledge: Pledge, url: str | None = None) -> dict:
         "signed_at": pledge.event.title if pledge.event else None,
         "signed_on": _iso(pledge.signed_on),
         "due_on": _iso(pledge.due_on),
-        "last_updated": _iso(progress.last_updated_on(pledge)),
+        "last_updated": _iso(timely.last_updated),
+        "days_since_update": timely.days_since_update,
+        "next_update_due": _iso(timely.next_update_due),
+        "overdue": timely.overdue,
+        "stale": timely.stale,
         "url": url,
         "signatories": [
             {"person": s.person, "role": s.role, "organisation": s.organisation.name}

@@ -253,7 +253,10 @@ def recent_updates(campaign: Campaign, limit: int = 50) -> list[ProgressUpdate]:
             select(ProgressUpdate)
             .join(Pledge)
             .where(Pledge.campaign_id == campaign.id)
-            .options(selectinload(ProgressUpdate.pledge))
+            .options(
+                selectinload(ProgressUpdate.pledge).selectinload(Pledge.updates),
+                selectinload(ProgressUpdate.pledge).selectinload(Pledge.campaign),
+            )
             .order_by(ProgressUpdate.posted_on.desc(), ProgressUpdate.id.desc())
             .limit(limit)
         )

@@ -146,7 +146,13 @@ def test_pledge_page_shows_commitment_signatories_metric_chart_and_timeline(
         "1 March 2024",
         "Two trusts accredited",
         "33% complete",
-        "Last updated 10 January 2024",
+        "How “33% complete” is worked out",
+        "It is worked out from this pledge’s measures: each measure counts for how far",
+        'Page last updated <time datetime="2024-01-10">10 January 2024</time>',
+        'Next update due by <time datetime="2024-04-09">9 April 2024</time>',
+        # due 31 March 2025 with the last update in January 2024: late and quiet
+        '<strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>',
+        "updates are expected at least every 90 days",
     ):
         assert expected in page, expected
 

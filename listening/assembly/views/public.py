@@ -41,10 +41,13 @@ def read_filters(campaign) -> queries.Filters:
 
 
 def pledge_context(pledge, today: date | None = None) -> dict:
+    timely = progress.timeliness(pledge, today or date.today())
     return {
         "progress": progress.roll_up(pledge),
-        "last_updated": progress.last_updated_on(pledge),
-        "stale": progress.is_stale(pledge, today or date.today()),
+        "last_updated": timely.last_updated,
+        "stale": timely.stale,
+        "overdue": timely.overdue,
+        "timely": timely,
     }
 
 

@@ -1,0 +1,30 @@
+"""intake: a campaign's update interval (days without a pledge update before it shows as stale)
+
+Revision ID: 0012
+Revises: 0009 (0011 after merge)
+Create Date: 2026-11-29 14:30:00
+
+MERGE NOTE: the opendata branch was cut from main at 0009 and another branch adds 0010 and 0011.
+On this branch 0012 follows 0009 so the chain has one head and the suite runs; when 0010/0011
+are merged, set down_revision = "0009"  # "0011" once 0010/0011 are merged (see above) (the revision id "0012" stays).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012"
+down_revision = "0009"  # "0011" once 0010/0011 are merged (see above)
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("intake_campaign") as batch:
+        batch.add_column(
+            sa.Column("update_interval_days", sa.Integer(), nullable=False, server_default="90")
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("intake_campaign") as batch:
+        batch.drop_column("update_interval_days")
