@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
 from sqlalchemy import func, select
 
 from listening.assembly import progress
