@@ -27,7 +27,13 @@ def _stamp(value) -> str:
 
 
 def updates_feed(
-    campaign, updates, self_url: str, site_url: str, pledge_url, today: date | None = None
+    campaign,
+    updates,
+    self_url: str,
+    site_url: str,
+    pledge_url,
+    licence: dict | None = None,
+    today: date | None = None,
 ) -> bytes:
     """`updates` newest first; `pledge_url(pledge_id)` gives an absolute URL.
 
@@ -43,6 +49,9 @@ def updates_feed(
     _el(feed, "updated", _stamp(newest))
     _el(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     _el(feed, "link", rel="alternate", href=site_url, type="text/html")
+    if licence:
+        _el(feed, "link", rel="license", href=licence["url"], title=licence["name"])
+        _el(feed, "rights", f"Published under the {licence['name']}: {licence['url']}")
     author = _el(feed, "author")
     _el(author, "name", campaign.attribution or campaign.name)
     for update in updates:

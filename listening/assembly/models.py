@@ -325,3 +325,4 @@ class PageGeneration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     generation: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime | None]  # when public data last changed (Last-Modified)

@@ -1,4 +1,5 @@
-"""intake: a campaign's update interval (days without a pledge update before it shows as stale)
+"""a campaign's update interval (days without a pledge update before it shows as stale); when
+public data last changed (the page generation row), for Last-Modified on the open data
 
 Revision ID: 0012
 Revises: 0009 (0011 after merge)
@@ -23,8 +24,12 @@ def upgrade():
         batch.add_column(
             sa.Column("update_interval_days", sa.Integer(), nullable=False, server_default="90")
         )
+    with op.batch_alter_table("assembly_page_generation") as batch:
+        batch.add_column(sa.Column("changed_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("assembly_page_generation") as batch:
+        batch.drop_column("changed_at")
     with op.batch_alter_table("intake_campaign") as batch:
         batch.drop_column("update_interval_days")
