@@ -3,8 +3,8 @@
 A count in JSON is an integer or null, always with a `<name>_suppressed` boolean beside it
 (`"people": null, "people_suppressed": true` when fewer than PUBLIC_MIN_COUNT people, or when
 withheld so a small count cannot be worked out from a total); in CSV a suppressed count is an
-empty cell with `<name>_suppressed` = yes. Nothing personal is exported: signatories are public office-holders who signed in public;
-quotes are approved, consented and redacted.
+empty cell with `<name>_suppressed` = yes. Nothing personal is exported: signatories are public
+office-holders who signed in public; quotes are approved, consented and redacted.
 """
 
 from __future__ import annotations

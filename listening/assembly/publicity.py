@@ -24,7 +24,7 @@ def is_suppressed(count: int | None, minimum: int | None = None) -> bool:
 
 
 def public_count(count: int | None, minimum: int | None = None) -> int | str:
-    """The count, or the words "fewer than N" (used by the JSON API and CSV downloads)."""
+    """The count, or the words "fewer than N" (the HTML pages; JSON and CSV use count_fields)."""
     minimum = minimum if minimum is not None else min_count()
     if is_suppressed(count, minimum):
         return f"fewer than {minimum}"
