@@ -107,3 +107,7 @@ _connect  # unused function (listening/follow/views.py:21)
 updated_by_id  # unused variable (listening/pages/models.py:22)
 updated_by  # unused variable (listening/pages/models.py:26)
 _.updated_by_id  # unused attribute (listening/pages/operations.py:54)
+OPEN_DATA_LICENCE  # config key read through app.config (listening/assembly/opendata.py)
+OPEN_DATA_LICENCE_URL  # config key read through app.config (listening/assembly/opendata.py)
+interval_days  # Timeliness field read by templates/assembly/_macros.html
+days_overdue  # Timeliness field read by templates/assembly/_macros.html
