@@ -490,6 +490,34 @@ def _series(start: float, final: float | None, steps: int) -> list[float]:
     return [round(start + (final - start) * (i + 1) / steps, 1) for i in range(steps)]
 
 
+# Ideas raised at the workshops → the pledge each became (the other ideas became none yet).
+IDEA_PLEDGES = {
+    "Make the NHS pay everyone at least the London Living Wage": (
+        "Every NHS trust a London Living Wage employer"
+    ),
+    "Open NHS buildings to community groups in the evenings": "Community use of NHS buildings",
+    "Fix damp and mould fast where children live": "Damp and mould fixed fast where children live",
+    "No one discharged from hospital to the street": (
+        "No one discharged from hospital into homelessness"
+    ),
+    "Advice on rights and NHS entitlements, in community languages": (
+        "Advice on rights and entitlements, in community languages"
+    ),
+    "Guaranteed interviews for local people on NHS entry-level jobs": (
+        "Guaranteed interviews for local people"
+    ),
+    "Spend more with local small businesses and charities": (
+        "Spend with local small businesses and charities"
+    ),
+    "Mental health support in places people already go": (
+        "Mental health support in places people already go"
+    ),
+    "Youth workers in A&E and in youth clubs": "Youth workers in A&E and youth clubs",
+    "Health visitors for families in temporary accommodation": (
+        "Health visitors for families in temporary accommodation"
+    ),
+}
+
 NOTES = {
     "not-started": "Work has not started yet: partners are agreeing who will do what.",
     "on-track": "Progress this quarter is in line with the plan.",
@@ -526,8 +554,22 @@ def seed_assembly(campaign, today: date | None = None, seed: int = 2023) -> None
     for spec in PLEDGES:
         rng = random.Random(f"{seed}:{today.isoformat()}:{spec['title']}")
         _pledge(campaign, spec, assembly, actor, today, rng)
+    _link_ideas(campaign, events.values(), actor)
     _quotes(campaign, actor)
     db.session.flush()
+
+
+def _link_ideas(campaign, events, actor) -> None:
+    pledges = dict(
+        db.session.execute(
+            select(Pledge.title, Pledge.id).where(Pledge.campaign_id == campaign.id)
+        ).all()
+    )
+    for event in events:
+        for idea in event.ideas:
+            title = IDEA_PLEDGES.get(idea.text)
+            if idea.pledge_id is None and title in pledges:
+                ops.link_idea(idea, pledges[title], actor)
 
 
 def _demo_reviewer() -> User | None:

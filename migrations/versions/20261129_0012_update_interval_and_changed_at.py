@@ -1,5 +1,6 @@
 """a campaign's update interval (days without a pledge update before it shows as stale); when
-public data last changed (the page generation row), for Last-Modified on the open data
+public data last changed (the page generation row), for Last-Modified on the open data; the
+pledge an event's idea became
 
 Revision ID: 0012
 Revises: 0009 (0011 after merge)
@@ -26,9 +27,23 @@ def upgrade():
         )
     with op.batch_alter_table("assembly_page_generation") as batch:
         batch.add_column(sa.Column("changed_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("assembly_idea") as batch:
+        batch.add_column(sa.Column("pledge_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_assembly_idea_pledge_id_assembly_pledge"),
+            "assembly_pledge",
+            ["pledge_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("assembly_idea") as batch:
+        batch.drop_constraint(
+            op.f("fk_assembly_idea_pledge_id_assembly_pledge"), type_="foreignkey"
+        )
+        batch.drop_column("pledge_id")
     with op.batch_alter_table("assembly_page_generation") as batch:
         batch.drop_column("changed_at")
     with op.batch_alter_table("intake_campaign") as batch:

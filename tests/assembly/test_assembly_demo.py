@@ -60,6 +60,12 @@ def test_seed_is_complete_mixed_and_idempotent(campaign, make_conversation):
     assert min(dates) == date(2023, 12, 14) and date(2024, 11, 20) in dates
     assert max(dates) <= today and max(dates) >= today - timedelta(days=30)
     assert all(0 <= progress.roll_up(p).percent <= 100 for p in pledges)
+    ideas = [idea for e in events for idea in e.ideas]
+    linked = {idea.text: idea.pledge.title for idea in ideas if idea.pledge is not None}
+    assert len(linked) == 10 and len(ideas) == 12
+    assert linked["Open NHS buildings to community groups in the evenings"] == (
+        "Community use of NHS buildings"
+    )
     quotes = db.session.scalars(select(Quote)).all()
     assert [q.text for q in quotes] == ["The landlord ignores the mould in the kids' room."]
     assert quotes[0].status == "approved"

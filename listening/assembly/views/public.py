@@ -109,11 +109,13 @@ def show_theme(slug: str):
     published, themes = queries.theme_summaries(campaign)
     theme = next(t for t in themes if t.slug == slug)
     events = [e for e in queries.list_events(campaign) if slug in e.theme_slugs]
+    theme_quotes = quotes.public_quotes(campaign.id, theme_slug=slug, limit=500)
     return render_template(
         "assembly/show_theme.html",
         theme=theme,
         analysis_published=published,
-        quotes=quotes.public_quotes(campaign.id, theme_slug=slug),
+        quotes=theme_quotes[:12],
+        sub_themes=queries.public_sub_themes(campaign, slug, theme_quotes),
         events=events,
         areas=campaign.areas,
         **common(campaign),
