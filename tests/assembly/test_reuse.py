@@ -210,3 +210,13 @@ def test_public_pages_advertise_the_feed_which_comes_with_a_stylesheet(client, p
     root = ET.fromstring(data)
     assert root.tag == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
     assert b'<html lang="en">' in data and b"<main" in data
+
+
+def test_browsers_get_the_feed_as_xml_so_its_stylesheet_applies(client, pledges):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    as_page = client.get("/pledges/updates.atom", headers={"Accept": browser})
+    assert as_page.mimetype == "application/xml" and "Accept" in as_page.headers["Vary"]
+    reader = client.get("/pledges/updates.atom", headers={"Accept": "application/atom+xml"})
+    assert reader.mimetype == "application/atom+xml"
+    assert client.get("/pledges/updates.atom").mimetype == "application/atom+xml"
+    assert as_page.data == reader.data

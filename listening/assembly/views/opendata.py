@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, jsonify, render_template, request
+from functools import wraps
+
+from flask import Response, abort, jsonify, make_response, render_template, request
 
 from listening import csvutil
 from listening.assembly import bp, cache, datapackage, feeds, opendata, queries
@@ -58,8 +60,29 @@ def show_datapackage():
     return jsonify(datapackage.package(campaign, opendata.licence(), path_for, homepage))
 
 
+def _for_browsers(view):
+    """A browser opening the feed gets it as application/xml, the type browsers apply the
+    feed's XSLT stylesheet to (they show application/atom+xml as text or download it); feed
+    readers, which ask for Atom or for anything, get application/atom+xml. Same body."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.vary.add("Accept")
+        offered = request.accept_mimetypes.best_match([ATOM_TYPE, "text/html"])
+        if response.status_code == 200 and offered == "text/html":
+            response.mimetype = "application/xml"
+        return response
+
+    return wrapped
+
+
+ATOM_TYPE = "application/atom+xml"
+
+
 @bp.get("/pledges/updates.atom")
 @open_data
+@_for_browsers
 @cache.cached_page(campaign_key)
 def show_updates_feed():
     campaign = public_campaign()
@@ -71,4 +94,4 @@ def show_updates_feed():
         pledge_url=lambda pledge_id: public_url("assembly.show_pledge", pledge_id=pledge_id),
         licence=opendata.licence(),
     )
-    return Response(body, mimetype="application/atom+xml")
+    return Response(body, mimetype=ATOM_TYPE)
