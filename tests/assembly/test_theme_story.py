@@ -125,3 +125,48 @@ def test_ideas_link_to_the_pledges_they_became_and_keep_the_link(
     )
     db.session.commit()
     assert link in client.get("/pledges/events").get_data(as_text=True)
+
+
+def test_staff_link_an_idea_to_its_pledge_audited_and_checked(
+    client, login, make_user, campaign, make_campaign, make_pledge, reviewer
+):
+    from sqlalchemy import select
+
+    from listening.audit import AuditEvent
+
+    pledge = make_pledge(actor=reviewer, title="Damp fixed fast", themes=("housing",))
+    event = ops.save_event(
+        campaign,
+        ops.EventInput("other", "Workshop", date(2023, 10, 10), ideas=(("Fix damp", ()),)),
+        reviewer,
+    )
+    db.session.commit()
+    idea = event.ideas[0]
+    url = f"/staff/ideas/{idea.id}/pledge"
+    assert client.post(url, data={"pledge_id": pledge.id}).status_code == 302  # to sign in
+    login(make_user("reviewer", organisation=None))
+    page = client.get(f"/staff/events/{event.id}").get_data(as_text=True)
+    assert f'<label class="nhsuk-label" for="idea-{idea.id}-pledge">Became the pledge' in page
+    response = client.post(url, data={"pledge_id": pledge.id})
+    assert response.status_code == 303
+    db.session.refresh(idea)
+    assert idea.pledge_id == pledge.id
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity == "assembly_idea")
+    ).all()
+    assert "assembly.update" in actions
+    for bad in ("abc", "999999"):
+        refused = client.post(url, data={"pledge_id": bad})
+        assert refused.status_code == 422
+        assert "Choose one of this campaign’s pledges" in refused.get_data(as_text=True)
+    other = make_campaign(slug="other-campaign")
+    elsewhere = ops.save_pledge(
+        other,
+        ops.PledgeInput("Elsewhere", "Something", ("housing",), pledge.lead_organisation_id),
+        reviewer,
+    )
+    db.session.commit()
+    assert client.post(url, data={"pledge_id": elsewhere.id}).status_code == 422
+    assert client.post(url, data={"pledge_id": ""}).status_code == 303
+    db.session.refresh(idea)
+    assert idea.pledge_id is None

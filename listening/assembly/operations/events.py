@@ -7,7 +7,7 @@ from datetime import date
 
 from listening import audit, signals
 from listening.accounts.models import User
-from listening.assembly.models import ATTENDEE_KINDS, EVENT_KINDS, Attendance, Event, Idea
+from listening.assembly.models import ATTENDEE_KINDS, EVENT_KINDS, Attendance, Event, Idea, Pledge
 from listening.assembly.operations.common import (
     AssemblyError,
     _choice,
@@ -123,6 +123,10 @@ def add_idea(event: Event, text: str, slugs, actor: User | None) -> Idea:
 
 def link_idea(idea: Idea, pledge_id: int | None, actor: User | None) -> Idea:
     """Record the pledge an idea became (None: it became none)."""
+    if pledge_id is not None:
+        pledge = db.session.get(Pledge, pledge_id)
+        if pledge is None or pledge.campaign_id != idea.event.campaign_id:
+            raise AssemblyError("pledge_id", "Choose one of this campaign’s pledges")
     before = snapshot(idea)
     idea.pledge_id = pledge_id
     db.session.flush()
