@@ -220,3 +220,13 @@ def test_browsers_get_the_feed_as_xml_so_its_stylesheet_applies(client, pledges)
     assert reader.mimetype == "application/atom+xml"
     assert client.get("/pledges/updates.atom").mimetype == "application/atom+xml"
     assert as_page.data == reader.data
+
+
+def test_another_campaigns_datapackage_points_at_its_own_csvs(client, pledges):
+    descriptor = client.get("/open-data/datapackage.json?campaign=sel-2023").get_json()
+    paths = [r["path"] for r in descriptor["resources"]]
+    assert paths == [
+        f"http://127.0.0.1:8000/open-data/{name}.csv?campaign=sel-2023" for name in TABLES
+    ]
+    assert descriptor["homepage"] == "http://127.0.0.1:8000/open-data?campaign=sel-2023"
+    assert client.get("/open-data/datapackage.json?campaign=nope").status_code == 404
