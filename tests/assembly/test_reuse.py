@@ -230,3 +230,15 @@ def test_another_campaigns_datapackage_points_at_its_own_csvs(client, pledges):
     ]
     assert descriptor["homepage"] == "http://127.0.0.1:8000/open-data?campaign=sel-2023"
     assert client.get("/open-data/datapackage.json?campaign=nope").status_code == 404
+
+
+def test_cors_preflight_is_answered_for_open_data_only(client, pledges):
+    ask = {"Origin": "https://reuser.example", "Access-Control-Request-Method": "GET"}
+    ask["Access-Control-Request-Headers"] = "if-none-match"
+    for url in ("/api/v1/pledges", "/open-data/pledges.csv", "/pledges/updates.atom"):
+        response = client.options(url, headers=ask)
+        assert response.headers["Access-Control-Allow-Origin"] == "*", url
+        assert "If-None-Match" in response.headers["Access-Control-Allow-Headers"]
+        assert response.headers["Access-Control-Allow-Methods"] == "GET"
+    for url in ("/api/v1/conversations/00000000-0000-4000-8000-000000000000", "/pledges"):
+        assert "Access-Control-Allow-Origin" not in client.options(url, headers=ask).headers

@@ -14,13 +14,33 @@ from functools import wraps
 from flask import current_app, make_response, request
 from werkzeug.exceptions import HTTPException
 
-from listening.assembly import cache
+from listening.assembly import api_bp, bp, cache
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET",
     "Access-Control-Expose-Headers": "ETag, Last-Modified, Link",
 }
+
+
+OPEN_ENDPOINTS: set[str] = set()  # filled by @open_data; their preflights are answered too
+
+
+def answer_preflight(response):
+    """CORS preflight (OPTIONS, answered by Flask without the view) for open-data routes only:
+    a script sending If-None-Match needs one."""
+    if (
+        request.method == "OPTIONS"
+        and (request.endpoint or "").rpartition(".")[2] in OPEN_ENDPOINTS
+    ):
+        response.headers.update(CORS_HEADERS)
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+bp.after_request(answer_preflight)
+api_bp.after_request(answer_preflight)
 
 
 def last_modified() -> datetime:
@@ -51,4 +71,5 @@ def open_data(view):
         response.add_etag()
         return response.make_conditional(request)
 
+    OPEN_ENDPOINTS.add(view.__name__)
     return wrapped
