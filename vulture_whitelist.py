@@ -117,3 +117,7 @@ _.forward  # torch.nn.Module.forward, called by the ONNX exporter
 _.embed  # BERTopic calls BaseEmbedder.embed on _Backend's class
 entities  # Presidio's EntityRecognizer.analyze(text, entities, nlp_artifacts) signature
 _.validate_result  # Presidio's PatternRecognizer hook (check digits)
+OPEN_DATA_LICENCE  # config key read through app.config (listening/assembly/opendata.py)
+OPEN_DATA_LICENCE_URL  # config key read through app.config (listening/assembly/opendata.py)
+interval_days  # Timeliness field read by templates/assembly/_macros.html
+days_overdue  # Timeliness field read by templates/assembly/_macros.html

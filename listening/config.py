@@ -41,6 +41,11 @@ class Config:
     ASSEMBLY_CACHE_SECONDS = 60  # public tracker pages kept per worker for anonymous visitors
     COMPRESS = True  # gzip text responses (set false behind a proxy that compresses)
     DEFAULT_CAMPAIGN = "sel-2023"
+    # The licence the open data (API, CSV, feed, datapackage.json) is published under.
+    OPEN_DATA_LICENCE = "Open Government Licence v3.0"
+    OPEN_DATA_LICENCE_URL = (
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    )
     # The canonical public address: absolute links in the API, feed and emails start with it.
     PUBLIC_URL: str = "http://127.0.0.1:8000"
     # Host names accepted besides PUBLIC_URL's host and loopback (JSON list); others get 400.

@@ -25,7 +25,7 @@ def seed_command(if_empty: bool, seed: int) -> None:
         return
     started = time.perf_counter()
     result = seed_demo(seed, realdata_dir(current_app.config.get("REALDATA_DIR")))
-    seed_assembly(result.campaign)
+    seed_assembly(result.campaign, seed=seed)
     db.session.commit()
     for line in summary_lines(result):
         click.echo(line)

@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from listening import signals
 from listening.assembly.models import PageGeneration
 from listening.extensions import db
+from listening.timeutil import utcnow
 
 DEFAULT_SECONDS = 60
 MAX_ENTRIES = 512
@@ -93,12 +94,18 @@ def bump_generation(_sender=None, **_extra) -> None:
     bumped = db.session.execute(
         update(PageGeneration)
         .where(PageGeneration.id == STAMP_ID)
-        .values(generation=PageGeneration.generation + 1)
+        .values(generation=PageGeneration.generation + 1, changed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if not bumped.rowcount:
-        db.session.add(PageGeneration(id=STAMP_ID, generation=1))
+        db.session.add(PageGeneration(id=STAMP_ID, generation=1, changed_at=utcnow()))
         db.session.flush()
+
+
+def last_changed():
+    """When public data last changed (naive UTC), or None if never recorded."""
+    stamp = select(PageGeneration.changed_at).where(PageGeneration.id == STAMP_ID)
+    return db.session.scalar(stamp)
 
 
 def current_generation() -> int:

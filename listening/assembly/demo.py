@@ -1,19 +1,28 @@
-"""Demo events, pledges, a year of progress and approved quotes for the SEL 2023 campaign.
+"""Demo events, pledges, progress to date and approved quotes for the SEL 2023 campaign.
 
 Modelled on the SEL 2023 workshops and assembly and on London anchor-charter pledge shapes.
 People named as signatories are fictional. Idempotent: rows are matched by title and only
 missing ones are created.
+
+The workshops, the assembly and the first year of updates (December 2023 to November 2024)
+are the SEL facts. After that each pledge's timeline is laid out relative to the day the demo
+is seeded (`TIMELINES`): due dates move to around that day and quarterly updates continue up
+to it, so the tracker shows a realistic mix on any date — on track, at risk, overdue,
+achieved and not updated for months. The same seed and seeding date give the same rows.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from listening.accounts.models import User
 from listening.assembly import operations as ops
 from listening.assembly import quotes
+from listening.assembly.charts import format_value
 from listening.assembly.models import Event, Pledge, Quote
 from listening.extensions import db
 from listening.organisations.models import Organisation
@@ -431,6 +440,84 @@ PLEDGES = [
     ),
 ]
 
+SIGNED_ON = date(2023, 11, 15)
+QUARTER = timedelta(days=91)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """How a pledge's story continues after the SEL facts, relative to the seeding day."""
+
+    status: str  # the status of the updates after November 2024 (the last one may differ)
+    due_in: int | None  # days from the seeding day to the due date; None keeps the SEL date
+    quiet_for: int | None  # days since the last update; None: no updates after November 2024
+    final: float | None = None  # the metric's reading at the last update
+    last_status: str | None = None  # the last update's status, when it differs
+
+
+TIMELINES = {
+    "Every NHS trust a London Living Wage employer": Timeline("on-track", 150, 20, 80),
+    "Guaranteed interviews for local people": Timeline("at-risk", 90, 30, 17),
+    "Apprenticeship levy spent on local people": Timeline("on-track", 200, 25, 48),
+    "10% social value weighting in contracts": Timeline("achieved", None, None),
+    "Spend with local small businesses and charities": Timeline("off-track", -60, 35, 10.5),
+    "Community use of NHS buildings": Timeline("on-track", 30, 12, 400, "achieved"),
+    "Advice on rights and entitlements, in community languages": Timeline("on-track", 100, 200),
+    "Damp and mould fixed fast where children live": Timeline("at-risk", -15, 40, 72),
+    "No one discharged from hospital into homelessness": Timeline("on-track", 240, 15, 36),
+    "Mental health support in places people already go": Timeline("on-track", 300, 45, 26),
+    "Youth workers in A&E and youth clubs": Timeline("on-track", 180, 160),
+    "Health visitors for families in temporary accommodation": Timeline("not-started", 400, 50),
+}
+
+
+def later_dates(timeline: Timeline, today: date, rng: random.Random) -> list[date]:
+    """Quarterly update days after the SEL year, the last one `quiet_for` days before today."""
+    if timeline.quiet_for is None:
+        return []
+    last = today - timedelta(days=timeline.quiet_for)
+    days, day = [], UPDATE_DATES[-1] + QUARTER
+    while day < last - timedelta(days=30):
+        days.append(day + timedelta(days=rng.randint(-6, 6)))
+        day += QUARTER
+    return [*days, last] if last > UPDATE_DATES[-1] else days
+
+
+def _series(start: float, final: float | None, steps: int) -> list[float]:
+    """Readings moving evenly from the last SEL reading to `final`, one per later update."""
+    if final is None or steps == 0:
+        return [start] * steps
+    return [round(start + (final - start) * (i + 1) / steps, 1) for i in range(steps)]
+
+
+# Ideas raised at the workshops → the pledge each became (the other ideas became none yet).
+IDEA_PLEDGES = {
+    "Make the NHS pay everyone at least the London Living Wage": (
+        "Every NHS trust a London Living Wage employer"
+    ),
+    "Open NHS buildings to community groups in the evenings": "Community use of NHS buildings",
+    "Fix damp and mould fast where children live": "Damp and mould fixed fast where children live",
+    "No one discharged from hospital to the street": (
+        "No one discharged from hospital into homelessness"
+    ),
+    "Advice on rights and NHS entitlements, in community languages": (
+        "Advice on rights and entitlements, in community languages"
+    ),
+    "Guaranteed interviews for local people on NHS entry-level jobs": (
+        "Guaranteed interviews for local people"
+    ),
+    "Spend more with local small businesses and charities": (
+        "Spend with local small businesses and charities"
+    ),
+    "Mental health support in places people already go": (
+        "Mental health support in places people already go"
+    ),
+    "Youth workers in A&E and in youth clubs": "Youth workers in A&E and youth clubs",
+    "Health visitors for families in temporary accommodation": (
+        "Health visitors for families in temporary accommodation"
+    ),
+}
+
 NOTES = {
     "not-started": "Work has not started yet: partners are agreeing who will do what.",
     "on-track": "Progress this quarter is in line with the plan.",
@@ -455,15 +542,34 @@ QUOTE_KEYWORDS = {
 }
 
 
-def seed_assembly(campaign) -> None:
-    """Create the demo workshops, assembly, pledges, progress and quotes for `campaign`."""
+def seed_assembly(campaign, today: date | None = None, seed: int = 2023) -> None:
+    """Create the demo workshops, assembly, pledges, progress and quotes for `campaign`.
+
+    Timelines run up to `today` (default: the day it runs); `seed` jitters the update days.
+    """
+    today = today or date.today()
     actor = _demo_reviewer()
     events = {spec["title"]: _event(campaign, spec, actor) for spec in EVENTS}
     assembly = events["South East London community health assembly"]
     for spec in PLEDGES:
-        _pledge(campaign, spec, assembly, actor)
+        rng = random.Random(f"{seed}:{today.isoformat()}:{spec['title']}")
+        _pledge(campaign, spec, assembly, actor, today, rng)
+    _link_ideas(campaign, events.values(), actor)
     _quotes(campaign, actor)
     db.session.flush()
+
+
+def _link_ideas(campaign, events, actor) -> None:
+    pledges = dict(
+        db.session.execute(
+            select(Pledge.title, Pledge.id).where(Pledge.campaign_id == campaign.id)
+        ).all()
+    )
+    for event in events:
+        for idea in event.ideas:
+            title = IDEA_PLEDGES.get(idea.text)
+            if idea.pledge_id is None and title in pledges:
+                ops.link_idea(idea, pledges[title], actor)
 
 
 def _demo_reviewer() -> User | None:
@@ -499,12 +605,16 @@ def _organisation(name: str, actor) -> Organisation:
     return ops.find_or_create_organisation(name, actor, type_=kind)
 
 
-def _pledge(campaign, spec: dict, assembly: Event, actor) -> None:
+def _pledge(campaign, spec: dict, assembly: Event, actor, today: date, rng) -> None:
     exists = db.session.scalar(
         select(Pledge.id).where(Pledge.campaign_id == campaign.id, Pledge.title == spec["title"])
     )
     if exists is not None:
         return
+    timeline = TIMELINES[spec["title"]]
+    due = spec["due"] if timeline.due_in is None else today + timedelta(days=timeline.due_in)
+    history = [day for day in UPDATE_DATES if day < today][: len(spec["statuses"])]
+    later = later_dates(timeline, today, rng)
     lead = _organisation(spec["lead"], actor)
     pledge = ops.save_pledge(
         campaign,
@@ -514,7 +624,8 @@ def _pledge(campaign, spec: dict, assembly: Event, actor) -> None:
             theme_slugs=spec["themes"],
             lead_organisation_id=lead.id,
             event_id=assembly.id,
-            due_on=spec["due"],
+            signed_on=SIGNED_ON,
+            due_on=due,
             manual_progress=spec.get("manual", 0),
         ),
         actor,
@@ -522,47 +633,59 @@ def _pledge(campaign, spec: dict, assembly: Event, actor) -> None:
     for name in (spec["lead"], *spec["signers"]):
         person, role = PEOPLE[name]
         ops.add_signatory(pledge, ops.SignatoryInput(name, person, role), actor)
-    for title, owner, due, done in spec["actions"]:
+    _actions(pledge, spec, due, today, actor)
+    readings = _readings(pledge, spec, timeline, due, history, later, actor)
+    statuses = list(spec["statuses"][: len(history)]) + [timeline.status] * len(later)
+    if later and timeline.last_status:
+        statuses[-1] = timeline.last_status
+    for day, status in zip([*history, *later], statuses, strict=True):
+        text = NOTES[status]
+        if day in readings:
+            text = f"{spec['metric'][0]}: {format_value(readings[day], spec['metric'][1])}. {text}"
+        ops.post_update(pledge, ops.UpdateInput(day, status, text, spec["lead"]), actor)
+
+
+def _actions(pledge, spec: dict, due: date, today: date, actor) -> None:
+    """Undone actions fall due with the pledge; done ones were done by their due date."""
+    for title, owner, action_due, done in spec["actions"]:
+        action_due = action_due if done or action_due >= today else due
         ops.save_action(
             pledge,
             ops.ActionInput(
                 title=title,
                 owner=owner,
-                due_on=due,
+                due_on=action_due,
                 done=done,
-                done_on=min(due, date(2024, 11, 20)) if done else None,
+                done_on=min(action_due, UPDATE_DATES[-1], today) if done else None,
             ),
             actor,
         )
-    if spec["metric"]:
-        name, unit, direction, baseline, target, values = spec["metric"]
-        metric = ops.save_metric(
-            pledge,
-            ops.MetricInput(
-                name=name,
-                unit=unit,
-                direction=direction,
-                baseline=baseline,
-                target=target,
-                baseline_on=date(2023, 11, 15),
-                target_on=spec["due"],
-            ),
-            actor,
-        )
-        for day, value in zip(UPDATE_DATES, values, strict=False):
-            ops.record_reading(metric, day, value, actor)
-    for day, status in zip(UPDATE_DATES, spec["statuses"], strict=False):
-        text = NOTES[status]
-        if spec["metric"] and spec["metric"][5]:
-            values = spec["metric"][5]
-            index = UPDATE_DATES.index(day)
-            if index < len(values):
-                from listening.assembly.charts import format_value
 
-                text = (
-                    f"{spec['metric'][0]}: {format_value(values[index], spec['metric'][1])}. {text}"
-                )
-        ops.post_update(pledge, ops.UpdateInput(day, status, text, spec["lead"]), actor)
+
+def _readings(pledge, spec, timeline, due, history, later, actor) -> dict[date, float]:
+    """The metric and one reading per update that has a value; {update day: value}."""
+    if not spec["metric"]:
+        return {}
+    name, unit, direction, baseline, target, values = spec["metric"]
+    metric = ops.save_metric(
+        pledge,
+        ops.MetricInput(
+            name=name,
+            unit=unit,
+            direction=direction,
+            baseline=baseline,
+            target=target,
+            baseline_on=SIGNED_ON,
+            target_on=due,
+        ),
+        actor,
+    )
+    known = dict(zip(history, values, strict=False))
+    if values and len(known) == len(values):
+        known.update(zip(later, _series(values[-1], timeline.final, len(later)), strict=True))
+    for day, value in known.items():
+        ops.record_reading(metric, day, value, actor)
+    return known
 
 
 def _quotes(campaign, actor, per_theme: int = 3) -> None:

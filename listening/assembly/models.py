@@ -111,8 +111,13 @@ class Idea(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(Text)
     theme_slugs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The pledge this idea became, if it became one.
+    pledge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assembly_pledge.id", ondelete="SET NULL")
+    )
 
     event: Mapped[Event] = relationship(back_populates="ideas")
+    pledge: Mapped[Pledge | None] = relationship()
 
 
 class Pledge(db.Model):
@@ -325,3 +330,4 @@ class PageGeneration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     generation: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime | None]  # when public data last changed (Last-Modified)

@@ -1,21 +1,32 @@
 """Public data shapes shared by the JSON API, the CSV downloads and the Atom feed.
 
-People counts are integers, or the string "fewer than 5" when suppressed (see publicity).
-Nothing personal is exported: signatories are public office-holders who signed in public;
-quotes are approved, consented and redacted.
+A count in JSON is an integer or null, always with a `<name>_suppressed` boolean beside it
+(`"people": null, "people_suppressed": true` when fewer than PUBLIC_MIN_COUNT people, or when
+withheld so a small count cannot be worked out from a total); in CSV a suppressed count is an
+empty cell with `<name>_suppressed` = yes. Nothing personal is exported: signatories are public
+office-holders who signed in public; quotes are approved, consented and redacted.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from listening.assembly import progress, queries, quotes
+from flask import current_app
+
+from listening.assembly import datapackage, progress, queries, quotes
 from listening.assembly.models import Pledge
-from listening.assembly.publicity import public_count, public_parts
+from listening.assembly.publicity import count_fields, parts_fields
 
 
-def pledge_dict(pledge: Pledge, url: str | None = None) -> dict:
+def licence() -> dict:
+    """The licence the open data is published under (OPEN_DATA_LICENCE, _URL)."""
+    config = current_app.config
+    return {"name": config["OPEN_DATA_LICENCE"], "url": config["OPEN_DATA_LICENCE_URL"]}
+
+
+def pledge_dict(pledge: Pledge, url: str | None = None, today: date | None = None) -> dict:
     rolled = progress.roll_up(pledge)
+    timely = progress.timeliness(pledge, today or date.today())
     return {
         "id": pledge.id,
         "campaign": pledge.campaign.slug,
@@ -35,7 +46,11 @@ def pledge_dict(pledge: Pledge, url: str | None = None) -> dict:
         "signed_at": pledge.event.title if pledge.event else None,
         "signed_on": _iso(pledge.signed_on),
         "due_on": _iso(pledge.due_on),
-        "last_updated": _iso(progress.last_updated_on(pledge)),
+        "last_updated": _iso(timely.last_updated),
+        "days_since_update": timely.days_since_update,
+        "next_update_due": _iso(timely.next_update_due),
+        "overdue": timely.overdue,
+        "stale": timely.stale,
         "url": url,
         "signatories": [
             {"person": s.person, "role": s.role, "organisation": s.organisation.name}
@@ -87,12 +102,12 @@ def themes_payload(campaign) -> dict:
             "name": campaign.name,
             "question": campaign.question,
             "attribution": campaign.attribution or None,
-            "people": public_count(summary.people),
-            "conversations": public_count(summary.conversations),
+            **count_fields("people", summary.people),
+            **count_fields("conversations", summary.conversations),
             "boroughs": summary.boroughs,
             "communities": summary.communities,
             "events": summary.events,
-            "by_borough": public_parts({area.slug: count for area, count in summary.by_borough}),
+            "by_borough": parts_fields({area.slug: count for area, count in summary.by_borough}),
         },
         "analysis_published": published,
         "themes": [
@@ -100,11 +115,9 @@ def themes_payload(campaign) -> dict:
                 "slug": theme.slug,
                 "name": theme.name,
                 "published": theme.published,
-                "people": public_count(theme.counts.people) if theme.published else None,
-                "conversations": public_count(theme.counts.conversations)
-                if theme.published
-                else None,
-                "by_borough": public_parts(
+                **_theme_count("people", theme.counts.people, theme.published),
+                **_theme_count("conversations", theme.counts.conversations, theme.published),
+                "by_borough": parts_fields(
                     {
                         area.slug: theme.counts.by_borough.get(area.slug, 0)
                         for area in campaign.areas
@@ -124,42 +137,25 @@ def themes_payload(campaign) -> dict:
     }
 
 
-PLEDGE_CSV_HEADER = (
-    "id",
-    "title",
-    "commitment",
-    "themes",
-    "status",
-    "progress",
-    "lead_organisation",
-    "borough",
-    "signed_on",
-    "due_on",
-    "last_updated",
-    "signatories",
-)
+def _theme_count(name: str, count: int, published: bool) -> dict:
+    """Unpublished themes have no counts yet: null, and not suppressed."""
+    return count_fields(name, count) if published else {name: None, f"{name}_suppressed": False}
 
 
-def pledge_rows(pledges: list[Pledge]):
+PLEDGE_CSV_HEADER = datapackage.header("pledges")
+
+
+def pledge_rows(pledges: list[Pledge], today: date | None = None):
     for p in pledges:
-        d = pledge_dict(p)
-        yield (
-            d["id"],
-            d["title"],
-            d["commitment"],
-            ";".join(d["themes"]),
-            d["status"],
-            d["progress"],
-            d["lead_organisation"],
-            d["borough"] or "",
-            d["signed_on"] or "",
-            d["due_on"] or "",
-            d["last_updated"],
-            "; ".join(f"{s['person']}, {s['role']}, {s['organisation']}" for s in d["signatories"]),
+        d = pledge_dict(p, today=today)
+        d["themes"] = ";".join(d["themes"])
+        d["signatories"] = "; ".join(
+            f"{s['person']}, {s['role']}, {s['organisation']}" for s in d["signatories"]
         )
+        yield tuple(d[name] for name in PLEDGE_CSV_HEADER)
 
 
-UPDATE_CSV_HEADER = ("pledge_id", "pledge_title", "date", "status", "text", "reported_by")
+UPDATE_CSV_HEADER = datapackage.header("updates")
 
 
 def update_rows(pledges: list[Pledge]):
@@ -175,17 +171,7 @@ def update_rows(pledges: list[Pledge]):
             )
 
 
-READING_CSV_HEADER = (
-    "pledge_id",
-    "metric",
-    "unit",
-    "direction",
-    "baseline",
-    "target",
-    "target_on",
-    "date",
-    "value",
-)
+READING_CSV_HEADER = datapackage.header("readings")
 
 
 def reading_rows(pledges: list[Pledge]):
@@ -205,20 +191,13 @@ def reading_rows(pledges: list[Pledge]):
                 )
 
 
-THEME_CSV_HEADER = ("slug", "name", "people", "conversations", "pledges", "average_progress")
+THEME_CSV_HEADER = datapackage.header("themes")
 
 
 def theme_rows(campaign):
-    payload = themes_payload(campaign)
-    for t in payload["themes"]:
-        yield (
-            t["slug"],
-            t["name"],
-            t["people"] if t["people"] is not None else "not published",
-            t["conversations"] if t["conversations"] is not None else "not published",
-            len(t["pledges"]),
-            t["average_progress"] if t["average_progress"] is not None else "",
-        )
+    for t in themes_payload(campaign)["themes"]:
+        row = {**t, "pledges": len(t["pledges"])}
+        yield tuple(row[name] for name in THEME_CSV_HEADER)
 
 
 def _iso(value: date | None) -> str | None:

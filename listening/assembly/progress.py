@@ -69,8 +69,48 @@ def last_updated_on(pledge) -> date:
     return pledge.signed_on or pledge.created_at.date()
 
 
-def is_stale(pledge, today: date, days: int = STALE_AFTER_DAYS) -> bool:
-    """No update for `days` days, and not yet achieved."""
+def update_interval(pledge) -> int:
+    """Days a pledge may go without an update: its campaign's setting, else the default."""
+    days = getattr(pledge.campaign, "update_interval_days", None) if pledge.campaign else None
+    return int(days or STALE_AFTER_DAYS)
+
+
+def is_stale(pledge, today: date, days: int | None = None) -> bool:
+    """No update for longer than the campaign's update interval, and not yet achieved."""
     if pledge.status == "achieved":
         return False
+    days = update_interval(pledge) if days is None else days
     return today - last_updated_on(pledge) > timedelta(days=days)
+
+
+def is_overdue(pledge, today: date) -> bool:
+    """Past its due date and not achieved."""
+    return pledge.due_on is not None and pledge.due_on < today and pledge.status != "achieved"
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """What the public sees about a pledge's dates: the same rules as the staff pages."""
+
+    last_updated: date
+    days_since_update: int
+    interval_days: int
+    next_update_due: date | None  # None once achieved
+    stale: bool
+    overdue: bool
+    days_overdue: int
+
+
+def timeliness(pledge, today: date) -> Timeliness:
+    last = last_updated_on(pledge)
+    interval = update_interval(pledge)
+    overdue = is_overdue(pledge, today)
+    return Timeliness(
+        last_updated=last,
+        days_since_update=max(0, (today - last).days),
+        interval_days=interval,
+        next_update_due=None if pledge.status == "achieved" else last + timedelta(days=interval),
+        stale=is_stale(pledge, today, interval),
+        overdue=overdue,
+        days_overdue=(today - pledge.due_on).days if overdue else 0,
+    )

@@ -24,7 +24,7 @@ def is_suppressed(count: int | None, minimum: int | None = None) -> bool:
 
 
 def public_count(count: int | None, minimum: int | None = None) -> int | str:
-    """The count, or the words "fewer than N" (used by the JSON API and CSV downloads)."""
+    """The count, or the words "fewer than N" (the HTML pages; JSON and CSV use count_fields)."""
     minimum = minimum if minimum is not None else min_count()
     if is_suppressed(count, minimum):
         return f"fewer than {minimum}"
@@ -72,3 +72,20 @@ def public_parts(parts: Mapping[K, int | None], minimum: int | None = None) -> d
 def public_parts_text(parts: Mapping[K, int | None]) -> dict[K, str]:
     """public_parts with thousands separators (the Jinja filter)."""
     return {key: f"{v:,}" if isinstance(v, int) else v for key, v in public_parts(parts).items()}
+
+
+def count_fields(name: str, count: int | None, minimum: int | None = None) -> dict:
+    """A count for JSON: `{name: int or None, name_suppressed: bool}` (never a string)."""
+    suppressed = is_suppressed(count, minimum)
+    return {name: None if suppressed else int(count), f"{name}_suppressed": suppressed}
+
+
+def parts_fields(
+    parts: Mapping[K, int | None], name: str = "people", minimum: int | None = None
+) -> dict[K, dict]:
+    """Each part as count_fields gives it; secondarily withheld parts are suppressed too."""
+    hidden = withheld_parts(parts, minimum)
+    return {
+        key: {name: None if key in hidden else int(count), f"{name}_suppressed": key in hidden}
+        for key, count in parts.items()
+    }

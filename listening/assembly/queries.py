@@ -11,6 +11,7 @@ from listening.assembly import progress
 from listening.assembly.models import (
     STATUSES,
     Event,
+    Idea,
     Metric,
     Pledge,
     PledgeTheme,
@@ -159,7 +160,10 @@ def list_events(campaign: Campaign) -> list[Event]:
         db.session.scalars(
             select(Event)
             .where(Event.campaign_id == campaign.id)
-            .options(selectinload(Event.attendance), selectinload(Event.ideas))
+            .options(
+                selectinload(Event.attendance),
+                selectinload(Event.ideas).selectinload(Idea.pledge),
+            )
             .order_by(Event.held_on, Event.id)
         )
     )
@@ -253,11 +257,53 @@ def recent_updates(campaign: Campaign, limit: int = 50) -> list[ProgressUpdate]:
             select(ProgressUpdate)
             .join(Pledge)
             .where(Pledge.campaign_id == campaign.id)
-            .options(selectinload(ProgressUpdate.pledge))
+            .options(
+                selectinload(ProgressUpdate.pledge).selectinload(Pledge.updates),
+                selectinload(ProgressUpdate.pledge).selectinload(Pledge.campaign),
+            )
             .order_by(ProgressUpdate.posted_on.desc(), ProgressUpdate.id.desc())
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class PublicSubTheme:
+    label: str
+    people: int  # weighted once per conversation; suppressed by the template when small
+    quote: str | None  # one approved, consented quote from this sub-theme's answers
+
+
+def public_sub_themes(campaign: Campaign, theme_slug: str, quotes: list) -> list[PublicSubTheme]:
+    """The current analysis's sub-themes of a reviewed theme, largest first.
+
+    `quotes` are the theme's public quotes (quotes.public_quotes); each sub-theme shows the
+    newest one whose answer is in it. Nothing before a run or while the theme is unreviewed.
+    """
+    theme, run = themes.get_theme(campaign.id, theme_slug), themes.current_run(campaign.id)
+    if theme is None or run is None or not theme.reviewed:
+        return []
+    subs = themes.live_sub_themes(run.id, theme.id)
+    members: dict[int, set[int]] = {sub.id: set() for sub in subs}
+    people: dict[int, int] = dict.fromkeys(members, 0)
+    seen: set[tuple[int, int]] = set()
+    for row in themes.effective(campaign.id):
+        if row.theme_id != theme.id or row.sub_theme_id not in members:
+            continue
+        members[row.sub_theme_id].add(row.response_id)
+        if (row.sub_theme_id, row.conversation_id) not in seen:
+            seen.add((row.sub_theme_id, row.conversation_id))
+            people[row.sub_theme_id] += row.people
+    out = [
+        PublicSubTheme(
+            label=sub.display_label,
+            people=people[sub.id],
+            quote=next((q.text for q in quotes if q.response_id in members[sub.id]), None),
+        )
+        for sub in subs
+        if members[sub.id]
+    ]
+    return sorted(out, key=lambda sub: (-sub.people, sub.label))
 
 
 def organisation_conversation_totals(campaign: Campaign, organisation_id: int) -> tuple[int, int]:

@@ -40,6 +40,8 @@ class Campaign(db.Model):
     attribution: Mapped[str] = mapped_column(Text, default="")
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    # A pledge with no progress update for longer than this shows as "not updated" in public.
+    update_interval_days: Mapped[int] = mapped_column(default=90, server_default="90")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     areas: Mapped[list[Area]] = relationship(

@@ -69,10 +69,14 @@ def test_small_counts_are_suppressed_everywhere(client, campaign, make_conversat
     assert "fewer than 5" in page  # Bexley's 3 people and Lambeth's 0
     assert ">3<" not in page
     data = client.get("/api/v1/themes").get_json()
-    assert data["campaign"]["by_borough"]["bexley"] == "fewer than 5"
+    by_borough = data["campaign"]["by_borough"]
+    assert by_borough["bexley"] == {"people": None, "people_suppressed": True}
     # 43 - 40 would give Bexley's 3 away: the smallest shown part is withheld too
-    assert data["campaign"]["by_borough"]["southwark"] == "withheld"
-    assert data["campaign"]["people"] == 43
+    assert by_borough["southwark"] == {"people": None, "people_suppressed": True}
+    assert data["campaign"]["people"] == 43 and data["campaign"]["people_suppressed"] is False
+    assert "fewer than" not in client.get("/api/v1/themes").get_data(as_text=True)
+    themes_csv = client.get("/open-data/themes.csv").get_data(as_text=True)
+    assert "fewer than" not in themes_csv and "not published" not in themes_csv
 
 
 def test_public_count_helper_and_filter():
@@ -146,7 +150,13 @@ def test_pledge_page_shows_commitment_signatories_metric_chart_and_timeline(
         "1 March 2024",
         "Two trusts accredited",
         "33% complete",
-        "Last updated 10 January 2024",
+        "How “33% complete” is worked out",
+        "It is worked out from this pledge’s measures: each measure counts for how far",
+        'Page last updated <time datetime="2024-01-10">10 January 2024</time>',
+        'Next update due by <time datetime="2024-04-09">9 April 2024</time>',
+        # due 31 March 2025 with the last update in January 2024: late and quiet
+        '<strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>',
+        "updates are expected at least every 90 days",
     ):
         assert expected in page, expected
 

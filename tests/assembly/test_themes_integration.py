@@ -60,14 +60,16 @@ def test_you_said_counts_by_borough_with_suppression(
     housing = next(t for t in data["themes"] if t["slug"] == "housing")
     assert data["analysis_published"] is True
     assert housing["people"] == 43
+    hidden = {"people": None, "people_suppressed": True}
     assert housing["by_borough"] == {
-        "bexley": "fewer than 5",
-        "lambeth": "fewer than 5",
-        "southwark": "withheld",
-        "unspecified": "fewer than 5",
+        "bexley": hidden,
+        "lambeth": hidden,
+        "southwark": hidden,
+        "unspecified": hidden,
     }
+    assert (housing["conversations"], housing["conversations_suppressed"]) == (None, True)
     lonely_theme = next(t for t in data["themes"] if t["slug"] == "mental-health-isolation")
-    assert lonely_theme["people"] == "fewer than 5"
+    assert (lonely_theme["people"], lonely_theme["people_suppressed"]) == (None, True)
     assert "fewer than 5 people in fewer than 5 conversations" in client.get("/pledges").get_data(
         as_text=True
     )

@@ -18,6 +18,7 @@ from listening.assembly.operations.events import (
     delete_event,
     delete_idea,
     event_snapshot,
+    link_idea,
     save_event,
 )
 from listening.assembly.operations.pledges import (
@@ -53,6 +54,7 @@ __all__ = [
     "add_idea",
     "delete_event",
     "delete_idea",
+    "link_idea",
     "event_snapshot",
     "save_event",
     "PledgeInput",

@@ -7,7 +7,7 @@ from datetime import date
 
 from listening import audit, signals
 from listening.accounts.models import User
-from listening.assembly.models import ATTENDEE_KINDS, EVENT_KINDS, Attendance, Event, Idea
+from listening.assembly.models import ATTENDEE_KINDS, EVENT_KINDS, Attendance, Event, Idea, Pledge
 from listening.assembly.operations.common import (
     AssemblyError,
     _choice,
@@ -76,12 +76,18 @@ def save_event(
         else:
             event.attendance.append(Attendance(kind=kind, count=count))
     if data.ideas is not None:
+        became = {idea.text: idea.pledge_id for idea in event.ideas}  # keep links by text
         event.ideas.clear()
         db.session.flush()
         for position, (text, slugs) in enumerate(data.ideas):
             if text.strip():
                 event.ideas.append(
-                    Idea(position=position, text=text.strip(), theme_slugs=list(slugs))
+                    Idea(
+                        position=position,
+                        text=text.strip(),
+                        theme_slugs=list(slugs),
+                        pledge_id=became.get(text.strip()),
+                    )
                 )
     db.session.flush()
     audit.record(
@@ -111,6 +117,20 @@ def add_idea(event: Event, text: str, slugs, actor: User | None) -> Idea:
     event.ideas.append(idea)
     db.session.flush()
     audit.record(idea, "assembly.create", actor, None, snapshot(idea))
+    signals.public_changed("assembly")
+    return idea
+
+
+def link_idea(idea: Idea, pledge_id: int | None, actor: User | None) -> Idea:
+    """Record the pledge an idea became (None: it became none)."""
+    if pledge_id is not None:
+        pledge = db.session.get(Pledge, pledge_id)
+        if pledge is None or pledge.campaign_id != idea.event.campaign_id:
+            raise AssemblyError("pledge_id", "Choose one of this campaign’s pledges")
+    before = snapshot(idea)
+    idea.pledge_id = pledge_id
+    db.session.flush()
+    audit.record(idea, "assembly.update", actor, before, snapshot(idea))
     signals.public_changed("assembly")
     return idea
 

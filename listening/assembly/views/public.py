@@ -26,25 +26,38 @@ def public_campaign():
     return campaign_arg(missing="No campaign has been published yet.")
 
 
-def read_filters(campaign) -> queries.Filters:
-    """Filters from the query string; unknown values are ignored rather than failing."""
-    theme = request.args.get("theme", "")
-    borough = request.args.get("borough", "")
-    status = request.args.get("status", "")
-    lead = request.args.get("lead", "")
+def read_filters(campaign, strict: bool = False) -> queries.Filters:
+    """Filters from the query string. Pages ignore unknown values; the API (`strict`) answers
+    400 naming the parameter and the values it accepts."""
+    args = request.args
+    allowed = {
+        "theme": list(theme_names(campaign.id)),
+        "borough": [a.slug for a in campaign.areas],
+        "status": list(STATUSES),
+    }
+    chosen = {name: args.get(name, "") for name in allowed}
+    lead = parse_id(args.get("lead", ""))
+    if strict:
+        for name, values in allowed.items():
+            if chosen[name] and chosen[name] not in values:
+                abort(400, f"Unknown {name} {chosen[name]!r}: use one of {', '.join(values)}.")
+        leads = {org.id for org in queries.lead_organisations(campaign)}
+        if args.get("lead") and lead not in leads:
+            abort(400, f"Unknown lead {args['lead']!r}: use the id of a lead organisation.")
     return queries.Filters(
-        theme=theme if theme in theme_names(campaign.id) else "",
-        borough=borough if borough in {a.slug for a in campaign.areas} else "",
-        lead=parse_id(lead),
-        status=status if status in STATUSES else "",
+        **{name: value if value in allowed[name] else "" for name, value in chosen.items()},
+        lead=lead,
     )
 
 
 def pledge_context(pledge, today: date | None = None) -> dict:
+    timely = progress.timeliness(pledge, today or date.today())
     return {
         "progress": progress.roll_up(pledge),
-        "last_updated": progress.last_updated_on(pledge),
-        "stale": progress.is_stale(pledge, today or date.today()),
+        "last_updated": timely.last_updated,
+        "stale": timely.stale,
+        "overdue": timely.overdue,
+        "timely": timely,
     }
 
 
@@ -96,11 +109,13 @@ def show_theme(slug: str):
     published, themes = queries.theme_summaries(campaign)
     theme = next(t for t in themes if t.slug == slug)
     events = [e for e in queries.list_events(campaign) if slug in e.theme_slugs]
+    theme_quotes = quotes.public_quotes(campaign.id, theme_slug=slug, limit=500)
     return render_template(
         "assembly/show_theme.html",
         theme=theme,
         analysis_published=published,
-        quotes=quotes.public_quotes(campaign.id, theme_slug=slug),
+        quotes=theme_quotes[:12],
+        sub_themes=queries.public_sub_themes(campaign, slug, theme_quotes),
         events=events,
         areas=campaign.areas,
         **common(campaign),

@@ -8,6 +8,7 @@ from listening.assembly import bp, forms, operations, queries
 from listening.assembly import models as m
 from listening.assembly.views.common import actor, attach_error, handle_form, staff_campaign
 from listening.extensions import db
+from listening.ids import parse_id
 from listening.security import staff_required
 from listening.themes.queries import public_theme_names as theme_names
 
@@ -95,6 +96,7 @@ def show_staff_event(event_id: int):
         form=form,
         errors=errors,
         theme_names=theme_names(event.campaign_id),
+        pledges=queries.list_pledges(event.campaign),
         kinds=m.EVENT_KINDS,
         attendee_kinds=m.ATTENDEE_KINDS,
     ), status
@@ -109,6 +111,25 @@ def delete_idea(idea_id: int):
     db.session.commit()
     flash("Idea deleted.", "info")
     return redirect(url_for("assembly.show_staff_event", event_id=event_id), code=303)
+
+
+@bp.post("/staff/ideas/<int(max=2147483647):idea_id>/pledge")
+@staff_required
+def link_idea(idea_id: int):
+    """Record which pledge an idea became (an empty choice: none)."""
+    idea = db.session.get(m.Idea, idea_id) or abort(404)
+    raw = request.form.get("pledge_id", "")
+    pledge_id = parse_id(raw)
+    try:
+        if raw and pledge_id is None:
+            raise operations.AssemblyError("pledge_id", "Choose one of this campaign’s pledges")
+        operations.link_idea(idea, pledge_id, actor())
+    except operations.AssemblyError as error:
+        db.session.rollback()
+        abort(422, error.message)
+    db.session.commit()
+    flash("Idea linked to its pledge." if pledge_id else "Idea unlinked.", "info")
+    return redirect(url_for("assembly.show_staff_event", event_id=idea.event_id), code=303)
 
 
 @bp.post("/staff/events/<int(max=2147483647):event_id>/delete")
