@@ -59,7 +59,7 @@ def test_audit_events_of_the_old_dialects_are_rewritten(scratch_url):
     from sqlalchemy.orm import Session
 
     from listening.audit import AuditEvent
-    from listening.intake.models import Area, Conversation, Response
+    from listening.intake.models import Area, Conversation
     from listening.organisations.models import Organisation
 
     app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "TESTING": True})
@@ -88,10 +88,17 @@ def test_audit_events_of_the_old_dialects_are_rewritten(scratch_url):
             status="submitted",
             source="web",
         )
-        conversation.responses.append(Response(position=0, text="Rent", redacted_text="Rent"))
         session.add(conversation)
         session.flush()
-        response_id, conversation_id = conversation.responses[0].id, conversation.id
+        conversation_id = conversation.id
+        # the answer in 0006's columns too (intake_response has gained redactor_version, 0012)
+        response_id = session.execute(
+            text(
+                "INSERT INTO intake_response (conversation_id, position, text, redacted_text,"
+                " created_at) VALUES (:c, 0, 'Rent', 'Rent', '2023-07-01 00:00:00') RETURNING id"
+            ),
+            {"c": conversation_id},
+        ).scalar_one()
         old = [
             ("create", "conversation", conversation.uuid, None),
             ("pledge.create", "assembly_pledge", "4", None),

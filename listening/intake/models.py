@@ -153,6 +153,9 @@ class Response(db.Model):
     position: Mapped[int]
     text: Mapped[str | None] = mapped_column(Text)  # original; cleared after retention period
     redacted_text: Mapped[str] = mapped_column(Text)
+    # the redactor that made `redacted_text` (NULL: before version 2); `privacy reredact`
+    # brings older ones up to date
+    redactor_version: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="responses")

@@ -249,7 +249,7 @@ def _update_responses(
     answer (approved quotes, reviewers' theme decisions) stays with it; only answers that are
     gone are deleted and only new ones added. Returns the redacted answers (before, after)
     when they changed: the audit keeps redacted text, never the original."""
-    from listening.intake.redaction import redact  # loads spaCy on first use, not at import
+    from listening.intake.redaction import REDACTOR_VERSION, redact  # spaCy loads on first use
 
     kept = [t.strip() for t in texts if t and t.strip()]
     rows = list(conversation.responses)
@@ -266,10 +266,14 @@ def _update_responses(
             continue
         for row, text in zip(old, new, strict=False):  # an edited answer keeps its row
             row.text, row.redacted_text = text, redact(text)
+            row.redactor_version = REDACTOR_VERSION
             final.append(row)
         for row in old[len(new) :]:
             conversation.responses.remove(row)  # delete-orphan: only this answer goes
-        final += [Response(text=text, redacted_text=redact(text)) for text in new[len(old) :]]
+        final += [
+            Response(text=text, redacted_text=redact(text), redactor_version=REDACTOR_VERSION)
+            for text in new[len(old) :]
+        ]
     _renumber(conversation, final)
     return before, [r.redacted_text for r in final]
 

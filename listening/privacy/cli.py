@@ -1,5 +1,5 @@
 """`flask privacy find|export|erase REF`, `flask privacy purge-originals [--days N]` and
-`flask privacy redact` (stdin → JSON lines, offline)."""
+`flask privacy redact` (stdin → JSON lines, offline) and `flask privacy reredact`."""
 
 from __future__ import annotations
 
@@ -109,3 +109,33 @@ def redact_command():
         spans = [{"start": s.start, "end": s.end, "kind": s.kind} for s in find_pii(text)]
         row = {"text": text, "redacted": redact(text), "spans": spans}
         click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@privacy_cli.command("reredact")
+@click.option("--campaign", "campaign_slug", default=None, help="Only this campaign's answers.")
+@click.option("--batch", default=200, show_default=True, type=click.IntRange(1, 5000))
+def reredact_command(campaign_slug, batch):
+    """Re-apply the current redactor to stored answers made with an older one.
+
+    Each batch is committed, so an interrupted run resumes where it stopped. Approved quotes of
+    answers that change are withdrawn for re-approval; theme keywords, labels and cached
+    embeddings of the old wording are dropped. Prints a JSON summary last.
+    """
+    from listening.intake import operations as intake
+    from listening.privacy import operations
+
+    campaign = None
+    if campaign_slug:
+        campaign = intake.get_campaign(campaign_slug)
+        if campaign is None:
+            raise click.ClickException(f"No campaign has the slug “{campaign_slug}”")
+    query = operations.outdated_answers(campaign.id if campaign else None)
+    ids = list(db.session.scalars(query))
+    total = operations.ReredactReport()
+    with click.progressbar(length=len(ids), label="Redacting again", file=sys.stderr) as bar:
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            total.add(operations.reredact_batch(chunk, None))
+            db.session.commit()
+            bar.update(len(chunk))
+    click.echo(json.dumps(total.__dict__))

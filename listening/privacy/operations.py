@@ -330,3 +330,73 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+@dataclass
+class ReredactReport:
+    """What one pass of `reredact` changed (batches add up)."""
+
+    checked: int = 0  # answers brought up to the current redactor
+    changed: int = 0  # of those, answers whose redacted text changed
+    from_redacted: int = 0  # originals already purged: the stored redacted text was re-checked
+    quotes_withdrawn: int = 0  # approved quotes of changed answers, taken down for re-approval
+    sub_themes_rewritten: int = 0
+    embeddings_forgotten: int = 0
+
+    def add(self, other: ReredactReport) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def outdated_answers(campaign_id: int | None = None):
+    """The query of answers whose redacted text an older redactor made."""
+    from listening.intake.redaction import REDACTOR_VERSION
+
+    query = select(Response.id).where(
+        or_(Response.redactor_version.is_(None), Response.redactor_version != REDACTOR_VERSION)
+    )
+    if campaign_id is not None:
+        query = query.join(Conversation).where(Conversation.campaign_id == campaign_id)
+    return query.order_by(Response.id)
+
+
+def reredact_batch(response_ids: list[int], actor: User | None) -> ReredactReport:
+    """Apply the current redactor to these answers' originals (or, once the originals are
+    purged, to their redacted text); withdraw approved quotes of answers that changed and drop
+    what themes derived from the old wording. Flushes; the caller commits each batch, so an
+    interrupted pass resumes where it stopped (answers done carry the new version)."""
+    from listening.assembly import quotes
+    from listening.assembly.models import Quote
+    from listening.intake.redaction import REDACTOR_VERSION, redact
+
+    report, old_wordings = ReredactReport(), {}
+    rows = db.session.scalars(select(Response).where(Response.id.in_(response_ids))).all()
+    for row in rows:
+        source = row.text if row.text is not None else row.redacted_text
+        report.from_redacted += row.text is None
+        new = redact(source)
+        report.checked += 1
+        if new != row.redacted_text:
+            old_wordings.setdefault(row.conversation.campaign_id, set()).add(row.redacted_text)
+            row.redacted_text = new
+            report.changed += 1
+            approved = select(Quote).where(Quote.response_id == row.id, Quote.status == "approved")
+            for quote in db.session.scalars(approved):
+                quotes.withdraw_quote(quote, actor)
+                report.quotes_withdrawn += 1
+        row.redactor_version = REDACTOR_VERSION
+    for campaign_id, wordings in old_wordings.items():
+        derived = themes_erasure.forget_wordings(campaign_id, wordings, actor)
+        report.sub_themes_rewritten += derived["themes_sub_theme"]
+        report.embeddings_forgotten += derived["themes_embedding_cache"]
+    if report.checked:
+        audit.record(
+            Response,
+            "privacy.reredact",
+            actor,
+            after={"version": REDACTOR_VERSION, **report.__dict__},
+        )
+    if report.changed:
+        signals.public_changed("privacy")
+    db.session.flush()
+    return report

@@ -44,6 +44,17 @@ def forget_answers(
     return {"themes_embedding_cache": forgotten, "themes_sub_theme": rewritten}
 
 
+def forget_wordings(campaign_id: int, wordings: Collection[str], actor: User | None) -> dict:
+    """Answers were redacted again: drop what themes derived from their old wordings (cached
+    embeddings no living answer shares, sub-theme keywords no living answer has any more, and
+    a model label naming one); the answers themselves stay. Flushes."""
+    texts = {t for t in wordings if t}
+    forgotten = _forget_embeddings(texts, set())
+    rewritten = _rewrite_sub_themes(campaign_id, set(), texts, actor)
+    db.session.flush()
+    return {"themes_embedding_cache": forgotten, "themes_sub_theme": rewritten}
+
+
 def _texts(ids: set[int]) -> set[str]:
     rows = db.session.execute(
         select(Response.text, Response.redacted_text).where(Response.id.in_(ids))
