@@ -121,3 +121,7 @@ OPEN_DATA_LICENCE  # config key read through app.config (listening/assembly/open
 OPEN_DATA_LICENCE_URL  # config key read through app.config (listening/assembly/opendata.py)
 interval_days  # Timeliness field read by templates/assembly/_macros.html
 days_overdue  # Timeliness field read by templates/assembly/_macros.html
+from_redacted  # ReredactReport fields: printed as JSON by `privacy reredact` and audited
+quotes_withdrawn
+sub_themes_rewritten
+embeddings_forgotten
