@@ -3,6 +3,7 @@ and every other form never yields a 500, and whatever is accepted is a valid row
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -321,3 +322,92 @@ def test_nul_characters_are_dropped_before_any_view_sees_them(app):
         "form": {"answer": ["the leak", "x"]},
         "json": {"responses": ["mould"]},
     }
+
+
+CONVERSATION_HEADER = (
+    "conversation_ref,date,borough,organisation,format,people_count,groups,consent_to_quote,"
+    "response"
+)
+UPDATE_HEADER = "pledge_id,date,status,text,metric_1"
+cells = HOSTILE | st.text(max_size=30) | st.integers(-5, 10**12).map(str)
+
+
+@st.composite
+def spreadsheet_bytes(draw, header: str):
+    """A CSV in (or near) an import's template, or any bytes at all, in some encoding."""
+    if draw(st.integers(0, 4)) == 0:
+        return draw(st.binary(max_size=2_000))
+    width = len(header.split(","))
+    rows = draw(st.lists(st.lists(cells, min_size=0, max_size=width + 2), max_size=6))
+    head = draw(st.sampled_from([header, header.upper(), header + ",extra", "", "a,b,c"]))
+    text = "\n".join([head, *(",".join(row) for row in rows)])
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    return text.encode(encoding, errors="replace")
+
+
+def test_both_imports_never_500(world, clients, unlimited):
+    """Any file to the conversation import and to the progress-update import, as staff."""
+    client = clients["admin"]
+
+    @FUZZ
+    @given(
+        conversations=spreadsheet_bytes(CONVERSATION_HEADER),
+        updates=spreadsheet_bytes(UPDATE_HEADER),
+        name=st.sampled_from(["a.csv", "b.xlsx", "c.txt", "", "../../x.csv", "é" * 300 + ".csv"]),
+    )
+    def check(conversations, updates, name):
+        response = client.post(
+            "/intake/imports/new",
+            data={"campaign": world.campaign.slug, "file": (io.BytesIO(conversations), name)},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code < 500, response.get_data(as_text=True)[:300]
+        seen.add(("conversations", response.status_code))
+        response = client.post(
+            "/staff/pledges/import",
+            data={"file": (io.BytesIO(updates), name)},
+            query_string={"campaign": world.campaign.slug},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code < 500, response.get_data(as_text=True)[:300]
+        seen.add(("updates", response.status_code))
+
+    seen = set()
+    check()
+    # the files reached both importers: some were read (200, a report), some refused (422)
+    assert {("conversations", 200), ("conversations", 422), ("updates", 422)} <= seen, seen
+
+
+PUBLIC_GETS = (
+    "/pledges",
+    "/pledges/themes/housing",
+    "/pledges/events",
+    "/pledges/updates.atom",
+    "/open-data",
+    "/open-data/pledges.csv",
+    "/api/v1/pledges",
+    "/api/v1/themes",
+)
+FILTERS = ("campaign", "theme", "borough", "lead", "status", "page", "per_page", "q", "sort")
+
+
+def test_public_query_strings_never_500(world, clients):
+    client = clients["anonymous"]
+
+    @FUZZ
+    @given(
+        path=st.sampled_from(PUBLIC_GETS),
+        query=st.dictionaries(
+            st.sampled_from(FILTERS) | st.text(max_size=8), HOSTILE | cells, max_size=4
+        ),
+    )
+    def check(path, query):
+        response = client.get(path, query_string=query)
+        assert response.status_code < 500, (path, query)
+        seen.add(response.status_code)
+        if path.startswith("/api/") and response.status_code >= 400:
+            assert response.is_json and response.get_json().get("error")
+
+    seen = set()
+    check()
+    assert 200 in seen, seen
