@@ -32,6 +32,7 @@ COLUMNS = (
 )
 MAX_ROWS = 50_000
 MAX_COLUMNS = 100  # cells in one row (trailing blank cells are not counted)
+CSV_FIELD_LIMIT = 131_072  # the csv module's default field limit
 MAX_CELL_CHARS = 30_000  # above the longest answer the form accepts, so the form explains it
 MAX_CELLS = 1_000_000
 MAX_UNZIPPED = 100 * 1024 * 1024  # all of an XLSX's parts, uncompressed
@@ -109,6 +110,10 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_table(text: str, layout: Layout) -> list[tuple[int, list[str]]]:
+    # The csv module's field limit is process-wide and other libraries raise it (frictionless
+    # does on import): put back the module's default each time, so a file is refused the same
+    # way whatever else the process has loaded.
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     first_line = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0]
     delimiter = max((",", ";", "\t"), key=lambda d: _known_columns(first_line, d, layout))
     table = []
