@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from listening.cli_input import stdin_lines
 from listening.extensions import db
 
 privacy_cli = AppGroup("privacy", help="Find, export and erase what is held about a conversation.")
@@ -100,11 +101,7 @@ def redact_command():
     """
     from listening.intake.redaction import find_pii, redact
 
-    stream = getattr(sys.stdin, "buffer", None)
-    stdin = stream.read().decode("utf-8", errors="replace") if stream else sys.stdin.read()
-    lines = [line.rstrip("\r") for line in stdin.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()  # the final newline ends the last line; it is not one more answer
+    lines = stdin_lines()
     for text in lines:
         spans = [{"start": s.start, "end": s.end, "kind": s.kind} for s in find_pii(text)]
         row = {"text": text, "redacted": redact(text), "spans": spans}

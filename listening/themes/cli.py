@@ -10,59 +10,50 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from listening.cli_input import stdin_lines
 from listening.themes.models import RunStatus
 
 themes_cli = AppGroup("themes", help="Theme analysis.")
-
-
-@themes_cli.command("assign", with_appcontext=False)
-@click.option(
+TAXONOMY_OPTION = click.option(
     "--taxonomy",
     "taxonomy_path",
     default=None,
     metavar="FILE.json",
     help='Themes as [{"slug", "name", "description"}, ...]; default: the SEL five.',
 )
-def assign_command(taxonomy_path):
-    """One response per line on stdin → one JSON object per line on stdout (no database)."""
-    from listening.themes.pipeline import DEFAULT_TAXONOMY, assign_texts, load_taxonomy
+
+
+def _taxonomy(path: str | None):
+    """The taxonomy file's themes, or the SEL five; exit 2 with the reason when it is wrong."""
+    from listening.themes.pipeline import DEFAULT_TAXONOMY, load_taxonomy
 
     try:
-        taxonomy = load_taxonomy(taxonomy_path) if taxonomy_path else DEFAULT_TAXONOMY
+        return load_taxonomy(path) if path else DEFAULT_TAXONOMY
     except ValueError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
-    stream = getattr(sys.stdin, "buffer", None)
-    stdin = stream.read().decode("utf-8", errors="replace") if stream else sys.stdin.read()
-    lines = [line.rstrip("\r") for line in stdin.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()  # the final newline ends the last line; it is not one more response
+
+
+@themes_cli.command("assign", with_appcontext=False)
+@TAXONOMY_OPTION
+def assign_command(taxonomy_path):
+    """One response per line on stdin → one JSON object per line on stdout (no database)."""
+    from listening.themes.pipeline import assign_texts
+
+    taxonomy = _taxonomy(taxonomy_path)
+    lines = stdin_lines()
     for row in assign_texts(lines, taxonomy):
         click.echo(json.dumps(row, ensure_ascii=False))
 
 
 @themes_cli.command("discover", with_appcontext=False)
-@click.option(
-    "--taxonomy",
-    "taxonomy_path",
-    default=None,
-    metavar="FILE.json",
-    help='Themes as [{"slug", "name", "description"}, ...]; default: the SEL five.',
-)
+@TAXONOMY_OPTION
 def discover_command(taxonomy_path):
     """One answer per line on stdin → one JSON document of sub-themes on stdout (no database)."""
-    from listening.themes.pipeline import DEFAULT_TAXONOMY, discover_texts, load_taxonomy
+    from listening.themes.pipeline import discover_texts
 
-    try:
-        taxonomy = load_taxonomy(taxonomy_path) if taxonomy_path else DEFAULT_TAXONOMY
-    except ValueError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
-    stream = getattr(sys.stdin, "buffer", None)
-    stdin = stream.read().decode("utf-8", errors="replace") if stream else sys.stdin.read()
-    lines = [line.rstrip("\r") for line in stdin.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()  # the final newline ends the last line; it is not one more answer
+    taxonomy = _taxonomy(taxonomy_path)
+    lines = stdin_lines()
     click.echo(json.dumps(discover_texts(lines, taxonomy), ensure_ascii=False))
 
 
