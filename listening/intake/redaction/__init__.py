@@ -28,10 +28,8 @@ dates are only dates of birth next to "born", "DOB" and the like.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from listening.intake.redaction.engine import FULL, PRIORITY, TAG_RE, Stages, detect
-from listening.intake.redaction.legacy import EMAIL_RE, PHONE_RE
+from listening.intake.redaction.legacy import EMAIL_RE, PHONE_RE, Span
 
 REDACTOR_VERSION = "2"
 TAGS = PRIORITY
@@ -47,16 +45,6 @@ __all__ = [
     "find_pii",
     "redact",
 ]
-
-
-@dataclass(frozen=True)
-class Span:
-    """A piece of personal data found in a text: character offsets, kind and the text."""
-
-    start: int
-    end: int
-    kind: str
-    text: str
 
 
 def find_pii(text: str, stages: Stages = FULL) -> list[Span]:
