@@ -21,6 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from listening.extensions import db
 from listening.timeutil import utcnow
 
+# The features, lowest layer first: audit actions are named after them, and tests/test_layers.py
+# checks that each imports only those before it.
 FEATURES = (
     "organisations",
     "accounts",

@@ -16,17 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from listening.audit import FEATURES  # the features, lowest layer first: one list
+
 ROOT = Path(__file__).resolve().parents[1] / "listening"
-FEATURES = (
-    "organisations",
-    "accounts",
-    "intake",
-    "themes",
-    "assembly",
-    "privacy",
-    "follow",
-    "pages",
-)
 TOP = {"listening", "listening.cli", "listening.demo"}
 
 
