@@ -18,6 +18,7 @@ from listening.assembly.models import Pledge, Quote
 from listening.assembly.operations import AssemblyError, snapshot
 from listening.extensions import db
 from listening.intake.models import Conversation, ConversationStatus, Response
+from listening.likes import ESCAPE, escape_like
 from listening.themes.queries import public_theme_names as theme_names
 from listening.timeutil import utcnow
 
@@ -46,13 +47,9 @@ def eligible_responses(campaign_id: int, search: str = "", limit: int = 50) -> l
     )
     if search.strip():
         query = query.where(
-            Response.redacted_text.ilike(f"%{_escape_like(search.strip())}%", escape="\\")
+            Response.redacted_text.ilike(f"%{escape_like(search.strip())}%", escape=ESCAPE)
         )
     return list(db.session.scalars(query))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _check_brackets_add_nothing_personal(text: str) -> None:

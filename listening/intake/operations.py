@@ -22,6 +22,7 @@ from listening.intake.models import (
     Erasure,
     Response,
 )
+from listening.likes import equals_ignoring_case
 from listening.organisations import operations as organisations
 from listening.organisations.models import Organisation
 from listening.security import Role
@@ -115,7 +116,7 @@ def _lookup(model, campaign: Campaign, key: str, field_name: str, label: str):
     row = db.session.scalar(
         select(model).where(model.campaign_id == campaign.id, model.slug == key.lower())
     ) or db.session.scalar(
-        select(model).where(model.campaign_id == campaign.id, model.name.ilike(key))
+        select(model).where(model.campaign_id == campaign.id, equals_ignoring_case(model.name, key))
     )
     if row is None:
         raise IntakeError(field_name, f"{label} “{key}” is not part of {campaign.name}")
@@ -128,7 +129,9 @@ def resolve(data: ConversationInput, actor: User) -> dict:
     if campaign is None:
         raise IntakeError("campaign", f"Campaign “{data.campaign}” does not exist")
     organisation = db.session.scalar(
-        select(Organisation).where(Organisation.name.ilike(data.organisation.strip()))
+        select(Organisation).where(
+            equals_ignoring_case(Organisation.name, data.organisation.strip())
+        )
     )
     if organisation is None:
         raise IntakeError("organisation", f"Organisation “{data.organisation}” does not exist")

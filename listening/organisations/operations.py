@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from listening import audit, signals
 from listening.extensions import db
+from listening.likes import equals_ignoring_case
 from listening.organisations.models import Organisation
 
 
@@ -73,7 +74,9 @@ def find_or_create_organisation(name: str, actor: Any | None, type_: str = "othe
         raise OrganisationError("organisation", "Enter the organisation’s name")
     if len(name) > 200:
         raise OrganisationError("organisation", "Organisation name must be 200 characters or fewer")
-    found = db.session.scalar(select(Organisation).where(Organisation.name.ilike(name)))
+    found = db.session.scalar(
+        select(Organisation).where(equals_ignoring_case(Organisation.name, name))
+    )
     if found is not None:
         return found
     organisation = Organisation(name=name, type=type_, outreach_status="not-contacted")
