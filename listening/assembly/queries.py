@@ -155,9 +155,7 @@ def list_pledges(
     return list(db.session.scalars(query))
 
 
-def get_pledge(
-    campaign_id: int | None, pledge_id: int, archived: bool = False
-) -> Pledge | None:
+def get_pledge(campaign_id: int | None, pledge_id: int, archived: bool = False) -> Pledge | None:
     """The pledge (None when archived, unless `archived`: staff pages see those too)."""
     query = select(Pledge).where(Pledge.id == pledge_id).options(*_pledge_options())
     if not archived:

@@ -26,7 +26,9 @@ def staff(client, login, reviewer):
 @pytest.fixture
 def pledge(make_pledge, reviewer):
     pledge = make_pledge(title="Guaranteed interviews for local people", actor=reviewer)
-    ops.add_signatory(pledge, ops.SignatoryInput("Lambeth Council", "Ada Leader", "Chair"), reviewer)
+    ops.add_signatory(
+        pledge, ops.SignatoryInput("Lambeth Council", "Ada Leader", "Chair"), reviewer
+    )
     ops.save_action(pledge, ops.ActionInput("Publish the routes"), reviewer)
     metric = ops.save_metric(
         pledge, ops.MetricInput("Interviews guaranteed", "percent", "increase", 0, 20), reviewer
@@ -79,7 +81,9 @@ def test_each_delete_asks_first_and_says_what_is_lost(client, staff, pledge, kin
     assert db.session.get(model, row_id) is not None
 
     done = client.post(url, data=YES)
-    assert done.status_code == 303 and done.headers["Location"].endswith(f"/staff/pledges/{pledge.id}")
+    assert done.status_code == 303 and done.headers["Location"].endswith(
+        f"/staff/pledges/{pledge.id}"
+    )
     db.session.expire_all()
     assert db.session.get(model, row_id) is None
     assert len(_audit("assembly.delete", model.__tablename__)) == 1
@@ -132,9 +136,7 @@ def test_events_and_ideas_ask_first(client, staff, campaign, pledge, reviewer):
 def test_withdrawing_a_quote_asks_first(client, staff, reviewer, make_conversation):
     conversation = make_conversation(texts=("The rent takes half of what I earn.",))
     response = conversation.responses[0]
-    quote = quotes.propose_quote(
-        response, response.redacted_text, reviewer, theme_slug="housing"
-    )
+    quote = quotes.propose_quote(response, response.redacted_text, reviewer, theme_slug="housing")
     quotes.approve_quote(quote, reviewer)
     db.session.commit()
     listing = _text(client.get("/staff/quotes"))
@@ -247,4 +249,6 @@ def test_an_archived_pledge_takes_no_imported_updates(reviewer, pledge):
         reviewer,
     )
     assert report.updates == 0
-    assert report.problems == [(2, "pledge_id", f"Pledge {pledge.id} is archived: restore it first")]
+    assert report.problems == [
+        (2, "pledge_id", f"Pledge {pledge.id} is archived: restore it first")
+    ]
