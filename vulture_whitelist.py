@@ -125,3 +125,10 @@ from_redacted  # ReredactReport fields: printed as JSON by `privacy reredact` an
 quotes_withdrawn
 sub_themes_rewritten
 embeddings_forgotten
+archived_by_id  # Pledge.archived_by_id column (listening/assembly/models.py)
+archived_by  # relationship read by templates/assembly/staff/show_pledge.html
+_.archived_by_id  # set by assembly.operations.removal archive/restore
+heading  # Confirmation fields read by templates/confirm.html
+button
+caption
+undoable

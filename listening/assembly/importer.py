@@ -128,6 +128,8 @@ def _pledge(value, campaign_id) -> Pledge:
     pledge = db.session.get(Pledge, pledge_id)
     if pledge is None or (campaign_id is not None and pledge.campaign_id != campaign_id):
         raise RowError("pledge_id", f"There is no pledge {echo(value)}")
+    if pledge.archived_at is not None:
+        raise RowError("pledge_id", f"Pledge {echo(value)} is archived: restore it first")
     return pledge
 
 

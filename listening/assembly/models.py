@@ -144,9 +144,15 @@ class Pledge(db.Model):
     manual_progress: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Archived: gone from every public page, the API, the CSVs and the feed; staff can restore.
+    archived_at: Mapped[datetime | None]
+    archived_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_user.id", ondelete="SET NULL")
+    )
 
     campaign: Mapped[Campaign] = relationship()
     event: Mapped[Event | None] = relationship()
+    archived_by: Mapped[User | None] = relationship()
     lead_organisation: Mapped[Organisation] = relationship()
     area: Mapped[Area | None] = relationship()
     themes: Mapped[list[PledgeTheme]] = relationship(

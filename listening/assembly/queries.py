@@ -120,12 +120,19 @@ def _pledge_options():
     )
 
 
-def list_pledges(campaign: Campaign, filters: Filters | None = None) -> list[Pledge]:
-    """The campaign's pledges, filtered by theme slug, borough slug, lead organisation, status."""
+LIVE = Pledge.archived_at.is_(None)
+
+
+def list_pledges(
+    campaign: Campaign, filters: Filters | None = None, archived: bool = False
+) -> list[Pledge]:
+    """The campaign's pledges, filtered by theme slug, borough slug, lead organisation, status.
+
+    Archived pledges are left out (`archived=True`: only they, for the staff page)."""
     filters = filters or Filters()
     query = (
         select(Pledge)
-        .where(Pledge.campaign_id == campaign.id)
+        .where(Pledge.campaign_id == campaign.id, ~LIVE if archived else LIVE)
         .options(*_pledge_options())
         .order_by(Pledge.id)
     )
@@ -148,8 +155,11 @@ def list_pledges(campaign: Campaign, filters: Filters | None = None) -> list[Ple
     return list(db.session.scalars(query))
 
 
-def get_pledge(campaign_id: int | None, pledge_id: int) -> Pledge | None:
+def get_pledge(campaign_id: int | None, pledge_id: int, archived: bool = False) -> Pledge | None:
+    """The pledge (None when archived, unless `archived`: staff pages see those too)."""
     query = select(Pledge).where(Pledge.id == pledge_id).options(*_pledge_options())
+    if not archived:
+        query = query.where(LIVE)
     if campaign_id is not None:
         query = query.where(Pledge.campaign_id == campaign_id)
     return db.session.scalar(query)
@@ -175,7 +185,9 @@ def lead_organisations(campaign: Campaign) -> list[Organisation]:
             select(Organisation)
             .where(
                 Organisation.id.in_(
-                    select(Pledge.lead_organisation_id).where(Pledge.campaign_id == campaign.id)
+                    select(Pledge.lead_organisation_id).where(
+                        Pledge.campaign_id == campaign.id, LIVE
+                    )
                 )
             )
             .order_by(Organisation.name)
@@ -217,7 +229,7 @@ def campaign_summary(campaign: Campaign) -> CampaignSummary:
     )
     events = db.session.scalar(select(func.count(Event.id)).where(Event.campaign_id == campaign.id))
     pledges = db.session.scalar(
-        select(func.count(Pledge.id)).where(Pledge.campaign_id == campaign.id)
+        select(func.count(Pledge.id)).where(Pledge.campaign_id == campaign.id, LIVE)
     )
     return CampaignSummary(
         people=sum(count for _, count in by_borough),
@@ -256,7 +268,7 @@ def recent_updates(campaign: Campaign, limit: int = 50) -> list[ProgressUpdate]:
         db.session.scalars(
             select(ProgressUpdate)
             .join(Pledge)
-            .where(Pledge.campaign_id == campaign.id)
+            .where(Pledge.campaign_id == campaign.id, LIVE)
             .options(
                 selectinload(ProgressUpdate.pledge).selectinload(Pledge.updates),
                 selectinload(ProgressUpdate.pledge).selectinload(Pledge.campaign),

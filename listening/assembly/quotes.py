@@ -169,8 +169,10 @@ def public_quotes(
         select(Quote)
         .join(Response, Quote.response_id == Response.id)
         .join(Conversation, Response.conversation_id == Conversation.id)
+        .outerjoin(Pledge, Quote.pledge_id == Pledge.id)
         .where(
             Quote.campaign_id == campaign_id,
+            Pledge.archived_at.is_(None),  # no pledge, or one that is not archived
             Quote.status == "approved",
             Conversation.consent_to_quote.is_(True),
             Conversation.status == ConversationStatus.SUBMITTED,

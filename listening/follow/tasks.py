@@ -94,6 +94,8 @@ def send_progress_job(pledge_id: int, update_id: int) -> None:
         pledge = db.session.get(Pledge, int(pledge_id))
         if update is None or pledge is None or update.pledge_id != pledge.id:
             return  # deleted since: there is nothing to tell
+        if pledge.archived_at is not None:
+            return  # not public: its page says "not found", so there is nothing to point at
         for subscription in operations.recipients(pledge):
             _send_progress(subscription, pledge, update)
         db.session.rollback()

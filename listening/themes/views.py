@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from listening import confirm
 from listening.extensions import db, writes_on_read
 from listening.intake.campaigns import campaign_arg
 from listening.intake.models import Campaign, Response
 from listening.intake.operations import get_campaign, list_campaigns
 from listening.security import staff_required
-from listening.themes import bp, forms, operations, queries, tasks, workspace
+from listening.themes import bp, confirmations, forms, operations, queries, tasks, workspace
 from listening.themes.forms import NO_THEME
 from listening.themes.models import SubTheme, Theme, ThemeRun
 
@@ -228,16 +229,32 @@ def _sub_theme_home(sub: SubTheme) -> str:
     return url_for("themes.list_themes", campaign=sub.run.campaign.slug)
 
 
-@bp.post("/sub-themes/<int:sub_theme_id>/move")
+def _review_form(form_class):
+    """GET: what was chosen on the theme page (no CSRF: a GET changes nothing); POST: the
+    confirmation page's form. Move, merge and split act only on its `confirm=yes`."""
+    if request.method == "GET":
+        return form_class(formdata=request.args, meta={"csrf": False})
+    return form_class()
+
+
+def _carried(form, **values) -> dict:
+    return {"next": form.next.data or "", **values}
+
+
+@bp.route("/sub-themes/<int:sub_theme_id>/move", methods=["GET", "POST"])
 @staff_required
 def move_sub_theme(sub_theme_id: int):
     sub = _sub_theme(sub_theme_id)
-    form = forms.MoveSubThemeForm()
+    form = _review_form(forms.MoveSubThemeForm)
     form.theme.choices = _theme_choices(sub.run.campaign_id)
-    if not form.validate_on_submit():
+    if not form.validate():
         _form_errors(form)
         return _back(form, _sub_theme_home(sub))
     theme = db.session.get(Theme, int(form.theme.data))
+    if not confirm.confirmed():
+        back = form.safe_next(_sub_theme_home(sub))
+        fields = _carried(form, theme=form.theme.data)
+        return confirm.page(confirmations.move(sub, theme), back, fields)
     count = operations.move_sub_theme(sub, theme, current_user)
     db.session.commit()
     flash(f"“{sub.display_label}” ({count} answers) moved to {theme.name}.", "info")
@@ -258,17 +275,21 @@ def rename_sub_theme(sub_theme_id: int):
     return _back(form, _sub_theme_home(sub))
 
 
-@bp.post("/sub-themes/<int:sub_theme_id>/merge")
+@bp.route("/sub-themes/<int:sub_theme_id>/merge", methods=["GET", "POST"])
 @staff_required
 def merge_sub_themes(sub_theme_id: int):
     sub = _sub_theme(sub_theme_id)
-    form = forms.MergeSubThemesForm()
+    form = _review_form(forms.MergeSubThemesForm)
     siblings = queries.live_sub_themes(sub.run_id, sub.theme_id, emerging=sub.theme_id is None)
     form.target.choices = [(str(s.id), s.display_label) for s in siblings if s.id != sub.id]
-    if not form.validate_on_submit():
+    if not form.validate():
         _form_errors(form)
         return _back(form, _sub_theme_home(sub))
     target = db.session.get(SubTheme, int(form.target.data))
+    if not confirm.confirmed():
+        back = form.safe_next(_sub_theme_home(sub))
+        fields = _carried(form, target=form.target.data)
+        return confirm.page(confirmations.merge(sub, target), back, fields)
     try:
         operations.merge_sub_themes(target, [sub], current_user)
     except operations.ThemeError as error:
@@ -279,15 +300,21 @@ def merge_sub_themes(sub_theme_id: int):
     return _back(form, _sub_theme_home(sub))
 
 
-@bp.post("/sub-themes/<int:sub_theme_id>/split")
+@bp.route("/sub-themes/<int:sub_theme_id>/split", methods=["GET", "POST"])
 @staff_required
 def split_sub_theme(sub_theme_id: int):
     sub = _sub_theme(sub_theme_id)
-    form = forms.SplitSubThemeForm()
-    if not form.validate_on_submit():
+    form = _review_form(forms.SplitSubThemeForm)
+    if not form.validate():
         _form_errors(form)
         return _back(form, _sub_theme_home(sub))
     try:
+        if not confirm.confirmed():
+            what = confirmations.split(sub, form.response_ids(), form.label.data or "")
+            fields = _carried(
+                form, responses=form.responses.data or [], label=form.label.data or ""
+            )
+            return confirm.page(what, form.safe_next(_sub_theme_home(sub)), fields)
         new = operations.split_sub_theme(
             sub,
             current_user,

@@ -143,7 +143,13 @@ def test_actions_updates_signatories_and_deletes(client, staff, make_pledge):
     assert "Dana Reyes" in page and "Publish routes" in page and "Slower." in page
     assert pledge.status == "at-risk" and pledge.actions[0].done_on == date.today()
     action = pledge.actions[0]
-    assert client.post(f"/staff/actions/{action.id}/delete").status_code == 303
+    one_tap = client.post(f"/staff/actions/{action.id}/delete")  # an old form: no confirm
+    assert one_tap.status_code == 200 and "Yes, delete this action" in one_tap.get_data(
+        as_text=True
+    )
+    assert pledge.actions == [action]
+    confirmed = client.post(f"/staff/actions/{action.id}/delete", data={"confirm": "yes"})
+    assert confirmed.status_code == 303
     assert pledge.actions == []
 
 

@@ -166,15 +166,19 @@ def test_sub_theme_forms(client, login, make_user, analysed):
     members = queries.sub_theme_members(sub)
     split = client.post(
         f"/themes/sub-themes/{sub.id}/split",
-        data={"responses": [str(members[0])], "label": "Just one"},
+        data={"responses": [str(members[0])], "label": "Just one", "confirm": "yes"},
     )
     assert split.status_code == 303
     new = db.session.scalar(select(SubTheme).where(SubTheme.reviewer_label == "Just one"))
     assert queries.sub_theme_members(new) == [members[0]]
-    merge = client.post(f"/themes/sub-themes/{new.id}/merge", data={"target": str(sub.id)})
+    merge = client.post(
+        f"/themes/sub-themes/{new.id}/merge", data={"target": str(sub.id), "confirm": "yes"}
+    )
     assert merge.status_code == 303 and new.merged_into_id == sub.id
     target = next(t for t in queries.list_themes(analysed.id) if t.id != sub.theme_id)
-    move = client.post(f"/themes/sub-themes/{sub.id}/move", data={"theme": str(target.id)})
+    move = client.post(
+        f"/themes/sub-themes/{sub.id}/move", data={"theme": str(target.id), "confirm": "yes"}
+    )
     assert move.status_code == 303 and move.headers["Location"].endswith(f"/themes/{target.id}")
     assert sub.theme_id == target.id
 

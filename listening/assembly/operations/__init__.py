@@ -30,6 +30,7 @@ from listening.assembly.operations.pledges import (
     remove_signatory,
     save_pledge,
 )
+from listening.assembly.operations.removal import archive_pledge, consequences, restore_pledge
 from listening.assembly.operations.tracking import (
     ActionInput,
     MetricInput,
@@ -64,6 +65,9 @@ __all__ = [
     "pledge_snapshot",
     "remove_signatory",
     "save_pledge",
+    "archive_pledge",
+    "consequences",
+    "restore_pledge",
     "ActionInput",
     "MetricInput",
     "UpdateInput",

@@ -14,4 +14,5 @@ from listening.assembly.views import (  # noqa: E402,F401
     staff_events,
     staff_import,
     staff_quotes,
+    staff_removal,
 )

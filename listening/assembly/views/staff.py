@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 
 from listening.assembly import bp, forms, operations, queries
 from listening.assembly import models as m
@@ -43,6 +43,7 @@ def list_staff_pledges():
         statuses=m.STATUSES,
         theme_names=theme_names(campaign.id),
         stale_count=sum(1 for _, ctx in rows if ctx["stale"]),
+        archived=queries.list_pledges(campaign, archived=True),
     )
 
 
@@ -115,7 +116,7 @@ def new_pledge():
 @bp.get("/staff/pledges/<int(max=2147483647):pledge_id>")
 @staff_required
 def show_staff_pledge(pledge_id: int):
-    pledge = queries.get_pledge(None, pledge_id) or abort(404)
+    pledge = queries.get_pledge(None, pledge_id, archived=True) or abort(404)
     return render_template(
         "assembly/staff/show_pledge.html",
         pledge=pledge,
@@ -140,15 +141,6 @@ def edit_pledge(pledge_id: int):
         back=_pledge_url(pledge.id),
         submit="Save pledge",
     )
-
-
-@bp.post("/staff/pledges/<int(max=2147483647):pledge_id>/delete")
-@staff_required
-def delete_pledge(pledge_id: int):
-    operations.delete_pledge(_get(m.Pledge, pledge_id), actor())
-    db.session.commit()
-    flash("Pledge deleted.", "info")
-    return redirect(url_for("assembly.list_staff_pledges"), code=303)
 
 
 @bp.route("/staff/pledges/<int(max=2147483647):pledge_id>/signatories/new", methods=["GET", "POST"])
@@ -277,26 +269,3 @@ def new_update(pledge_id: int):
         back=_pledge_url(pledge.id),
         submit="Publish update",
     )
-
-
-DELETABLE = {
-    "signatories": (m.Signatory, operations.remove_signatory),
-    "actions": (m.Action, operations.delete_action),
-    "metrics": (m.Metric, operations.delete_metric),
-    "readings": (m.Reading, operations.delete_reading),
-    "updates": (m.ProgressUpdate, operations.delete_update),
-}
-
-
-@bp.post("/staff/<kind>/<int(max=2147483647):row_id>/delete")
-@staff_required
-def delete_part(kind: str, row_id: int):
-    if kind not in DELETABLE:
-        abort(404)
-    model, delete = DELETABLE[kind]
-    row = _get(model, row_id)
-    pledge_id = row.metric.pledge_id if kind == "readings" else row.pledge_id
-    delete(row, actor())
-    db.session.commit()
-    flash("Deleted.", "info")
-    return redirect(_pledge_url(pledge_id), code=303)

@@ -102,17 +102,6 @@ def show_staff_event(event_id: int):
     ), status
 
 
-@bp.post("/staff/ideas/<int(max=2147483647):idea_id>/delete")
-@staff_required
-def delete_idea(idea_id: int):
-    idea = db.session.get(m.Idea, idea_id) or abort(404)
-    event_id = idea.event_id
-    operations.delete_idea(idea, actor())
-    db.session.commit()
-    flash("Idea deleted.", "info")
-    return redirect(url_for("assembly.show_staff_event", event_id=event_id), code=303)
-
-
 @bp.post("/staff/ideas/<int(max=2147483647):idea_id>/pledge")
 @staff_required
 def link_idea(idea_id: int):
@@ -130,12 +119,3 @@ def link_idea(idea_id: int):
     db.session.commit()
     flash("Idea linked to its pledge." if pledge_id else "Idea unlinked.", "info")
     return redirect(url_for("assembly.show_staff_event", event_id=idea.event_id), code=303)
-
-
-@bp.post("/staff/events/<int(max=2147483647):event_id>/delete")
-@staff_required
-def delete_event(event_id: int):
-    operations.delete_event(db.session.get(m.Event, event_id) or abort(404), actor())
-    db.session.commit()
-    flash("Event deleted.", "info")
-    return redirect(url_for("assembly.list_staff_events"), code=303)

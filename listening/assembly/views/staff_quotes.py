@@ -72,15 +72,12 @@ def new_quote():
     )
 
 
-@bp.post("/staff/quotes/<int(max=2147483647):quote_id>/<any(approve, withdraw):verb>")
+@bp.post("/staff/quotes/<int(max=2147483647):quote_id>/approve")
 @staff_required
-def change_quote(quote_id: int, verb: str):
+def approve_quote(quote_id: int):
     quote = db.session.get(m.Quote, quote_id) or abort(404)
     try:
-        if verb == "approve":
-            quotes.approve_quote(quote, actor(), checked=request.form.get("checked") == "y")
-        else:
-            quotes.withdraw_quote(quote, actor())
+        quotes.approve_quote(quote, actor(), checked=request.form.get("checked") == "y")
     except AssemblyError as error:
         db.session.rollback()
         if error.field == "checked":  # shown next to the tick box of this quote
@@ -88,5 +85,5 @@ def change_quote(quote_id: int, verb: str):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash("Quote published." if verb == "approve" else "Quote withdrawn.", "info")
+        flash("Quote published.", "info")
     return redirect(url_for("assembly.list_staff_quotes"), code=303)
