@@ -301,7 +301,7 @@ def breakdowns(campaign: Campaign, by: str) -> list[Breakdown]:
 
 
 def match_threshold() -> float:
-    return float(current_app.config.get("THEMES_ROUND_MATCH_THRESHOLD", 0.7))
+    return float(current_app.config["THEMES_ROUND_MATCH_THRESHOLD"])
 
 
 def best_matches(

@@ -41,11 +41,11 @@ PEOPLE_BY_BOROUGH = {
 
 # Multipliers on each group's theme weights: cost of living pressed harder in 2024.
 THEME_SHIFT = {
-    "work-wages-cost-of-living": 1.8,
+    "work-wages-cost-of-living": 2.5,
     "housing": 1.0,
-    "mental-health-isolation": 1.0,
+    "mental-health-isolation": 0.9,
     "children-young-people-parents": 0.9,
-    "migration-race": 0.7,
+    "migration-race": 0.6,
 }
 
 # Answers first heard in 2024, by main theme (new sub-themes, a year on).
