@@ -125,3 +125,6 @@ from_redacted  # ReredactReport fields: printed as JSON by `privacy reredact` an
 quotes_withdrawn
 sub_themes_rewritten
 embeddings_forgotten
+THEMES_ROUND_MATCH_THRESHOLD  # listening/config.py: read by themes.rounds.match_threshold
+people_total  # listening/intake/demo/round2024.py: the demo's figure, checked by tests
+difference  # listening/themes/rounds.py: Change.difference, used by compare_rounds.html

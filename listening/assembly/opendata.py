@@ -14,9 +14,9 @@ from datetime import date
 from flask import current_app
 
 from listening.assembly import datapackage, progress, queries, quotes
-from listening.themes import rounds
 from listening.assembly.models import Pledge
 from listening.publicity import count_fields, is_suppressed, parts_fields
+from listening.themes import rounds
 
 
 def licence() -> dict:

@@ -220,8 +220,8 @@ def compare_themes(
 
 
 def previous_theme_counts(campaign: Campaign) -> dict[str, tuple[int, int]] | None:
-    """slug → (people who raised it, people heard) in the previous round, for the public API and pages; None when
-    the campaign follows no round. Only themes reviewed in the earlier round have counts."""
+    """slug → (people who raised it, people heard) in the previous round, for the public API
+    and pages; None when the campaign follows no round. Only themes reviewed then have counts."""
     previous = previous_round(campaign)
     if previous is None:
         return None

@@ -285,7 +285,7 @@ def test_a_round_cannot_follow_itself_or_a_later_round(make_campaign, runner):
     assert result.exit_code == 1 and "nope" in result.output
 
 
-# -- the demo's second round -------------------------------------------------------------------------
+# -- the demo's second round ------------------------------------------------------------------
 
 
 def test_the_demo_plans_a_different_second_round():
