@@ -29,6 +29,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	$(FLASK) themes run --campaign sel-2023 --if-none --publish
+	$(FLASK) themes run --campaign sel-2024 --if-none --publish
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
 	  --access-logfile - --timeout 120 wsgi:app
 

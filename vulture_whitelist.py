@@ -132,3 +132,6 @@ heading  # Confirmation fields read by templates/confirm.html
 button
 caption
 undoable
+THEMES_ROUND_MATCH_THRESHOLD  # listening/config.py: read by themes.rounds.match_threshold
+people_total  # listening/intake/demo/round2024.py: the demo's figure, checked by tests
+difference  # listening/themes/rounds.py: Change.difference, used by compare_rounds.html

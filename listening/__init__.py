@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from listening.intake import bp as intake_bp
     from listening.intake import views as _intake_views  # noqa: F401
     from listening.themes import bp as themes_bp
+    from listening.themes import round_views as _round_views  # noqa: F401
     from listening.themes import views as _themes_views  # noqa: F401
 
     app.register_blueprint(accounts_bp)

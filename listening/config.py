@@ -38,6 +38,8 @@ class Config:
     # Seconds without a heartbeat after which a queued or running theme run counts as orphaned
     # (its worker died) and is marked failed; longer than any stage that reports no progress.
     THEMES_HEARTBEAT_TIMEOUT = 120
+    # cosine between sub-theme centroids at or above which a sub-theme continues an earlier one
+    THEMES_ROUND_MATCH_THRESHOLD = 0.7
     ASSEMBLY_CACHE_SECONDS = 60  # public tracker pages kept per worker for anonymous visitors
     COMPRESS = True  # gzip text responses (set false behind a proxy that compresses)
     DEFAULT_CAMPAIGN = "sel-2023"

@@ -15,7 +15,8 @@ from flask import current_app
 
 from listening.assembly import datapackage, progress, queries, quotes
 from listening.assembly.models import Pledge
-from listening.assembly.publicity import count_fields, parts_fields
+from listening.publicity import count_fields, is_suppressed, parts_fields
+from listening.themes import rounds
 
 
 def licence() -> dict:
@@ -96,6 +97,7 @@ def themes_payload(campaign) -> dict:
     """Public aggregates per theme, with small counts suppressed."""
     published, themes = queries.theme_summaries(campaign)
     summary = queries.campaign_summary(campaign)
+    earlier = rounds.previous_theme_counts(campaign)
     return {
         "campaign": {
             "slug": campaign.slug,
@@ -131,9 +133,25 @@ def themes_payload(campaign) -> dict:
                 "quotes": [
                     q.text for q in quotes.public_quotes(campaign.id, theme_slug=theme.slug)
                 ],
+                "previous_round": None
+                if earlier is None
+                else previous_round(campaign, earlier, theme.slug),
             }
             for theme in themes
         ],
+    }
+
+
+def previous_round(campaign, earlier: dict, slug: str) -> dict:
+    """How many raised the theme in the round this campaign follows: null people and share
+    when that count is suppressed (or the theme was not reviewed then)."""
+    people, total = earlier.get(slug, (None, None))
+    hidden = is_suppressed(people)
+    return {
+        "campaign": campaign.previous_round.slug,
+        "people": None if hidden else people,
+        "share": None if hidden or not total else round(people / total, 4),
+        "people_suppressed": people is not None and hidden,
     }
 
 

@@ -44,3 +44,24 @@ def import_command(file: str, campaign_slug: str) -> None:
             f"not imported: “{skipped.reference}” of {skipped.organisation} (rows {rows})", err=True
         )
     click.echo(json.dumps(report.summary()))
+
+
+@intake_cli.command("follow-round")
+@click.option("--campaign", "campaign_slug", required=True, help="The later round.")
+@click.option("--previous", "previous_slug", default="", help="The round it follows ('' for none).")
+def follow_round_command(campaign_slug: str, previous_slug: str) -> None:
+    """Declare that a campaign is the next listening round after another (compared over time)."""
+    from listening.extensions import db
+    from listening.intake import operations
+
+    campaign = operations.get_campaign(campaign_slug)
+    previous = operations.get_campaign(previous_slug) if previous_slug else None
+    if campaign is None or (previous_slug and previous is None):
+        missing = campaign_slug if campaign is None else previous_slug
+        raise click.ClickException(f"Campaign “{missing}” does not exist.")
+    try:
+        operations.set_previous_round(campaign, previous, actor=None)
+    except operations.RoundError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{campaign.slug} follows {previous.slug if previous else 'no earlier round'}.")

@@ -42,7 +42,13 @@ class Campaign(db.Model):
     ends_on: Mapped[date | None]
     # A pledge with no progress update for longer than this shows as "not updated" in public.
     update_interval_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    # The listening round this one follows (the same communities asked again), if any.
+    previous_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intake_campaign.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    previous_round: Mapped[Campaign | None] = relationship(remote_side=[id])
 
     areas: Mapped[list[Area]] = relationship(
         back_populates="campaign", order_by="Area.name", cascade="all, delete-orphan"

@@ -301,3 +301,22 @@ def list_conversations_for(user: User, campaign: Campaign | None = None, limit: 
     if not user.is_staff:
         query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
     return list(db.session.scalars(query))
+
+
+class RoundError(ValueError):
+    """A campaign cannot follow that round (itself, or a round that follows it)."""
+
+
+def set_previous_round(campaign: Campaign, previous: Campaign | None, actor: User | None) -> None:
+    """Declare the listening round `campaign` follows (None: it follows none). Audited."""
+    probe = previous
+    while probe is not None:
+        if probe.id == campaign.id:
+            raise RoundError(f"{campaign.slug} cannot follow {previous.slug}: that makes a loop.")
+        probe = probe.previous_round
+    before = {"previous_round": campaign.previous_round.slug if campaign.previous_round else None}
+    campaign.previous_round_id = previous.id if previous is not None else None
+    db.session.flush()
+    db.session.refresh(campaign)
+    after = {"previous_round": previous.slug if previous is not None else None}
+    audit.record(campaign, "intake.set_previous_round", actor, before, after)

@@ -97,3 +97,12 @@ class ReviewedForm(_ReturnTo):
 
     def is_reviewed(self) -> bool:
         return self.reviewed.data != "0"
+
+
+class RoundMatchForm(FlaskForm):
+    """A reviewer's correction of which earlier sub-theme this one continues."""
+
+    previous = SelectField(
+        "Continues which sub-theme of the earlier round?",
+        validators=[DataRequired("Choose a sub-theme, or “new in this round”.")],
+    )

@@ -182,3 +182,27 @@ class EmbeddingCache(db.Model):
     model_id: Mapped[str] = mapped_column(String(120))
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoundMatch(db.Model):
+    """Which sub-theme of the previous listening round a sub-theme continues, if any.
+
+    Made by centroid similarity when a run finishes (source "model"); a reviewer can correct it
+    (source "reviewer"), and a reviewer's match is kept until they change it.
+    """
+
+    __tablename__ = "themes_round_match"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sub_theme_id: Mapped[int] = mapped_column(
+        ForeignKey("themes_sub_theme.id", ondelete="CASCADE"), unique=True
+    )
+    previous_sub_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes_sub_theme.id", ondelete="SET NULL")
+    )
+    similarity: Mapped[float | None]
+    source: Mapped[str] = mapped_column(String(20), default=AssignmentSource.MODEL)
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_user.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 from listening import audit, signals
 from listening.extensions import db
 from listening.intake.models import Conversation, ConversationStatus, Response
-from listening.themes import operations, queries
+from listening.themes import operations, queries, rounds
 from listening.themes.embedding import (
     DatabaseEmbeddingCache,
     assigner_for,
@@ -157,6 +157,7 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
             "skipped": skipped,
         },
     )
+    rounds.rematch_after_run(run.campaign_id, embedder)
     signals.public_changed("themes")
 
 

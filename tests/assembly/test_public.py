@@ -8,8 +8,8 @@ import pytest
 
 from listening.assembly import cache
 from listening.assembly import operations as ops
-from listening.assembly.publicity import public_count, public_count_text
 from listening.extensions import db
+from listening.publicity import public_count, public_count_text
 
 PUBLIC = [
     "/pledges",

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from listening.assembly.publicity import WITHHELD, public_parts, withheld_parts
+from listening.publicity import WITHHELD, public_parts, withheld_parts
 
 MIN = 5
 

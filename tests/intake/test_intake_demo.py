@@ -69,6 +69,10 @@ def people_by_borough(slug="sel-2023") -> dict[str, int]:
     return {area: int(people) for area, people in rows}
 
 
+def second_round_conversations(campaign):
+    return db.session.scalars(select(Conversation).where(Conversation.campaign_id == campaign.id))
+
+
 def row_counts() -> dict[str, int]:
     tables = (
         "intake_campaign",
@@ -190,10 +194,16 @@ def test_seed_creates_the_sel_campaign_with_exact_figures(runner, realdata):
     )
     assert contacted["bexley"] >= 25 and contacted["bromley"] >= 25
 
-    # the SEL campaign is the default where no campaign is named
+    # the SEL 2023 campaign is the default where no campaign is named (the configured one)
+    from flask import current_app
+
     from listening.intake.operations import default_campaign
 
-    assert default_campaign().slug == "sel-2023"
+    assert default_campaign(current_app.config["DEFAULT_CAMPAIGN"]).slug == "sel-2023"
+    # and its second round follows it
+    second = db.session.scalar(select(Campaign).where(Campaign.slug == "sel-2024"))
+    assert second.previous_round_id == campaign.id
+    assert sum(c.people_count for c in second_round_conversations(second)) == 2201
 
 
 def test_seed_users_answers_redaction_and_polis(runner, realdata):
@@ -276,5 +286,5 @@ def test_missing_realdata_skips_polis_with_a_note(runner, app, tmp_path, monkeyp
     output = seed(runner)
     assert "Pol.is demo campaign was skipped" in output
     slugs = set(db.session.scalars(select(Campaign.slug)).all())
-    assert slugs == {"sel-2023"}
+    assert slugs == {"sel-2023", "sel-2024"}
     assert sum(people_by_borough().values()) == 2482

@@ -1,7 +1,7 @@
 """Assembly views: the public tracker, open data, partner pages and staff pages."""
 
 from listening.assembly import bp
-from listening.assembly.publicity import public_count_text, public_parts_text
+from listening.publicity import public_count_text, public_parts_text
 
 bp.add_app_template_filter(public_count_text, "public_count")
 bp.add_app_template_filter(public_parts_text, "public_parts")

@@ -11,6 +11,7 @@ from listening.assembly import bp, cache, charts, progress, queries, quotes
 from listening.assembly.models import ATTENDEE_KINDS, EVENT_KINDS, STATUSES
 from listening.ids import parse_id
 from listening.intake.campaigns import campaign_arg
+from listening.themes import rounds
 from listening.themes.queries import public_theme_names as theme_names
 
 
@@ -118,8 +119,25 @@ def show_theme(slug: str):
         sub_themes=queries.public_sub_themes(campaign, slug, theme_quotes),
         events=events,
         areas=campaign.areas,
+        **earlier_round_context(campaign, slug),
         **common(campaign),
     )
+
+
+def earlier_round_context(campaign, slug: str) -> dict:
+    """ "Raised by N people in 2023 and M in 2024", when the campaign follows an earlier round
+    whose analysis of this theme was reviewed."""
+    counts = rounds.previous_theme_counts(campaign)
+    previous = campaign.previous_round
+    if not counts or slug not in counts or previous is None:
+        return {}
+    people, total = counts[slug]
+    year = previous.starts_on.year if previous.starts_on else previous.name
+    return {
+        "earlier_round": {"year": year, "people": people, "total": total},
+        "this_year": campaign.starts_on.year if campaign.starts_on else campaign.name,
+        "this_total": queries.campaign_summary(campaign).people,
+    }
 
 
 @bp.get("/pledges/<int(max=2147483647):pledge_id>")

@@ -8,12 +8,13 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from listening.intake.demo import answers as bank
 from listening.intake.demo import organisations as orgs
 from listening.intake.demo import reference as ref
+from listening.intake.demo import round2024
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://listening.invalid/demo")
 
@@ -35,6 +36,44 @@ MAX_ANSWERS = 4
 
 
 @dataclass(frozen=True)
+class Round:
+    """What differs between listening rounds of the demo."""
+
+    slug: str
+    reference_prefix: str  # import references are "<prefix>-<seed>-<borough>-<n>"
+    people_by_borough: dict[str, int]
+    starts_on: date
+    late_start: date  # the extra outreach in under-reached boroughs started later
+    listening_ends: date
+    theme_shift: dict[str, float] = field(default_factory=dict)
+    new_answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    with_pii_answers: bool = True
+
+
+SEL_2023 = Round(
+    slug=ref.SEL_SLUG,
+    reference_prefix="demo",
+    people_by_borough=ref.PEOPLE_BY_BOROUGH,
+    starts_on=ref.SEL_CAMPAIGN["starts_on"],
+    late_start=date(2023, 7, 10),
+    listening_ends=ref.LISTENING_ENDS,
+)
+SEL_2024 = Round(
+    slug=round2024.SLUG,
+    reference_prefix="demo-2024",
+    people_by_borough=round2024.PEOPLE_BY_BOROUGH,
+    starts_on=round2024.CAMPAIGN["starts_on"],
+    late_start=date(2024, 5, 1),
+    listening_ends=round2024.LISTENING_ENDS,
+    theme_shift=round2024.THEME_SHIFT,
+    new_answers=round2024.NEW_ANSWERS,
+    with_pii_answers=False,
+)
+# A new answer is drawn this many times as often as one heard before (it is what is new).
+NEW_ANSWER_WEIGHT = 3
+
+
+@dataclass(frozen=True)
 class PlannedConversation:
     uuid: str
     reference: str
@@ -48,16 +87,16 @@ class PlannedConversation:
     responses: tuple[str, ...]
 
 
-def conversation_uuid(seed: int, borough: str, index: int) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{ref.SEL_SLUG}/seed-{seed}/{borough}/{index}"))
+def conversation_uuid(seed: int, borough: str, index: int, slug: str = ref.SEL_SLUG) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{slug}/seed-{seed}/{borough}/{index}"))
 
 
-def _weights_for(borough: str) -> dict[str, int]:
+def _weights_for(borough: str, people: int) -> dict[str, int]:
     if borough == "unspecified":
         return FORMAT_WEIGHTS["unspecified"]
     if borough in ref.UNDER_REACHED:
         return FORMAT_WEIGHTS["under-reached"]
-    if ref.PEOPLE_BY_BOROUGH[borough] > 500:
+    if people > 500:
         return FORMAT_WEIGHTS["large"]
     return FORMAT_WEIGHTS["default"]
 
@@ -82,11 +121,13 @@ def split_people(total: int, weights: dict[str, int], rng: random.Random):
 class _AnswerPools:
     """Answers by main theme, each pool shuffled and used round-robin so reuse is even."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, new_answers: dict[str, tuple[str, ...]]):
         self.rng = rng
         self.pools: dict[str, list[str]] = {theme: [] for theme in ref.THEMES}
         for answer in bank.bank():
             self.pools[answer.themes[0]].append(answer.text)
+        for theme, texts in new_answers.items():
+            self.pools[theme].extend(list(texts) * NEW_ANSWER_WEIGHT)
         self.iterators = {theme: self._cycle(theme) for theme in ref.THEMES}
 
     def _cycle(self, theme: str) -> Iterator[str]:
@@ -140,47 +181,48 @@ def _pick_groups(kind: str, fmt: str, rng: random.Random) -> tuple[str, ...]:
     return tuple(groups)
 
 
-def _theme_weights(groups: tuple[str, ...]) -> dict[str, int]:
-    weights = dict.fromkeys(ref.THEMES, 0)
+def _theme_weights(groups: tuple[str, ...], shift: dict[str, float]) -> dict[str, float]:
+    weights = dict.fromkeys(ref.THEMES, 0.0)
     for position, group in enumerate(groups):
         for theme, weight in ref.GROUP_THEMES[group].items():
-            weights[theme] += weight * (2 if position == 0 else 1)
+            weights[theme] += weight * (2 if position == 0 else 1) * shift.get(theme, 1.0)
     return {theme: w for theme, w in weights.items() if w}
 
 
-def _held_on(borough: str, rng: random.Random) -> date:
-    # the extra outreach in under-reached boroughs happened later in the summer
-    start = date(2023, 7, 10) if borough in ref.UNDER_REACHED else ref.SEL_CAMPAIGN["starts_on"]
-    return start + timedelta(days=rng.randint(0, (ref.LISTENING_ENDS - start).days))
+def _held_on(borough: str, rng: random.Random, spec: Round) -> date:
+    start = spec.late_start if borough in ref.UNDER_REACHED else spec.starts_on
+    return start + timedelta(days=rng.randint(0, (spec.listening_ends - start).days))
 
 
-def plan_conversations(seed: int = 2023) -> list[PlannedConversation]:
-    """Every demo conversation for the SEL campaign, the same list for the same seed."""
+def plan_conversations(seed: int = 2023, spec: Round = SEL_2023) -> list[PlannedConversation]:
+    """Every demo conversation of one round, the same list for the same seed."""
     rng = random.Random(seed)
-    pools = _AnswerPools(rng)
+    pools = _AnswerPools(rng, spec.new_answers)
     facilitators = _facilitators()
     plans: list[PlannedConversation] = []
-    for borough, total in ref.PEOPLE_BY_BOROUGH.items():
-        for index, (fmt, people) in enumerate(split_people(total, _weights_for(borough), rng)):
+    for borough, total in spec.people_by_borough.items():
+        split = split_people(total, _weights_for(borough, total), rng)
+        for index, (fmt, people) in enumerate(split):
             name, kind = _pick_organisation(facilitators[borough], fmt, rng)
             groups = _pick_groups(kind, fmt, rng)
             plans.append(
                 PlannedConversation(
-                    uuid=conversation_uuid(seed, borough, index),
-                    reference=f"demo-{seed}-{borough}-{index + 1:03d}",
+                    uuid=conversation_uuid(seed, borough, index, spec.slug),
+                    reference=f"{spec.reference_prefix}-{seed}-{borough}-{index + 1:03d}",
                     borough=borough,
                     organisation=name,
-                    held_on=_held_on(borough, rng),
+                    held_on=_held_on(borough, rng, spec),
                     format=fmt,
                     people_count=people,
                     groups=groups,
                     consent_to_quote=rng.random() < CONSENT_RATE,
                     responses=pools.draw(
-                        _theme_weights(groups), rng.randint(*ANSWERS_PER_FORMAT[fmt])
+                        _theme_weights(groups, spec.theme_shift),
+                        rng.randint(*ANSWERS_PER_FORMAT[fmt]),
                     ),
                 )
             )
-    return _with_pii_answers(plans, rng)
+    return _with_pii_answers(plans, rng) if spec.with_pii_answers else plans
 
 
 def _with_pii_answers(plans: list[PlannedConversation], rng: random.Random):

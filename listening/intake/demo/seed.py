@@ -14,7 +14,8 @@ from listening.extensions import db
 from listening.intake import operations, polis
 from listening.intake.demo import organisations as orgs
 from listening.intake.demo import reference as ref
-from listening.intake.demo.generate import plan_conversations
+from listening.intake.demo import round2024
+from listening.intake.demo.generate import SEL_2024, plan_conversations
 from listening.intake.demo.records import ensure_campaign, ensure_organisation
 from listening.intake.models import Area, Campaign, Conversation, ConversationStatus
 
@@ -43,6 +44,7 @@ class SeedResult:
     created: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     extra_campaigns: list[tuple[Campaign, int]] = field(default_factory=list)
+    rounds: list[Campaign] = field(default_factory=list)  # later rounds of the main campaign
 
     def count(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n
@@ -56,6 +58,7 @@ def seed_demo(seed: int = 2023, realdata: Path | None = None) -> SeedResult:
     # Pol.is first, so the SEL campaign is the newest one (the default where none is named).
     seed_polis_campaign(result, realdata or polis.realdata_dir())
     seed_sel_campaign(result, seed)
+    seed_sel_2024_round(result, seed)
     return result
 
 
@@ -103,6 +106,20 @@ def seed_sel_campaign(result: SeedResult, seed: int = 2023) -> None:
             f"{campaign.slug} already has conversations from elsewhere (another --seed, partners "
             "or imports): no demo conversations were added, so figures may differ."
         )
+    else:
+        save_planned(plans, campaign.slug, result.admin, result)
+
+
+def seed_sel_2024_round(result: SeedResult, seed: int = 2023) -> None:
+    """The second round, `sel-2024`, following sel-2023: same boroughs, groups and partners."""
+    campaign, created = ensure_campaign(dict(round2024.CAMPAIGN), ref.BOROUGHS, ref.GROUPS)
+    result.count("campaigns", int(created))
+    if campaign.previous_round_id is None and result.campaign is not None:
+        campaign.previous_round_id = result.campaign.id
+    result.rounds.append(campaign)
+    plans = plan_conversations(seed, SEL_2024)
+    if _has_other_conversations(campaign, plans):
+        result.notes.append(f"{campaign.slug} already has other conversations: none added.")
     else:
         save_planned(plans, campaign.slug, result.admin, result)
 
@@ -172,6 +189,13 @@ def summary_lines(result: SeedResult) -> list[str]:
         lines.append(f"  {name:<42} {conversations:>13} {people:>7,}")
     total = (sum(r[1] for r in rows), sum(r[2] for r in rows))
     lines.append(f"  {'Total':<42} {total[0]:>13} {total[1]:>7,}")
+    for campaign in result.rounds:
+        people = sum(row[2] for row in people_by_area(campaign))
+        lines += [
+            "",
+            f"Campaign {campaign.slug}: {campaign.name}",
+            f"  the next round after {result.campaign.slug}: {people:,} people heard.",
+        ]
     for campaign, kept in result.extra_campaigns:
         lines += [
             "",
