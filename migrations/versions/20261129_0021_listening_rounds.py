@@ -30,7 +30,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("sub_theme_id", sa.Integer(), nullable=False),
         sa.Column("previous_sub_theme_id", sa.Integer(), nullable=True),
-        sa.Column("similarity", sa.Float(), nullable=True),
+        sa.Column("similarity", sa.Double(), nullable=True),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("reviewer_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
