@@ -64,6 +64,16 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _sqlite_pragma(connection, sql: str) -> list:
+    """Run a pragma on the DBAPI connection itself, outside any transaction (SQLAlchemy would
+    BEGIN first, and SQLite ignores `foreign_keys` inside a transaction)."""
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        return cursor.execute(sql).fetchall()
+    finally:
+        cursor.close()
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -89,10 +99,22 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy a table and DROP the old one; with foreign keys enforced,
+            # SQLite refuses to drop a table other rows reference. The pragma only changes
+            # outside a transaction; it is turned back on, and checked, after the migrations.
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            broken = _sqlite_pragma(connection, "PRAGMA foreign_key_check")
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migrations left rows with broken references: {broken[:5]}")
 
 
 if context.is_offline_mode():
