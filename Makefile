@@ -29,8 +29,8 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	$(FLASK) themes run --campaign sel-2023 --if-none --publish
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
-	  --access-logfile - --timeout 120 wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+	  --access-logfile - wsgi:app
 
 # Debian's Chromium (browser tests) and redis-server (the RQ queue test starts its own).
 chromium:
