@@ -125,3 +125,5 @@ from_redacted  # ReredactReport fields: printed as JSON by `privacy reredact` an
 quotes_withdrawn
 sub_themes_rewritten
 embeddings_forgotten
+warm_models  # called by gunicorn.conf.py's post_worker_init (outside listening/)
+WARM_MODELS  # config key read through app.config (gunicorn.conf.py)

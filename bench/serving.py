@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from redaction import speed_answers  # noqa: E402  (bench/redaction.py)
 
-
 _barrier = None
 
 

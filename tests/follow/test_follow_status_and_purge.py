@@ -90,9 +90,7 @@ def _aged(subscription: Subscription, days: int) -> None:
     subscription.created_at = utcnow() - timedelta(days=days)
 
 
-def test_a_new_follow_deletes_unconfirmed_follows_past_the_confirmation_period(
-    client, make_pledge
-):
+def test_a_new_follow_deletes_unconfirmed_follows_past_the_confirmation_period(client, make_pledge):
     pledge = make_pledge()
     stale = [operations.start_following(f"stale{n}@example.org", pledge=pledge) for n in range(3)]
     recent = operations.start_following("recent@example.org", pledge=pledge)

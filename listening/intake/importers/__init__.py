@@ -51,6 +51,7 @@ __all__ = [
     "read_rows",
 ]
 
+
 @dataclass(frozen=True)
 class Skipped:
     """A conversation left out because some of its rows had errors."""
