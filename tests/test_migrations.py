@@ -149,7 +149,9 @@ def test_the_installation_secret_is_random_and_shared_by_every_app_on_the_databa
             return secret
 
     first, second = (create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": k}) for k in "ab")
-    elsewhere = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"})
+    elsewhere = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}", "SECRET_KEY": "c"}
+    )
     saved = db.session
     db.session = db._make_scoped_session({})  # the suite's session is bound to its own database
     try:
