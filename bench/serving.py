@@ -66,18 +66,20 @@ def run(workers: int, threads: int, n: int, encoder: bool, data: Path) -> None:
     with context.Pool(workers, initializer=_init, initargs=(barrier,)) as pool:
         results = pool.map(_work, [(answers, threads, encoder)] * workers, chunksize=1)
     loads = [r[0] for r in results]
-    wall = max(sum(r[1]) + sum(r[2]) for r in results)
     label = f"{threads} thread" if threads else "default threads"
     print(f"{workers} workers, {label}: load {max(loads):.1f} s (slowest worker)")
-    _latency("  redaction", [x for r in results for x in r[1]], wall)
+    _latency("  redaction", [r[1] for r in results])
     if encoder:
-        _latency("  encoder", [x for r in results for x in r[2]], wall)
+        _latency("  encoder", [r[2] for r in results])
 
 
-def _latency(name: str, latencies: list[float], wall: float) -> None:
+def _latency(name: str, per_worker: list[list[float]]) -> None:
+    """Answers/s of all workers together (each worker's busy time; they run at once)."""
+    latencies = [x for worker in per_worker for x in worker]
     cuts = statistics.quantiles(latencies, n=20)
+    rate = sum(len(w) / sum(w) for w in per_worker)
     print(
-        f"{name}: {len(latencies) / wall:,.0f} answers/s all workers, "
+        f"{name}: {rate:,.1f} answers/s all workers, "
         f"p50 {1000 * cuts[9]:.1f} ms, p95 {1000 * cuts[18]:.1f} ms"
     )
 
