@@ -30,8 +30,8 @@ run: install
 	$(FLASK) demo seed --if-empty
 	$(FLASK) themes run --campaign sel-2023 --if-none --publish
 	$(FLASK) themes run --campaign sel-2024 --if-none --publish
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
-	  --access-logfile - --timeout 120 wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+	  --access-logfile - wsgi:app
 
 # Debian's Chromium (browser tests) and redis-server (the RQ queue test starts its own).
 chromium:

@@ -135,3 +135,5 @@ undoable
 THEMES_ROUND_MATCH_THRESHOLD  # listening/config.py: read by themes.rounds.match_threshold
 people_total  # listening/intake/demo/round2024.py: the demo's figure, checked by tests
 difference  # listening/themes/rounds.py: Change.difference, used by compare_rounds.html
+warm_models  # called by gunicorn.conf.py's post_worker_init (outside listening/)
+WARM_MODELS  # config key read through app.config (gunicorn.conf.py)

@@ -134,13 +134,18 @@ def report_accuracy(cases: list[dict], show_misses: str | None) -> None:
             print(f"misses ({split}):", *misses, sep="\n")
 
 
-def report_speed(data: Path, n: int) -> None:
+def speed_answers(data: Path, n: int) -> list[str]:
+    """`n` real answers from the Polis data, every tenth with synthetic personal data added."""
     bodies = []
     for path in sorted(data.glob("*/comments.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
             bodies += [r["comment-body"] for r in csv.DictReader(fh) if r["moderated"] == "1"]
     answers = list(itertools.islice(itertools.cycle(bodies or [PII.strip()]), n))
-    answers = [a + PII if i % 10 == 0 else a for i, a in enumerate(answers)]
+    return [a + PII if i % 10 == 0 else a for i, a in enumerate(answers)]
+
+
+def report_speed(data: Path, n: int) -> None:
+    answers = speed_answers(data, n)
     latencies, found = [], collections.Counter()
     for i, answer in enumerate(answers):
         started = time.perf_counter()

@@ -40,6 +40,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def warm_models(app: Flask) -> list[str]:
+    """Load now, not on a first request, the models a web worker uses: the redaction model
+    (every saved answer is redacted) and, when jobs run in-process, the encoder (with Redis
+    they run in `themes worker`). Returns what it loaded."""
+    from listening.intake.redaction import find_pii
+    from listening.themes import runs
+
+    find_pii("Warm-up: call Ada on 07700 900123.")
+    if app.config.get("REDIS_URL"):
+        return ["redaction"]
+    runs.load_model()
+    return ["redaction", "encoder"]
+
+
 def configure(app: Flask, config: dict[str, Any] | None) -> None:
     app.config.from_object(config_module.Config)
     app.config.from_prefixed_env("LISTENING")

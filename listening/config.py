@@ -15,6 +15,7 @@ class Config:
     DATABASE_URL: str = f"sqlite:///{INSTANCE_DIR / 'listening.sqlite3'}"
     REDIS_URL: str | None = None
     JOBS_EAGER = False  # true: jobs.enqueue runs the job at once (the tests)
+    WARM_MODELS = False  # true: gunicorn workers load the models as they start (gunicorn.conf.py)
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # a partner may keep a form open for hours on a slow phone

@@ -25,3 +25,7 @@ def public_changed(feature: str) -> None:
 #: assembly → follow: a progress update was posted on a pledge (before the caller commits),
 #: `pledge_progress_posted.send("assembly", pledge_id=…, update_id=…)`.
 pledge_progress_posted = _signals.signal("pledge-progress-posted")
+
+#: assembly → follow: staff changed a pledge's status directly, not by an update (before the
+#: caller commits), `pledge_status_changed.send("assembly", pledge_id=…, before=…, after=…)`.
+pledge_status_changed = _signals.signal("pledge-status-changed")

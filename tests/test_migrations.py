@@ -132,3 +132,43 @@ def test_audit_events_of_the_old_dialects_are_rewritten(scratch_url):
         ]
         session.close()
         db.engine.dispose()
+
+
+def test_the_installation_secret_is_random_and_shared_by_every_app_on_the_database(
+    scratch_url, tmp_path
+):
+    from sqlalchemy import delete
+
+    from listening.intake import importids
+    from listening.intake.models import InstallationSecret
+
+    def secret_of(app):
+        with app.app_context():
+            secret = importids.installation_secret()
+            db.session.commit()
+            return secret
+
+    first, second = (create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": k}) for k in "ab")
+    elsewhere = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}", "SECRET_KEY": "c"}
+    )
+    saved = db.session
+    db.session = db._make_scoped_session({})  # the suite's session is bound to its own database
+    try:
+        for app in (first, elsewhere):
+            with app.app_context():
+                upgrade()
+        made = secret_of(first)
+        assert len(made) == 32 and secret_of(second) == made  # another worker, another key
+        assert secret_of(elsewhere) != made
+        with first.app_context():  # the row lost: the first to need it makes a new one
+            db.session.execute(delete(InstallationSecret))
+            db.session.commit()
+        remade = secret_of(second)
+        assert remade != made and secret_of(first) == remade
+    finally:
+        db.session.remove()
+        db.session = saved
+        for app in (first, second, elsewhere):
+            with app.app_context():
+                db.engine.dispose()

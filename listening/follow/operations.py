@@ -15,6 +15,8 @@ from listening.follow.models import Subscription
 from listening.intake.models import Campaign
 from listening.timeutil import utcnow
 
+PURGE_BATCH = 50  # stale follows a new follow deletes on its way in
+
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
@@ -25,8 +27,13 @@ def start_following(
     pledge: Pledge | None = None,
     campaign: Campaign | None = None,
     theme_slug: str | None = None,
+    purge_after_days: int | None = None,
 ) -> Subscription:
-    """A new unconfirmed follow (or the one this address already has for the same target)."""
+    """A new unconfirmed follow (or the one this address already has for the same target).
+
+    With `purge_after_days`, a new follow also deletes up to PURGE_BATCH follows nobody
+    confirmed in that time: each new row clears many old ones, so they never pile up even
+    without the cron job."""
     if (pledge is None) == (theme_slug is None) or (theme_slug and campaign is None):
         raise ValueError("follow either a pledge, or a theme of a campaign")
     email = normalise_email(email)
@@ -48,6 +55,8 @@ def start_following(
     db.session.add(subscription)
     db.session.flush()
     audit.record(subscription, "follow.create", None, None, subscription.target)
+    if purge_after_days is not None:
+        purge_unconfirmed(purge_after_days, limit=PURGE_BATCH)
     return subscription
 
 
@@ -99,13 +108,15 @@ def recipients(pledge: Pledge) -> list[Subscription]:
     return list(chosen.values())
 
 
-def purge_unconfirmed(days: int, now: datetime | None = None) -> int:
-    """Delete follows nobody confirmed within `days` days (their links no longer work)."""
+def purge_unconfirmed(days: int, now: datetime | None = None, limit: int | None = None) -> int:
+    """Delete follows nobody confirmed within `days` days (their links no longer work); the
+    oldest `limit` of them when given."""
     cutoff = (now or utcnow()) - timedelta(days=days)
     stale = Subscription.confirmed_at.is_(None) & (Subscription.created_at < cutoff)
-    count = len(db.session.scalars(select(Subscription.id).where(stale)).all())
-    if count:
-        db.session.execute(delete(Subscription).where(stale))
-        audit.record(Subscription, "follow.purge_unconfirmed", None, None, {"deleted": count})
+    query = select(Subscription.id).where(stale).order_by(Subscription.created_at)
+    ids = db.session.scalars(query.limit(limit)).all()
+    if ids:
+        db.session.execute(delete(Subscription).where(Subscription.id.in_(ids)))
+        audit.record(Subscription, "follow.purge_unconfirmed", None, None, {"deleted": len(ids)})
     db.session.flush()
-    return count
+    return len(ids)

@@ -1,7 +1,8 @@
-"""Follow emails, sent as jobs: the confirmation, and news of a pledge's progress.
+"""Follow emails, sent as jobs: the confirmation, and news of a pledge's progress or status.
 
-`assembly` sends `signals.pledge_progress_posted` inside its unit of work; the receiver notes
-the update on the session and enqueues the job only once that session commits, so a worker
+`assembly` sends `signals.pledge_progress_posted` (an update) or `pledge_status_changed` (staff
+set the status on the pledge itself) inside its unit of work; the receiver notes it on the
+session and enqueues the job only once that session commits, so a worker
 never looks for an update that is not there yet, and a rolled-back update tells nobody.
 Jobs take ids and open their own app context, as the other jobs do.
 """
@@ -30,13 +31,18 @@ PENDING = "follow.pending_updates"
 def connect() -> None:
     """Listen for progress updates (called once per app, when the blueprint is registered)."""
     signals.pledge_progress_posted.connect(note_progress_posted)
+    signals.pledge_status_changed.connect(note_status_changed)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
 
 
 def note_progress_posted(_sender, pledge_id: int, update_id: int) -> None:
-    db.session.info.setdefault(PENDING, []).append((pledge_id, update_id))
+    db.session.info.setdefault(PENDING, []).append((send_progress_job, pledge_id, update_id))
+
+
+def note_status_changed(_sender, pledge_id: int, before: str, after: str) -> None:
+    db.session.info.setdefault(PENDING, []).append((send_status_job, pledge_id, before, after))
 
 
 def _after_rollback(session: Session) -> None:
@@ -48,11 +54,11 @@ def _after_commit(session: Session) -> None:
     if not pending:
         return
     app = current_app._get_current_object()
-    for pledge_id, update_id in pending:
-        dispatch(app, send_progress_job, pledge_id, update_id)
+    for fn, *ids in pending:
+        dispatch(app, fn, *ids)
 
 
-def dispatch(app, fn, *ids: int) -> None:
+def dispatch(app, fn, *ids: int | str) -> None:
     """Enqueue in a fresh app context (this session has just committed and can run no SQL);
     without Redis, in a web request, on a thread so the request does not wait for SMTP (a CLI
     command runs it before exiting, which would kill a daemon thread)."""
@@ -101,12 +107,36 @@ def send_progress_job(pledge_id: int, update_id: int) -> None:
         db.session.rollback()
 
 
+def send_status_job(pledge_id: int, before: str, after: str) -> None:
+    """Tell the pledge's and its themes' followers that staff changed its status."""
+    with jobs.job_app_context():
+        pledge = db.session.get(Pledge, int(pledge_id))
+        if pledge is None or pledge.status != after:
+            return  # deleted, or changed again since: that change sends its own email
+        news = (
+            f"The status of the pledge “{pledge.title}” has changed from "
+            f"{STATUSES.get(before, before)} to {STATUSES.get(after, after)}.\n\n"
+        )
+        subject = f"Status of the pledge: {pledge.title}"
+        for subscription in operations.recipients(pledge):
+            _notify(subscription, pledge, subject, news)
+        db.session.rollback()
+
+
 def _send_progress(subscription: Subscription, pledge: Pledge, update: ProgressUpdate) -> None:
-    unsubscribe = absolute(f"/follow/unsubscribe/{tokens.unsubscribe_token(subscription)}")
-    body = (
+    news = (
         f"There is a new progress update on the pledge “{pledge.title}”.\n\n"
         f"Status: {STATUSES.get(update.status, update.status)}\n"
         f"Update of {update.posted_on:%-d %B %Y}:\n\n{update.text}\n\n"
+    )
+    _notify(subscription, pledge, f"Progress on the pledge: {pledge.title}", news)
+
+
+def _notify(subscription: Subscription, pledge: Pledge, subject: str, news: str) -> None:
+    """One email about `pledge` to one follower, with the links every such email carries."""
+    unsubscribe = absolute(f"/follow/unsubscribe/{tokens.unsubscribe_token(subscription)}")
+    body = (
+        f"{news}"
         f"Read the pledge and all its updates:\n{absolute(f'/pledges/{pledge.id}')}\n\n"
         f"You get this email because you follow {_target_name(subscription)}.\n"
         f"Stop these emails (unsubscribe):\n{unsubscribe}\n"
@@ -114,7 +144,7 @@ def _send_progress(subscription: Subscription, pledge: Pledge, update: ProgressU
     try:
         _send(
             subscription,
-            f"Progress on the pledge: {pledge.title}"[:200],
+            subject[:200],
             body,
             headers={
                 "List-Unsubscribe": f"<{unsubscribe}>",

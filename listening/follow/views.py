@@ -30,7 +30,10 @@ def new_pledge_follow(pledge_id: int):
         abort(404, "There is no pledge with that number.")
     form = FollowForm()
     if form.validate_on_submit():
-        return _started(operations.start_following(form.email.data, pledge=pledge))
+        subscription = operations.start_following(
+            form.email.data, pledge=pledge, purge_after_days=_confirm_days()
+        )
+        return _started(subscription)
     return render_template("follow/new_follow.html", form=form, pledge=pledge)
 
 
@@ -43,7 +46,7 @@ def new_theme_follow(slug: str):
     form = FollowForm()
     if form.validate_on_submit():
         subscription = operations.start_following(
-            form.email.data, campaign=campaign, theme_slug=slug
+            form.email.data, campaign=campaign, theme_slug=slug, purge_after_days=_confirm_days()
         )
         return _started(subscription)
     return render_template(
@@ -92,6 +95,10 @@ def _started(subscription):
         jobs.enqueue(tasks.send_confirmation_job, subscription.id)
     # the same answer whether or not the address already followed this: it reveals nothing
     return redirect(url_for("follow.show_check_email"), 303)
+
+
+def _confirm_days() -> int:
+    return int(current_app.config["FOLLOW_CONFIRM_DAYS"])
 
 
 def _within_limit(email: str) -> bool:

@@ -167,6 +167,19 @@ class Response(db.Model):
     conversation: Mapped[Conversation] = relationship(back_populates="responses")
 
 
+class InstallationSecret(db.Model):
+    """A random key made once per installation (migration 0013, or the first import if the row
+    is missing): import UUIDs are an HMAC under it, so nobody can work one out in advance.
+    Kept in the database, not derived from SECRET_KEY, so it is the same for every worker and
+    machine and survives a key rotation."""
+
+    __tablename__ = "intake_installation_secret"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Erasure(db.Model):
     """The tombstone of a conversation erased on request, so a replayed sync cannot bring it
     back. Only a hash of its UUID is kept: nothing about what was said."""

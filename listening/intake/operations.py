@@ -13,6 +13,7 @@ from sqlalchemy import select
 from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
+from listening.intake import importids
 from listening.intake.models import (
     Area,
     Campaign,
@@ -28,6 +29,7 @@ from listening.organisations.models import Organisation
 from listening.security import Role
 from listening.timeutil import utcnow
 
+ERASED = "This conversation was erased on request; it cannot be sent"
 MAX_POSITION = 1_000_000  # above any answer's position: room to renumber answers in place
 
 
@@ -177,7 +179,15 @@ def save_conversation(
     """
     existing = get_conversation(data.uuid)
     if existing is None and was_erased(data.uuid):
-        raise IntakeError("uuid", "This conversation was erased on request; it cannot be sent", 410)
+        raise IntakeError("uuid", ERASED, 410)
+    if (
+        existing is None
+        and source != "import"
+        and importids.is_import_uuid(importids.installation_secret(), data.uuid)
+    ):
+        raise ConflictError(
+            "uuid", "This UUID is kept for an imported conversation: send it under a new one", 409
+        )
     fingerprint = data.fingerprint()
     if existing is not None:
         if not can_view(actor, existing):

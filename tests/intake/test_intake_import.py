@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from datetime import date, datetime, timedelta
 
 import openpyxl
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 
 from listening.audit import AuditEvent
 from listening.extensions import db
-from listening.intake import importers
+from listening.intake import importids
 from listening.intake.importers import COLUMNS, ImportFileError, import_file
 from listening.intake.models import Conversation, Response
 from listening.organisations.models import Organisation
@@ -142,12 +143,20 @@ def test_a_changed_conversation_under_an_imported_reference_is_reported_not_over
     assert _conversation("C1").people_count == 6
 
 
-def test_the_uuid_depends_on_campaign_organisation_and_reference_only():
-    one = importers.conversation_uuid("sel-2023", "Peckham  community Centre ", "C1")
-    assert one == importers.conversation_uuid("sel-2023", "peckham community centre", "C1")
-    assert one != importers.conversation_uuid("sel-2023", "Peckham Community Centre", "C2")
-    assert one != importers.conversation_uuid("sel-2024", "Peckham Community Centre", "C1")
-    assert one != importers.conversation_uuid("sel-2023", "Brixton Youth Hub", "C1")
+def test_the_uuid_depends_on_secret_campaign_organisation_and_reference_only():
+    uuid_of = importids.import_uuid
+    one = uuid_of(b"k" * 32, "sel-2023", 7, "C1")
+    assert one == uuid_of(b"k" * 32, "sel-2023", 7, "C1")
+    others = [
+        uuid_of(b"k" * 32, "sel-2023", 7, "C2"),
+        uuid_of(b"k" * 32, "sel-2024", 7, "C1"),
+        uuid_of(b"k" * 32, "sel-2023", 8, "C1"),
+        uuid_of(b"j" * 32, "sel-2023", 7, "C1"),
+    ]
+    assert one not in others and len(set(others)) == 4
+    assert importids.is_import_uuid(b"k" * 32, one)
+    assert not importids.is_import_uuid(b"j" * 32, one)  # another installation's
+    assert not any(importids.is_import_uuid(b"k" * 32, str(uuid.uuid4())) for _ in range(200))
 
 
 TOMORROW_PLUS = (date.today() + timedelta(days=5)).isoformat()

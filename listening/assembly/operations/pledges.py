@@ -118,6 +118,10 @@ def save_pledge(
         pledge_snapshot(pledge),
     )
     signals.public_changed("assembly")
+    if before is not None and before["status"] != pledge.status:
+        signals.pledge_status_changed.send(
+            "assembly", pledge_id=pledge.id, before=before["status"], after=pledge.status
+        )
     return pledge
 
 

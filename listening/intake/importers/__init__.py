@@ -9,13 +9,15 @@ the sync API, then saved with `operations.save_conversation(..., source="import"
 - Organisations must already exist (a typo would otherwise create a stray organisation and
   split the coverage figures); the error suggests the closest known name.
 - Re-importing a file creates nothing: a conversation's UUID is derived from the campaign,
-  the organisation and the reference, and an identical one counts as a duplicate. A changed
-  conversation under a reference already imported is reported, never overwritten.
+  the organisation and the reference (an HMAC under the installation's secret, see
+  `importids`), and an identical one counts as a duplicate. A changed conversation under a
+  reference already imported is reported, never overwritten. Rows imported before the secret
+  (under the old, public derivation) are still found, and only when they are imports of that
+  organisation's reference: a partner's conversation sent under such a UUID is not one.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
-from listening.intake import formdata, operations
+from listening.intake import formdata, importids, operations
 from listening.intake.forms import MAX_ANSWERS
 from listening.intake.importers.checking import (
     FIELD_COLUMNS,
@@ -36,7 +38,7 @@ from listening.intake.importers.checking import (
     group_rows,
 )
 from listening.intake.importers.reading import COLUMNS, ImportFileError, echo, read_rows
-from listening.intake.models import Campaign
+from listening.intake.models import Campaign, Conversation
 
 __all__ = [
     "COLUMNS",
@@ -44,13 +46,10 @@ __all__ = [
     "ImportReport",
     "RowError",
     "Skipped",
-    "conversation_uuid",
     "echo",
     "import_file",
     "read_rows",
 ]
-
-NAMESPACE = uuid.UUID("9a4b3c1e-5f0d-5a8e-9d2b-6c7e1f0a3b54")  # fixed: UUIDs must never change
 
 
 @dataclass(frozen=True)
@@ -78,12 +77,6 @@ class ImportReport:
     def summary(self) -> dict[str, int]:
         """The CLI's contract: created, duplicates, and how many rows had errors."""
         return {"created": self.created, "duplicates": self.duplicates, "errors": self.error_rows}
-
-
-def conversation_uuid(campaign_slug: str, organisation: str, reference: str) -> str:
-    """The same campaign, organisation and reference always give the same UUID."""
-    organisation = " ".join(organisation.lower().split())
-    return str(uuid.uuid5(NAMESPACE, f"{campaign_slug}\x1f{organisation}\x1f{reference}"))
 
 
 def import_file(
@@ -120,7 +113,7 @@ def import_file(
 
 
 def _import_group(group: Group, checker: Checker, actor: User | None, report) -> None:
-    ref = conversation_uuid(checker.campaign.slug, group.organisation, group.reference)
+    ref = checker.import_uuid(group)
     errors = list(group.errors)
     if len(group.responses) > MAX_ANSWERS:
         errors.append(
@@ -136,17 +129,28 @@ def _import_group(group: Group, checker: Checker, actor: User | None, report) ->
     form = checker.form_for(group, ref)
     errors += form_errors(form, group, checker)
     if not errors:
-        errors = _save(group, formdata.to_input(form, submit=True), actor, report)
+        errors = _save(group, formdata.to_input(form, submit=True), checker, actor, report)
     if errors:
         report.errors += errors
         rows = tuple(r.number for r in group.rows)
         report.skipped.append(Skipped(echo(group.reference), echo(group.organisation), rows))
 
 
-def _save(group: Group, data, actor: User | None, report: ImportReport) -> list[RowError]:
+def _save(
+    group: Group, data, checker: Checker, actor: User | None, report: ImportReport
+) -> list[RowError]:
     data = replace(data, reference=group.reference)
     first = group.rows[0].number
     existing = operations.get_conversation(data.uuid)
+    if existing is None:
+        legacy = importids.legacy_import_uuid(
+            checker.campaign.slug, group.organisation, group.reference
+        )
+        if operations.was_erased(legacy):
+            return [RowError(first, "conversation_ref", operations.ERASED)]
+        existing = _imported_before(operations.get_conversation(legacy), data, checker)
+        if existing is not None:
+            data = replace(data, uuid=existing.uuid)  # its fingerprint was made with that UUID
     if existing is not None:
         if existing.payload_hash == data.fingerprint():
             report.duplicates += 1
@@ -175,3 +179,17 @@ def _save(group: Group, data, actor: User | None, report: ImportReport) -> list[
     else:
         report.duplicates += 1
     return []
+
+
+def _imported_before(row: Conversation | None, data, checker: Checker) -> Conversation | None:
+    """`row` (found under the old UUID) when it is this organisation's import of this reference,
+    not a conversation someone sent through the API or the form under that UUID."""
+    if (
+        row is not None
+        and row.source == "import"
+        and row.campaign_id == checker.campaign.id
+        and row.reference == data.reference
+        and row.organisation.name == data.organisation
+    ):
+        return row
+    return None

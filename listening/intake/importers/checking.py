@@ -10,7 +10,7 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from listening.intake import formdata
+from listening.intake import formdata, importids
 from listening.intake.forms import ConversationForm
 from listening.intake.importers.reading import SheetRow, echo
 from listening.intake.models import FORMATS, Campaign
@@ -57,6 +57,15 @@ class Checker:
         self.group_slugs = {k.lower(): g.slug for g in campaign.groups for k in (g.slug, g.name)}
         self.formats = {k.lower(): slug for slug, label in FORMATS.items() for k in (slug, label)}
         self.shape = self._form(MultiDict())  # the choices json_to_formdata maps names onto
+        self.secret = importids.installation_secret()
+
+    def import_uuid(self, group: Group) -> str:
+        """The conversation's UUID: from its organisation's id once the name is known (as the
+        form matches it), so a renamed organisation keeps its UUIDs."""
+        name = group.organisation.strip().lower()
+        found = next((o for o in self.organisations if o.name.lower() == name), None)
+        key = found.id if found is not None else " ".join(name.split())
+        return importids.import_uuid(self.secret, self.campaign.slug, key, group.reference)
 
     def normalise(self, column: str, value: str) -> str:
         if not value:

@@ -1,0 +1,35 @@
+"""gunicorn settings read by `make run` and "Running at scale" (`gunicorn -c gunicorn.conf.py`).
+
+Command-line flags (--workers, --threads, --bind) still win over anything here.
+
+- One compute thread per worker: several workers (and their request threads) already keep the
+  cores busy, and spaCy's BLAS or ONNX Runtime spreading one small answer over every core only
+  adds contention (bench/README.md, "Redaction under several workers"). Set OMP_NUM_THREADS
+  yourself to change it.
+- Each worker loads the redaction model (and, with in-process jobs, the encoder) as it starts,
+  so no visitor waits ~7 s for the first save. LISTENING_WARM_MODELS=false turns that off.
+"""
+
+import os
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # read by numpy's BLAS and our ONNX session
+os.environ.setdefault("LISTENING_WARM_MODELS", "true")
+timeout = 120  # a worker warming its models is not stuck
+
+
+def post_worker_init(worker):
+    """In each worker, after it has loaded the app and before it takes requests."""
+    app = worker.wsgi
+    if not app.config.get("WARM_MODELS"):
+        return
+    from listening import warm_models
+
+    started = time.perf_counter()
+    loaded = warm_models(app)
+    worker.log.info(
+        "worker %s: models loaded (%s) in %.1f s",
+        worker.pid,
+        ", ".join(loaded),
+        time.perf_counter() - started,
+    )
