@@ -135,3 +135,5 @@ undoable
 THEMES_ROUND_MATCH_THRESHOLD  # listening/config.py: read by themes.rounds.match_threshold
 people_total  # listening/intake/demo/round2024.py: the demo's figure, checked by tests
 difference  # listening/themes/rounds.py: Change.difference, used by compare_rounds.html
+variants  # queue.Group property read by templates/themes/needs_review.html
+INDEX_NAME  # themes.search: the PostgreSQL index migration 0014 makes; tests/test_migrations.py reads it

@@ -393,5 +393,4 @@ def search_responses():
         q=q,
         results=results,
         theme_choices=_theme_choices(campaign.id, "No theme"),
-        form=forms.ConfirmForm(),
     )

@@ -34,7 +34,9 @@ def _seed_queue() -> str:
     from listening.timeutil import utcnow
 
     slug = f"queue-{uuid.uuid4().hex[:6]}"
-    campaign = Campaign(slug=slug, name="Queue at phone width", question="?", starts_on=date(2023, 6, 1))
+    campaign = Campaign(
+        slug=slug, name="Queue at phone width", question="?", starts_on=date(2023, 6, 1)
+    )
     campaign.areas.append(Area(slug="southwark", name="Southwark"))
     organisation = Organisation(name=f"Queue Centre {slug}")
     db.session.add_all([campaign, organisation])
