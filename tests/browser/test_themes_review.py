@@ -1,5 +1,6 @@
-"""The theme review queue and search at phone width (390×844): no sideways scrolling, no axe
-violations, and a decision for a group of identical answers made through the page."""
+"""The theme review queue, search and a theme page at phone width (390×844): no sideways
+scrolling, no axe violations, and a decision for a group of identical answers made through the
+page."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ ANSWERS = [
 ]
 
 
-def _seed_queue() -> str:
+def _seed_queue() -> tuple[str, int]:
     """A campaign of its own with a finished run whose model was unsure about every answer."""
     from listening.extensions import db
     from listening.intake.models import Area, Campaign, Conversation, Response
@@ -70,7 +71,7 @@ def _seed_queue() -> str:
             )
         )
     db.session.commit()
-    return slug
+    return slug, housing.id
 
 
 def _fits_and_passes(page, name: str) -> None:
@@ -81,7 +82,7 @@ def _fits_and_passes(page, name: str) -> None:
 
 
 def test_review_and_search_fit_a_phone_and_a_group_is_decided_once(page, live_server):
-    slug = live_server.query(_seed_queue)
+    slug, housing_id = live_server.query(_seed_queue)
     sign_in(page, live_server.make_staff("reviewer"))
 
     page.goto(f"/themes/review?campaign={slug}")
@@ -93,6 +94,10 @@ def test_review_and_search_fit_a_phone_and_a_group_is_decided_once(page, live_se
     page.goto(f"/themes/search?campaign={slug}&q=help+rent")
     expect(page.locator("tbody tr")).to_have_count(1)
     _fits_and_passes(page, "themes-search-390")
+
+    page.goto(f"/themes/{housing_id}")  # the theme page's answers table stacks too
+    expect(page.locator("#answers-other tbody tr")).to_have_count(len(ANSWERS))
+    _fits_and_passes(page, "themes-theme-390")
 
     page.goto(f"/themes/review?campaign={slug}")
     first = cards.first

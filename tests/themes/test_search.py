@@ -109,5 +109,7 @@ def test_search_page_with_hostile_strings(client, login, make_user, campaign):
     for q in HOSTILE + ["high rent"]:
         page = client.get("/themes/search", query_string={"campaign": "search-test", "q": q})
         assert page.status_code == 200, q
+    for raw in ("%ED%A0%80", "%00rent", "%FF%FE", "rent%22%20OR%20%22x"):  # bad UTF-8, NUL
+        assert client.get(f"/themes/search?campaign=search-test&q={raw}").status_code == 200, raw
     page = client.get("/themes/search", query_string={"campaign": "search-test", "q": "rent high"})
     assert "2 answers with every word" in page.get_data(as_text=True)
