@@ -137,3 +137,5 @@ people_total  # listening/intake/demo/round2024.py: the demo's figure, checked b
 difference  # listening/themes/rounds.py: Change.difference, used by compare_rounds.html
 warm_models  # called by gunicorn.conf.py's post_worker_init (outside listening/)
 WARM_MODELS  # config key read through app.config (gunicorn.conf.py)
+variants  # queue.Group property read by templates/themes/needs_review.html
+INDEX_NAME  # themes.search: the PostgreSQL index migration 0014 makes; tests/test_migrations.py reads it

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from listening import create_app
 from listening.config import database_url
 from listening.extensions import db
+from listening.themes import search
 
 
 @pytest.fixture
@@ -35,6 +36,12 @@ def scratch_url(tmp_path):
     admin.dispose()
 
 
+def _not_search_index(name, type_, parent_names) -> bool:
+    """The answers' full-text index (an FTS5 table and its shadow tables, or an expression
+    index) is made by migration 0014 alone: models cannot declare it."""
+    return not (name or "").startswith((search.INDEX_TABLE, search.INDEX_NAME))
+
+
 def test_upgrade_downgrade_upgrade_and_models_match(scratch_url):
     app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "TESTING": True})
     with app.app_context():
@@ -46,7 +53,12 @@ def test_upgrade_downgrade_upgrade_and_models_match(scratch_url):
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_name": _not_search_index,
+                },
             )
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"

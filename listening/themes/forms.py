@@ -44,6 +44,25 @@ class ConfirmForm(_ReturnTo):
     pass
 
 
+class DecideForm(_ReturnTo):
+    """One card of the queue: confirm the model's theme or move, for one or all same answers."""
+
+    action = HiddenField(default="confirm")
+    theme = SelectField("Or move to theme", validators=[DataRequired("Choose a theme.")])
+    apply_all = BooleanField()
+    same = MultiCheckboxField(validators=[Optional()], validate_choice=False)
+
+    def confirms(self) -> bool:
+        return self.action.data != "move"
+
+    def theme_id(self) -> int | None:
+        return None if self.theme.data == NO_THEME else int(self.theme.data)
+
+    def same_ids(self) -> list[int]:
+        ids = (parse_id(value) for value in self.same.data or [])
+        return [i for i in ids if i is not None]
+
+
 class MoveSubThemeForm(_ReturnTo):
     theme = SelectField("Move the whole sub-theme to", validators=[DataRequired("Choose a theme.")])
 

@@ -162,28 +162,35 @@ def _reviewer_decision(
 
 
 def move_response(
-    response: Response, theme: Theme | None, actor: User, sub_theme: SubTheme | None = None
+    response: Response,
+    theme: Theme | None,
+    actor: User,
+    sub_theme: SubTheme | None = None,
+    same_as: int | None = None,
 ) -> Assignment:
-    """Put a response in a theme (None: in no theme); a reviewer's row beats the model's."""
+    """Put a response in a theme (None: in no theme); a reviewer's row beats the model's.
+
+    `same_as`: the answer this one was decided with (an identical answer in the queue)."""
     _check_theme(response, theme)
     before = queries.effective_assignment(response)
     row = _reviewer_decision(response, theme, actor, sub_theme)
     db.session.flush()
+    after = {
+        "theme": theme.slug if theme else None,
+        "sub_theme": sub_theme.id if sub_theme else None,
+    }
     audit.record(
         response,
         "themes.move_response",
         actor,
         before={"theme": _slug(before.theme_id) if before else None},
-        after={
-            "theme": theme.slug if theme else None,
-            "sub_theme": sub_theme.id if sub_theme else None,
-        },
+        after=after | ({"same_as": same_as} if same_as else {}),
     )
     signals.public_changed("themes")
     return row
 
 
-def confirm_assignment(response: Response, actor: User) -> Assignment:
+def confirm_assignment(response: Response, actor: User, same_as: int | None = None) -> Assignment:
     """Accept the model's theme for a response, so it sticks like any reviewer decision."""
     current = queries.effective_assignment(response)
     if current is None:
@@ -198,10 +205,35 @@ def confirm_assignment(response: Response, actor: User) -> Assignment:
         response,
         "themes.confirm_assignment",
         actor,
-        after={"theme": theme.slug if theme else None},
+        after={"theme": theme.slug if theme else None} | ({"same_as": same_as} if same_as else {}),
     )
     signals.public_changed("themes")
     return row
+
+
+def decide_answers(
+    lead: Response,
+    same: Sequence[Response],
+    actor: User,
+    theme: Theme | None = None,
+    confirm: bool = False,
+) -> int:
+    """Decide an answer and the answers that are the same as it, once for all of them.
+
+    `confirm`: the model's theme of `lead` holds for every one; otherwise all go to `theme`
+    (None: no theme). One audit event per answer; returns how many were decided."""
+    if confirm:
+        decided = confirm_assignment(lead, actor)
+        theme = db.session.get(Theme, decided.theme_id) if decided.theme_id else None
+    else:
+        move_response(lead, theme, actor)
+    for response in same:
+        current = queries.effective_assignment(response)
+        if confirm and current is not None and current.theme_id == (theme.id if theme else None):
+            confirm_assignment(response, actor, same_as=lead.id)
+        else:
+            move_response(response, theme, actor, same_as=lead.id)
+    return 1 + len(same)
 
 
 def _check_theme(response: Response, theme: Theme | None) -> None:

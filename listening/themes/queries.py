@@ -363,32 +363,13 @@ def responses_by_id(ids) -> dict[int, Response]:
     return out
 
 
-def needs_review(campaign_id: int, threshold: float = LOW_CONFIDENCE, limit: int = 100):
-    """Model answers with no theme or a low score, lowest first, and how many there are."""
+def needs_review(campaign_id: int, threshold: float = LOW_CONFIDENCE, limit: int | None = 100):
+    """Model answers with no theme or a low score, lowest first, and how many there are
+    (the review page orders them by expected gain: `queue.groups`)."""
     rows = [
         r
         for r in effective(campaign_id)
         if r.source == AssignmentSource.MODEL and (r.theme_id is None or r.score < threshold)
     ]
     rows.sort(key=lambda r: (r.theme_id is not None, r.score, r.response_id))
-    return rows[:limit], len(rows)
-
-
-def search_responses(campaign_id: int, q: str, limit: int = 100) -> list[Response]:
-    """Submitted responses whose redacted text contains `q` (case-insensitive)."""
-    needle = q.strip().lower()
-    if not needle:
-        return []
-    return list(
-        db.session.scalars(
-            select(Response)
-            .join(Conversation, Conversation.id == Response.conversation_id)
-            .where(
-                Conversation.campaign_id == campaign_id,
-                Conversation.status == ConversationStatus.SUBMITTED,
-                func.lower(Response.redacted_text).contains(needle, autoescape=True),
-            )
-            .order_by(Response.id)
-            .limit(limit)
-        )
-    )
+    return (rows if limit is None else rows[:limit]), len(rows)

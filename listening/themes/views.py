@@ -11,7 +11,16 @@ from listening.intake.campaigns import campaign_arg
 from listening.intake.models import Campaign, Response
 from listening.intake.operations import get_campaign, list_campaigns
 from listening.security import staff_required
-from listening.themes import bp, confirmations, forms, operations, queries, tasks, workspace
+from listening.themes import (
+    bp,
+    confirmations,
+    forms,
+    operations,
+    queries,
+    queue,
+    tasks,
+    workspace,
+)
 from listening.themes.forms import NO_THEME
 from listening.themes.models import SubTheme, Theme, ThemeRun
 
@@ -334,15 +343,42 @@ def split_sub_theme(sub_theme_id: int):
 @staff_required
 def list_needs_review():
     campaign = _campaign()
-    items, total = workspace.needs_review(campaign)
+    cards, total_cards, total = workspace.needs_review(campaign)
     return render_template(
         "themes/needs_review.html",
         campaign=campaign,
-        items=items,
+        cards=cards,
+        total_cards=total_cards,
         total=total,
         theme_choices=_theme_choices(campaign.id, "No theme"),
-        form=forms.ConfirmForm(),
     )
+
+
+@bp.post("/review/<int:response_id>/decide")
+@staff_required
+def decide_answers(response_id: int):
+    response = db.get_or_404(Response, response_id)
+    campaign = response.conversation.campaign
+    form = forms.DecideForm()
+    form.theme.choices = _theme_choices(campaign.id, "No theme")
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return _back(form, url_for("themes.list_needs_review", campaign=campaign.slug))
+    same = queue.same_answers(response, form.same_ids()) if form.apply_all.data else []
+    theme = (
+        None
+        if form.confirms() or form.theme_id() is None
+        else db.get_or_404(Theme, form.theme_id())
+    )
+    try:
+        n = operations.decide_answers(response, same, current_user, theme, form.confirms())
+    except operations.ThemeError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        verb = "Theme confirmed" if form.confirms() else "Moved"
+        flash(f"{verb} for {n} answer{'s' if n != 1 else ''}.", "info")
+    return _back(form, url_for("themes.list_needs_review", campaign=campaign.slug))
 
 
 @bp.get("/search")
@@ -357,5 +393,4 @@ def search_responses():
         q=q,
         results=results,
         theme_choices=_theme_choices(campaign.id, "No theme"),
-        form=forms.ConfirmForm(),
     )

@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from listening.extensions import db
 from listening.intake.models import Campaign, Response
-from listening.themes import charts, queries
+from listening.themes import charts, queries, queue
 from listening.themes.models import Assignment, AssignmentSource, SubTheme, Theme, ThemeRun
+from listening.themes.search import search_responses as search_answers
 
 HEAT_LEVELS = 5
+EXAMPLES = 3  # example answers shown per sub-theme
 
 
 @dataclass
@@ -140,6 +142,18 @@ class ThemePage:
     bars: dict | None
 
 
+def distinct_answers(responses: list[Response], n: int) -> list[Response]:
+    """The first `n` responses whose texts differ (ignoring case, punctuation and spacing)."""
+    seen: set[str] = set()
+    out = []
+    for response in responses:
+        key = queue.same_answer_key(response.redacted_text)
+        if key not in seen and len(out) < n:
+            seen.add(key)
+            out.append(response)
+    return out
+
+
 def theme_page(theme: Theme) -> ThemePage:
     """A theme with its sub-themes, keywords, representative quotes and the answers behind them."""
     run = queries.current_run(theme.campaign_id)
@@ -155,8 +169,8 @@ def theme_page(theme: Theme) -> ThemePage:
         members = sorted(by_sub.get(sub.id, []), key=lambda m: -m.score)
         reps = [responses[i] for i in sub.representative_ids or [] if i in responses]
         member_ids = {m.response.id for m in members}
-        reps = [r for r in reps if r.id in member_ids] or [m.response for m in members[:3]]
-        views.append(SubThemeView(sub, members, reps))
+        reps = [r for r in reps if r.id in member_ids] + [m.response for m in members]
+        views.append(SubThemeView(sub, members, distinct_answers(reps, EXAMPLES)))
     views.sort(key=lambda v: -len(v.members))
     counts = queries.count_by_theme(rows, with_groups=False).get(theme.id, queries.ThemeCounts())
     row = ThemeRow(theme, counts.responses, len(counts.conversations), counts.people, [], [])
@@ -165,18 +179,15 @@ def theme_page(theme: Theme) -> ThemePage:
     return ThemePage(theme, run, views, others, row, bars)
 
 
-def needs_review(campaign: Campaign, limit: int = 100):
-    """The queue of answers the model was unsure about, with their response rows."""
-    rows, total = queries.needs_review(campaign.id, limit=limit)
-    responses = queries.responses_by_id([r.response_id for r in rows])
-    themes = {t.id: t for t in queries.list_themes(campaign.id)}
-    items = [(responses[r.response_id], themes.get(r.theme_id), r.score) for r in rows]
-    return items, total
+def needs_review(campaign: Campaign, limit: int = 100) -> tuple[list[queue.Group], int, int]:
+    """The first cards of the queue (highest expected gain first), how many cards and answers."""
+    cards = queue.groups(campaign.id)
+    return cards[:limit], len(cards), sum(len(g.items) for g in cards)
 
 
 def search(campaign: Campaign, q: str):
     """Matching responses with their current theme and score."""
-    found = queries.search_responses(campaign.id, q)
+    found = search_answers(campaign.id, q)
     current = {r.response_id: r for r in queries.effective(campaign.id)}
     themes = {t.id: t for t in queries.list_themes(campaign.id)}
     out = []

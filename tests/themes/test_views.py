@@ -195,9 +195,9 @@ def test_needs_review_confirm_and_search(client, login, make_user, analysed):
     assert "Theme confirmed." in client.get(response.headers["Location"]).get_data(as_text=True)
     assert queries.needs_review(analysed.id, threshold=1.01)[1] == 23
     found = client.get("/themes/search?campaign=themes-test&q=RENT").get_data(as_text=True)
-    assert "Our rent went up" in found and "1 answer contain" in found
+    assert "Our rent went up" in found and "1 answer with every word" in found
     none = client.get("/themes/search?campaign=themes-test&q=%25").get_data(as_text=True)
-    assert "0 answers contain" in none
+    assert "0 answers with every word" in none
 
 
 def test_edit_theme_and_mark_reviewed(client, login, make_user, themes_campaign):
