@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+
 from listening.formfields import MultiCheckboxField
 
 

@@ -29,18 +29,18 @@ def _org(name: str, type_: str) -> Organisation:
     return org
 
 
-def _conversation(campaign, borough: str, people: int, texts, consent=True) -> Conversation:
+def _conversation(campaign, borough: str, people: int, texts, organisation: str) -> Conversation:
     from listening.intake.redaction import redact
 
     conversation = Conversation(
         uuid=str(uuid.uuid4()),
         campaign=campaign,
         area=next(a for a in campaign.areas if a.slug == borough),
-        organisation=_org("Peckham Community Centre", "community-centre"),
+        organisation=_org(organisation, "community-centre"),
         held_on=date(2023, 7, 1),
         format="small-group",
         people_count=people,
-        consent_to_quote=consent,
+        consent_to_quote=True,
         status="submitted",
         source="web",
         groups=[campaign.groups[0]],
@@ -62,11 +62,16 @@ def reviewer(make_user):
 @pytest.fixture
 def world(make_campaign, reviewer):
     """Boroughs of 300,000 residents: Southwark 42 people, Lambeth 12, Bexley 3 (suppressed)."""
-    campaign = make_campaign(boroughs=("Southwark", "Lambeth", "Bexley"))
-    damp = _conversation(campaign, "southwark", 30, [CHOSEN])
-    rent = _conversation(campaign, "southwark", 12, [UNCHOSEN])
-    work = _conversation(campaign, "lambeth", 12, [WORKS])
-    small = _conversation(campaign, "bexley", 3, ["The rent is too much for us."])
+    return build_world(make_campaign(boroughs=("Southwark", "Lambeth", "Bexley")), reviewer)
+
+
+def build_world(campaign, reviewer, organisation: str = "Peckham Community Centre") -> dict:
+    """Conversations, a finished run with reviewed themes and sub-themes, three approved quotes,
+    a workshop and a pledge in `campaign` (which has southwark, lambeth and bexley); committed."""
+    damp = _conversation(campaign, "southwark", 30, [CHOSEN], organisation)
+    rent = _conversation(campaign, "southwark", 12, [UNCHOSEN], organisation)
+    work = _conversation(campaign, "lambeth", 12, [WORKS], organisation)
+    small = _conversation(campaign, "bexley", 3, ["The rent is too much for us."], organisation)
     housing = Theme(
         campaign_id=campaign.id, slug="housing", name="Housing", reviewed=True, position=0
     )

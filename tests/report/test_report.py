@@ -13,7 +13,7 @@ from listening.assembly import publicity, quotes
 from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import queries as intake
-from listening.intake.models import Conversation, Response
+from listening.intake.models import Response
 from listening.report import documents, operations
 from listening.report.models import Report
 from listening.report.pdf import BASE_URL, StaticFilesOnly
