@@ -125,3 +125,7 @@ from_redacted  # ReredactReport fields: printed as JSON by `privacy reredact` an
 quotes_withdrawn
 sub_themes_rewritten
 embeddings_forgotten
+residents  # report content fields read by templates/report/_content.html
+made_on
+tracker_url
+_.fetch  # WeasyPrint's URLFetcher.fetch, overridden by report.pdf.StaticFilesOnly
