@@ -6,12 +6,13 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from listening.extensions import db
+from listening.intake import operations as intake
 from listening.intake.campaigns import campaign_arg
 from listening.report import bp, content, documents, forms, operations
 from listening.security import staff_required
 
 
-def _form(campaign, choices: operations.Choices, tick_all: bool) -> forms.NewReportForm:
+def _form(choices: operations.Choices, tick_all: bool) -> forms.NewReportForm:
     """On POST the form reads what was sent; on GET every theme and quote starts ticked."""
     form = forms.NewReportForm()
     form.themes.choices = [(t.id, t.name) for t in choices.themes]
@@ -23,13 +24,13 @@ def _form(campaign, choices: operations.Choices, tick_all: bool) -> forms.NewRep
     return form
 
 
-def _page(campaign, choices, form, errors=()):
+def _page(campaign, choices, form):
     return render_template(
         "report/list_reports.html",
         campaign=campaign,
+        campaigns=intake.list_campaigns(),
         choices=choices,
         form=form,
-        errors=list(errors),
         reports=operations.list_reports(campaign),
     )
 
@@ -39,7 +40,7 @@ def _page(campaign, choices, form, errors=()):
 def list_reports():
     campaign = campaign_arg(lenient=True)
     choices = operations.available(campaign)
-    return _page(campaign, choices, _form(campaign, choices, tick_all=True))
+    return _page(campaign, choices, _form(choices, tick_all=True))
 
 
 @bp.post("/staff/reports")
@@ -47,7 +48,7 @@ def list_reports():
 def new_report():
     campaign = campaign_arg(lenient=True)
     choices = operations.available(campaign)
-    form = _form(campaign, choices, tick_all=False)
+    form = _form(choices, tick_all=False)
     if form.validate_on_submit():
         try:
             report = operations.create_report(
