@@ -37,6 +37,10 @@ class StaticFilesOnly(URLFetcher):
 
 
 def render(html: str, static_folder: str | Path) -> bytes:
-    """The PDF of a whole HTML document (its stylesheet links point at /assets/…)."""
+    """The PDF of a whole HTML document (its stylesheet links point at /assets/…).
+
+    PDF/UA-1: tagged (headings, tables, reading order) for screen readers, with the document's
+    title and language.
+    """
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly(static_folder))
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -151,7 +151,7 @@ def test_the_pdf_has_the_coverage_figures_chosen_themes_and_only_chosen_quotes(
     assert f"theme analysis run {world['run'].id}" in flat
 
 
-def test_the_pdf_embeds_debians_fonts(world, reviewer, tmp_path):
+def test_the_pdf_is_tagged_and_embeds_debians_fonts(world, reviewer, tmp_path):
     report = housing_only(world, reviewer)
     path = tmp_path / "report.pdf"
     path.write_bytes(documents.pdf_bytes(report))
@@ -159,6 +159,9 @@ def test_the_pdf_embeds_debians_fonts(world, reviewer, tmp_path):
     fonts = [line.split() for line in listing.stdout.splitlines()[2:]]
     assert fonts and all("Liberation-Sans" in font[0] for font in fonts), listing.stdout
     assert all(font[-5] == "yes" for font in fonts)  # the "emb" column: embedded
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Tagged:\s+yes$", info.stdout, re.M)  # PDF/UA: structure for readers
+    assert re.search(r"^Title:\s+What we heard – Campaign sel-2023$", info.stdout, re.M)
 
 
 def test_the_fetcher_serves_only_local_static_files(app, tmp_path):
