@@ -33,12 +33,14 @@ run: install
 	$(BIN)/gunicorn -c gunicorn.conf.py --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
 	  --access-logfile - wsgi:app
 
-# Debian's Chromium (browser tests) and redis-server (the RQ queue test starts its own).
+# Debian's Chromium (browser tests), redis-server (the RQ queue test starts its own), and
+# pdftotext, Pango and fonts (the report's PDF is made by WeasyPrint and read back in tests).
 chromium:
 	@(command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium) && \
-	  command -v redis-server >/dev/null 2>&1 || \
+	  command -v redis-server >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium fonts-liberation redis-server)
+	    chromium fonts-liberation fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
+	    redis-server poppler-utils)
 
 # The whole suite on SQLite; again on PostgreSQL when LISTENING_TEST_POSTGRES_URL is set (CI).
 test: install chromium test-sqlite test-postgres

@@ -139,3 +139,7 @@ warm_models  # called by gunicorn.conf.py's post_worker_init (outside listening/
 WARM_MODELS  # config key read through app.config (gunicorn.conf.py)
 variants  # queue.Group property read by templates/themes/needs_review.html
 INDEX_NAME  # themes.search: the PostgreSQL index migration 0014 makes; tests/test_migrations.py reads it
+residents  # report content fields read by templates/report/_content.html
+made_on
+tracker_url
+_.fetch  # WeasyPrint's URLFetcher.fetch, overridden by report.pdf.StaticFilesOnly

@@ -126,6 +126,10 @@ def register_blueprints(app: Flask) -> None:
     from listening.privacy import views as _privacy_views  # noqa: F401
 
     app.register_blueprint(privacy_bp, url_prefix="/admin/privacy")
+    from listening.report import bp as report_bp
+    from listening.report import views as _report_views  # noqa: F401
+
+    app.register_blueprint(report_bp)
     from listening.follow import bp as follow_bp
     from listening.follow import views as _follow_views  # noqa: F401
     from listening.pages import bp as pages_bp

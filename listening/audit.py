@@ -29,6 +29,7 @@ FEATURES = (
     "intake",
     "themes",
     "assembly",
+    "report",
     "privacy",
     "follow",
     "pages",

@@ -61,6 +61,7 @@ def register(app: Flask) -> None:
     from listening.follow.cli import follow_cli
     from listening.intake.cli import intake_cli
     from listening.privacy.cli import privacy_cli
+    from listening.report.cli import report_cli
     from listening.themes.cli import themes_cli
 
     app.cli.add_command(users_cli)
@@ -70,3 +71,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(assembly_cli)
     app.cli.add_command(follow_cli)
+    app.cli.add_command(report_cli)

@@ -2,7 +2,7 @@
 
 Features, lowest first; each may import only those to its left and the bottom modules:
 
-    organisations → accounts → intake → themes → assembly → privacy
+    organisations → accounts → intake → themes → assembly → report → privacy → follow → pages
 
 Bottom modules (extensions, config, audit, signals, jobs, security …) import no feature. The app
 factory (listening/__init__.py) and the top-level CLI (cli.py, demo.py) wire the features

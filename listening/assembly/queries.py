@@ -286,20 +286,23 @@ class PublicSubTheme:
     quote: str | None  # one approved, consented quote from this sub-theme's answers
 
 
-def public_sub_themes(campaign: Campaign, theme_slug: str, quotes: list) -> list[PublicSubTheme]:
-    """The current analysis's sub-themes of a reviewed theme, largest first.
+def public_sub_themes(
+    campaign: Campaign, theme_slug: str, quotes: list, run: themes.ThemeRun | None = None
+) -> list[PublicSubTheme]:
+    """The current analysis's (or `run`'s) sub-themes of a reviewed theme, largest first.
 
     `quotes` are the theme's public quotes (quotes.public_quotes); each sub-theme shows the
     newest one whose answer is in it. Nothing before a run or while the theme is unreviewed.
     """
-    theme, run = themes.get_theme(campaign.id, theme_slug), themes.current_run(campaign.id)
+    theme = themes.get_theme(campaign.id, theme_slug)
+    run = run or themes.current_run(campaign.id)
     if theme is None or run is None or not theme.reviewed:
         return []
     subs = themes.live_sub_themes(run.id, theme.id)
     members: dict[int, set[int]] = {sub.id: set() for sub in subs}
     people: dict[int, int] = dict.fromkeys(members, 0)
     seen: set[tuple[int, int]] = set()
-    for row in themes.effective(campaign.id):
+    for row in themes.effective(campaign.id, run=run):
         if row.theme_id != theme.id or row.sub_theme_id not in members:
             continue
         members[row.sub_theme_id].add(row.response_id)

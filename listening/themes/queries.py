@@ -176,8 +176,13 @@ def effective_assignment(response: Response) -> Assignment | None:
     return model_row(response.id, run.id if run else None)
 
 
-def effective(campaign_id: int, organisation_id: int | None = None) -> list[Effective]:
-    """Every submitted response of the campaign with its current theme and sub-theme."""
+def effective(
+    campaign_id: int, organisation_id: int | None = None, run: ThemeRun | None = None
+) -> list[Effective]:
+    """Every submitted response of the campaign with its current theme and sub-theme.
+
+    `run`: read the model's rows of that run instead of the current one (a stored report).
+    """
     query = (
         select(
             Response.id, Response.conversation_id, Conversation.people_count, Conversation.area_id
@@ -192,7 +197,7 @@ def effective(campaign_id: int, organisation_id: int | None = None) -> list[Effe
     if organisation_id is not None:
         query = query.where(Conversation.organisation_id == organisation_id)
     responses = db.session.execute(query).all()
-    run = current_run(campaign_id)
+    run = run or current_run(campaign_id)
     model = _model_rows(run.id) if run else {}
     reviewer = _reviewer_rows(campaign_id)
     run_subs = _run_sub_themes(run.id) if run else {}

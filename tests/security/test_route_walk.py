@@ -6,6 +6,8 @@ cannot ship without someone deciding who may use it.
 
 from __future__ import annotations
 
+import subprocess
+
 from tests.security import walk
 from tests.security.conftest import DRAFT_SECRET, ROLES, XSS_IMG, XSS_SCRIPT
 
@@ -112,9 +114,19 @@ def _other_partners(target, role: str) -> bool:
     return target.owner is not None and OTHER_PARTNER.get(target.owner) == role
 
 
+def _text_of(response) -> str:
+    """The response's text; a PDF's as poppler's pdftotext reads it."""
+    if response.mimetype != "application/pdf":
+        return response.get_data(as_text=True)
+    done = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.get_data(), capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
 def leaks_for(role: str, response) -> list[str]:
-    """Text that must never reach this role, in any response."""
-    body = response.get_data(as_text=True)
+    """Text that must never reach this role, in any response (PDFs included)."""
+    body = _text_of(response)
     found = []
     if role in ("anonymous", "partner_b") and DRAFT_SECRET in body:
         found.append("org A's draft answer")
