@@ -1,11 +1,11 @@
 """Partners log conversations; everyone sees the ones they may see."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from listening import signals
 from listening.extensions import db, writes_on_read
-from listening.intake import bp, formdata, operations
+from listening.intake import bp, formdata, listing, operations
 from listening.intake.campaigns import campaign_arg
 from listening.intake.forms import MAX_ANSWERS
 from listening.intake.models import ConversationStatus
@@ -76,10 +76,25 @@ def edit_conversation(uuid: str):
 @bp.get("/conversations")
 @any_role_required
 def list_conversations():
-    conversations = operations.list_conversations_for(current_user)
+    campaigns = operations.list_campaigns()
+    default = operations.default_campaign(current_app.config["DEFAULT_CAMPAIGN"])
+    filters, campaign = listing.build_filters(request.args, current_user, campaigns, default)
+    result = listing.list_page(
+        filters, current_user, campaign, listing.page_number(request.args.get("page"))
+    )
+
+    def href(number: int) -> str:
+        args = {k: v for k, v in request.args.items() if k not in ("page", "sent") and v}
+        return url_for("intake.list_conversations", **args, page=number)
+
     return render_template(
         "intake/list_conversations.html",
-        conversations=conversations,
+        result=result,
+        filters=filters,
+        campaign=campaign,
+        pages=listing.page_items(result.page, result.pages, href),
+        href=href,
+        filtered=any(v for k, v in request.args.items() if k not in ("page", "sent", "sort")),
         sent=request.args.get("sent"),
     )
 
