@@ -7,7 +7,7 @@ from listening import signals
 from listening.extensions import db, writes_on_read
 from listening.intake import bp, formdata, listing, operations
 from listening.intake.campaigns import campaign_arg
-from listening.intake.forms import MAX_ANSWERS
+from listening.intake.forms import MAX_ANSWERS, period_warning
 from listening.intake.models import ConversationStatus
 from listening.security import Role, any_role_required
 
@@ -25,6 +25,10 @@ def _handle(form, template: str, **context):
     if not form.validate_on_submit():
         return render_template(template, form=form, **context), 422
     submit = "save_draft" not in request.form
+    warning = period_warning(context["campaign"], form.date.data)
+    if submit and warning and form.date_checked.data != form.date.data.isoformat():
+        form.date_checked.data = form.date.data.isoformat()  # asked once; sent again, it stands
+        return render_template(template, form=form, date_warning=warning, **context)
     try:
         conversation, _created = operations.save_conversation(
             formdata.to_input(form, submit),
