@@ -1,0 +1,268 @@
+"""Every page each role can reach, at 390 px in real Chromium, on demo data (`demo seed`'s SEL
+2023 campaign and its assembly): no horizontal scroll of the document, zero axe-core (WCAG 2.1
+A/AA) violations, and a screenshot per page, tests/_artifacts/phone-<role>-<page>.png.
+
+One Chromium (the session's `browser`), one page per role reused for all its pages. The admin
+walks the pages only an admin reaches; the staff pages admins share with reviewers are walked
+as the reviewer (same templates and data)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser.conftest import PHONE, audit, screenshot
+
+pytestmark = pytest.mark.browser
+
+DEMO_PASSWORD = "sel-anchor-demo-2023"
+USERS = {
+    "partner": "partner@example.org",
+    "reviewer": "reviewer@example.org",
+    "admin": "admin@example.org",
+}
+
+
+@pytest.fixture(autouse=True)
+def _transaction():
+    """Override the unit tests' rolled-back transaction: the live server commits."""
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Override the unit tests' cache reset: the live server's app has its own page cache."""
+    yield
+
+
+@dataclass(frozen=True)
+class Ids:
+    pledge: int
+    event: int
+    metric: int
+    action: int
+    partner_organisation: int
+    partner_conversation: str
+    partner_user: int
+    organisation: int
+
+
+def _ids() -> Ids:
+    from sqlalchemy import select
+
+    from listening.accounts.models import User
+    from listening.assembly.models import Action, Event, Metric, Pledge
+    from listening.extensions import db
+    from listening.intake.models import Conversation
+
+    metric = db.session.scalars(select(Metric).order_by(Metric.id)).first()
+    pledge = metric.pledge
+    action = db.session.scalars(select(Action).where(Action.pledge_id == pledge.id)).first()
+    action = action or db.session.scalars(select(Action)).first()
+    partner = db.session.scalar(select(User).where(User.email == USERS["partner"]))
+    conversation = db.session.scalars(
+        select(Conversation)
+        .where(Conversation.organisation_id == partner.organisation_id)
+        .order_by(Conversation.id)
+    ).first()
+    return Ids(
+        pledge=pledge.id,
+        event=db.session.scalars(select(Event.id).order_by(Event.id)).first(),
+        metric=metric.id,
+        action=action.id,
+        partner_organisation=partner.organisation_id,
+        partner_conversation=conversation.uuid,
+        partner_user=partner.id,
+        organisation=partner.organisation_id,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The app on a real socket with the demo's SEL campaign and assembly (no Pol.is data)."""
+    from flask_migrate import upgrade
+
+    from listening import create_app
+    from listening.assembly.demo import seed_assembly
+    from listening.extensions import db
+    from listening.intake.demo.seed import seed_demo
+
+    folder = tmp_path_factory.mktemp("phone-live")
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
+            "SECRET_KEY": "phone-live",
+            "REDIS_URL": None,
+            "TESTING": False,
+            "WTF_CSRF_ENABLED": True,
+            "FORM_RATE_LIMIT": "0",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        result = seed_demo(2023, realdata=folder / "no-realdata")  # SEL only: faster
+        seed_assembly(result.campaign, seed=2023)
+        db.session.commit()
+        ids = _ids()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}", ids
+    server.shutdown()
+    server.server_close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def pages_for(role: str, ids: Ids) -> dict[str, str]:
+    """name → URL: every page the role reaches (admin: those only an admin reaches)."""
+    if role == "public":
+        return {
+            "pledges": "/pledges",
+            "pledges-filtered": "/pledges?theme=housing&status=on-track",
+            "theme": "/pledges/themes/housing",
+            "pledge": f"/pledges/{ids.pledge}",
+            "events": "/pledges/events",
+            "open-data": "/open-data",
+            "follow-pledge": f"/follow/pledges/{ids.pledge}",
+            "follow-theme": "/follow/themes/housing",
+            "accessibility": "/accessibility",
+            "privacy": "/privacy",
+            "contact": "/contact",
+            "cookies": "/cookies",
+            "login": "/login",
+        }
+    if role == "partner":
+        return {
+            "new-conversation": "/intake/conversations/new",
+            "conversations": "/intake/conversations",
+            "conversations-oldest": "/intake/conversations?sort=oldest&q=rent",
+            "conversation": f"/intake/conversations/{ids.partner_conversation}",
+            "what-it-led-to": f"/partners/{ids.partner_organisation}",
+            "account": "/account",
+        }
+    if role == "reviewer":
+        pledge, metric, action, event = ids.pledge, ids.metric, ids.action, ids.event
+        return {
+            "conversations": "/intake/conversations",
+            "conversations-page-2": "/intake/conversations?page=2",
+            "conversations-filtered": "/intake/conversations?borough=bexley&status=submitted"
+            "&date_from=2023-06-01&date_to=2023-09-30",
+            "conversations-bad-filter": "/intake/conversations?borough=atlantis&date_from=2023-13-01",
+            "conversation": f"/intake/conversations/{ids.partner_conversation}",
+            "new-conversation": "/intake/conversations/new",
+            "coverage": "/intake/coverage",
+            "coverage-groups": "/intake/coverage/groups",
+            "coverage-months": "/intake/coverage/months",
+            "coverage-organisations": "/intake/coverage/organisations",
+            "coverage-outreach": "/intake/coverage/outreach",
+            "import": "/intake/imports/new",
+            "themes": "/themes/",
+            "themes-review": "/themes/review",
+            "themes-search": "/themes/search?q=rent",
+            "staff-pledges": "/staff/pledges",
+            "staff-pledge": f"/staff/pledges/{pledge}",
+            "staff-pledge-edit": f"/staff/pledges/{pledge}/edit",
+            "staff-pledge-new": "/staff/pledges/new",
+            "staff-update-new": f"/staff/pledges/{pledge}/updates/new",
+            "staff-signatory-new": f"/staff/pledges/{pledge}/signatories/new",
+            "staff-action-new": f"/staff/pledges/{pledge}/actions/new",
+            "staff-action-edit": f"/staff/actions/{action}/edit",
+            "staff-metric-new": f"/staff/pledges/{pledge}/metrics/new",
+            "staff-metric-edit": f"/staff/metrics/{metric}/edit",
+            "staff-reading-new": f"/staff/metrics/{metric}/readings/new",
+            "staff-pledges-import": "/staff/pledges/import",
+            "staff-events": "/staff/events",
+            "staff-event": f"/staff/events/{event}",
+            "staff-event-edit": f"/staff/events/{event}/edit",
+            "staff-event-new": "/staff/events/new",
+            "staff-quotes": "/staff/quotes",
+            "staff-quote-new": "/staff/quotes/new",
+            "partners": "/partners",
+            "what-it-led-to": f"/partners/{ids.partner_organisation}",
+            "account": "/account",
+        }
+    return {
+        "users": "/admin/users",
+        "user": f"/admin/users/{ids.partner_user}",
+        "user-new": "/admin/users/new",
+        "organisations": "/intake/organisations",
+        "organisation-new": "/intake/organisations/new",
+        "organisation-edit": f"/intake/organisations/{ids.organisation}/edit",
+        "conversation-edit": f"/intake/conversations/{ids.partner_conversation}/edit",
+        "pages": "/admin/pages",
+        "page-edit": "/admin/pages/privacy/edit",
+        "privacy-find": "/admin/privacy/",
+        "privacy-found": f"/admin/privacy/?ref={ids.partner_conversation}",
+        "privacy-conversation": f"/admin/privacy/conversations/{ids.partner_conversation}",
+        "privacy-erase": f"/admin/privacy/conversations/{ids.partner_conversation}/erase",
+        "coverage": "/intake/coverage/outreach",
+    }
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert "/login" not in page.url, "sign-in failed"
+
+
+def walk(page, role: str, urls: dict[str, str]) -> list[str]:
+    problems = []
+    for name, url in urls.items():
+        response = page.goto(url)
+        if response is None or response.status != 200:
+            problems.append(f"{name} {url}: HTTP {response and response.status}")
+            continue
+        # open every disclosure so what it hides is measured and audited too
+        page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide = page.evaluate(WIDEST)
+            problems.append(f"{name} {url}: scrollWidth {width} > 390; widest: {wide}")
+        for violation in audit(page, name):
+            problems.append(f"{name} {url}: axe {violation['id']} {violation['nodes']}")
+        screenshot(page, f"phone-{role}-{name}")
+    return problems
+
+
+# the elements sticking out furthest to the right (to say what to fix)
+WIDEST = """() => Array.from(document.querySelectorAll('body *'))
+  .map(e => [e.getBoundingClientRect().right, e.tagName + '.' + (e.className.baseVal ?? e.className)])
+  .filter(([r]) => r > 390).sort((a, b) => b[0] - a[0]).slice(0, 3)"""
+
+
+@pytest.mark.parametrize("role", ["public", "partner", "reviewer", "admin"])
+def test_every_page_of_a_role_fits_a_phone_and_passes_axe(browser, demo, role):
+    url, ids = demo
+    context = browser.new_context(
+        viewport=PHONE,
+        base_url=url,
+        locale="en-GB",
+        device_scale_factor=1,
+        has_touch=True,
+        is_mobile=True,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        if role != "public":
+            sign_in(page, USERS[role])
+        urls = pages_for(role, ids)
+        problems = walk(page, role, urls)
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)
+    assert errors == []
+    shots = sorted(Path("tests/_artifacts").glob(f"phone-{role}-*.png"))
+    assert {re.sub(rf"^phone-{role}-", "", p.stem) for p in shots} >= set(urls)
