@@ -50,6 +50,7 @@ class Ids:
     partner_conversation: str
     partner_user: int
     organisation: int
+    response: int
 
 
 def _ids() -> Ids:
@@ -79,6 +80,7 @@ def _ids() -> Ids:
         partner_conversation=conversation.uuid,
         partner_user=partner.id,
         organisation=partner.organisation_id,
+        response=conversation.responses[0].id,
     )
 
 
@@ -165,7 +167,6 @@ def pages_for(role: str, ids: Ids) -> dict[str, str]:
             "import": "/intake/imports/new",
             "themes": "/themes/",
             "themes-review": "/themes/review",
-            "themes-search": "/themes/search?q=rent",
             "staff-pledges": "/staff/pledges",
             "staff-pledge": f"/staff/pledges/{pledge}",
             "staff-pledge-edit": f"/staff/pledges/{pledge}/edit",
@@ -183,7 +184,7 @@ def pages_for(role: str, ids: Ids) -> dict[str, str]:
             "staff-event-edit": f"/staff/events/{event}/edit",
             "staff-event-new": "/staff/events/new",
             "staff-quotes": "/staff/quotes",
-            "staff-quote-new": "/staff/quotes/new",
+            "staff-quote-new": f"/staff/quotes/new?response_id={ids.response}",
             "partners": "/partners",
             "what-it-led-to": f"/partners/{ids.partner_organisation}",
             "account": "/account",
@@ -228,10 +229,20 @@ def walk(page, role: str, urls: dict[str, str]) -> list[str]:
         if width > PHONE["width"]:
             wide = page.evaluate(WIDEST)
             problems.append(f"{name} {url}: scrollWidth {width} > 390; widest: {wide}")
+        if small := page.evaluate(SMALL_CHART_TEXT):
+            problems.append(f"{name} {url}: chart text under 14 px: {small}")
         for violation in audit(page, name):
             problems.append(f"{name} {url}: axe {violation['id']} {violation['nodes']}")
         screenshot(page, f"phone-{role}-{name}")
     return problems
+
+
+# text in an SVG chart as drawn: its font size times the SVG's scale (viewBox → screen)
+SMALL_CHART_TEXT = """() => Array.from(document.querySelectorAll('svg[viewBox] text')).map(t => {
+    const svg = t.ownerSVGElement
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+    return [t.textContent, Math.round(parseFloat(getComputedStyle(t).fontSize) * scale * 10) / 10]
+  }).filter(([, size]) => size < 14).slice(0, 3)"""
 
 
 # the elements sticking out furthest to the right (to say what to fix)
