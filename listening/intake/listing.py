@@ -15,7 +15,6 @@ from wtforms.validators import Length, Optional, ValidationError
 from listening.accounts.models import User
 from listening.extensions import db
 from listening.ids import parse_whole_number
-from listening.intake.operations import organisations_for
 from listening.intake.models import (
     STATUSES,
     Area,
@@ -25,6 +24,7 @@ from listening.intake.models import (
     Response,
     conversation_group,
 )
+from listening.intake.operations import organisations_for
 from listening.likes import ESCAPE, escape_like
 
 PER_PAGE = 25
@@ -176,7 +176,9 @@ def list_page(form: ListFilters, user: User, campaign: Campaign | None, page: in
     pages = max(1, -(-total // PER_PAGE))
     page = min(page, pages)
     order = ORDER.get(form.sort.data if not form.sort.errors else "recent", ORDER["recent"])
-    rows = list(db.session.scalars(query.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    rows = list(
+        db.session.scalars(query.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    )
     return ListPage(rows, snippets([c.id for c in rows]), total, page, PER_PAGE)
 
 

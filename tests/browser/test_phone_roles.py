@@ -57,7 +57,7 @@ def _ids() -> Ids:
     from sqlalchemy import select
 
     from listening.accounts.models import User
-    from listening.assembly.models import Action, Event, Metric, Pledge
+    from listening.assembly.models import Action, Event, Metric
     from listening.extensions import db
     from listening.intake.models import Conversation
 
@@ -156,7 +156,8 @@ def pages_for(role: str, ids: Ids) -> dict[str, str]:
             "conversations-page-2": "/intake/conversations?page=2",
             "conversations-filtered": "/intake/conversations?borough=bexley&status=submitted"
             "&date_from=2023-06-01&date_to=2023-09-30",
-            "conversations-bad-filter": "/intake/conversations?borough=atlantis&date_from=2023-13-01",
+            "conversations-bad-filter": "/intake/conversations?borough=atlantis"
+            "&date_from=2023-13-01",
             "conversation": f"/intake/conversations/{ids.partner_conversation}",
             "new-conversation": "/intake/conversations/new",
             "coverage": "/intake/coverage",
@@ -223,17 +224,59 @@ def walk(page, role: str, urls: dict[str, str]) -> list[str]:
         if response is None or response.status != 200:
             problems.append(f"{name} {url}: HTTP {response and response.status}")
             continue
-        # open every disclosure so what it hides is measured and audited too
-        page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            wide = page.evaluate(WIDEST)
-            problems.append(f"{name} {url}: scrollWidth {width} > 390; widest: {wide}")
-        if small := page.evaluate(SMALL_CHART_TEXT):
-            problems.append(f"{name} {url}: chart text under 14 px: {small}")
-        for violation in audit(page, name):
-            problems.append(f"{name} {url}: axe {violation['id']} {violation['nodes']}")
-        screenshot(page, f"phone-{role}-{name}")
+        problems += check(page, role, name, url)
+    return problems
+
+
+def check(page, role: str, name: str, url: str) -> list[str]:
+    """The page as shown: no sideways scroll, readable charts, axe; then its screenshot."""
+    problems = []
+    # open every disclosure so what it hides is measured and audited too
+    page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        wide = page.evaluate(WIDEST)
+        problems.append(f"{name} {url}: scrollWidth {width} > 390; widest: {wide}")
+    if small := page.evaluate(SMALL_CHART_TEXT):
+        problems.append(f"{name} {url}: chart text under 14 px: {small}")
+    for violation in audit(page, name):
+        problems.append(f"{name} {url}: axe {violation['id']} {violation['nodes']}")
+    screenshot(page, f"phone-{role}-{name}")
+    return problems
+
+
+IMPORT_CSV = (
+    "conversation_ref,date,borough,organisation,format,people_count,groups,consent_to_quote,"
+    "response\n"
+    "phone-1,2023-07-01,Southwark,Peckham Community Centre,small-group,4,Young people,yes,"
+    "The bus fare eats the food budget.\n"
+    "phone-2,2023-07-02,Narnia,Peckham Community Centre,small-group,four,,maybe,\n"
+)
+
+
+def import_reports(page, ids: Ids) -> list[str]:
+    """The two import reports (they only exist after an upload): rows, columns and reasons."""
+    problems = []
+    uploads = (
+        ("import-report", "/intake/imports/new", "conversations.csv", IMPORT_CSV),
+        (
+            "staff-pledges-import-report",
+            "/staff/pledges/import",
+            "updates.csv",
+            f"pledge_id,date,status,text\n{ids.pledge},2024-01-31,on-track,Trusts accredited\n"
+            "999999,not-a-date,sideways,\n",
+        ),
+    )
+    for name, url, filename, text in uploads:
+        page.goto(url)
+        page.locator("input[type=file]").set_input_files(
+            {"name": filename, "mimeType": "text/csv", "buffer": text.encode()}
+        )
+        with page.expect_navigation():
+            page.get_by_role("button", name="Import").click()
+        if "row" not in page.locator("main").inner_text().lower():
+            problems.append(f"{name}: no row-by-row report")
+        problems += check(page, "reviewer", name, url)
     return problems
 
 
@@ -247,7 +290,8 @@ SMALL_CHART_TEXT = """() => Array.from(document.querySelectorAll('svg[viewBox] t
 
 # the elements sticking out furthest to the right (to say what to fix)
 WIDEST = """() => Array.from(document.querySelectorAll('body *'))
-  .map(e => [e.getBoundingClientRect().right, e.tagName + '.' + (e.className.baseVal ?? e.className)])
+  .map(e => [e.getBoundingClientRect().right,
+             e.tagName + '.' + (e.className.baseVal ?? e.className)])
   .filter(([r]) => r > 390).sort((a, b) => b[0] - a[0]).slice(0, 3)"""
 
 
@@ -271,6 +315,9 @@ def test_every_page_of_a_role_fits_a_phone_and_passes_axe(browser, demo, role):
             sign_in(page, USERS[role])
         urls = pages_for(role, ids)
         problems = walk(page, role, urls)
+        if role == "reviewer":
+            problems += import_reports(page, ids)
+            urls |= {"import-report": "", "staff-pledges-import-report": ""}
     finally:
         context.close()
     assert problems == [], "\n".join(problems)

@@ -94,7 +94,10 @@ def test_staff_see_the_true_count_and_pages_of_25(client, login, world):
         ("date_from=2023-07-11&date_to=2023-07-20", lambda i, c: 10 <= i <= 19),
         ("q=100%25", lambda i, c: i == 7),  # "%" is a character, not a wildcard
         ("q=RENT+AND", lambda i, c: i != 7),
-        ("borough=southwark&status=submitted&group=young-people", lambda i, c: i < 40 and i % 4 and i % 5 == 0),
+        (
+            "borough=southwark&status=submitted&group=young-people",
+            lambda i, c: i < 40 and i % 4 and i % 5 == 0,
+        ),
     ],
 )
 def test_each_filter_narrows_the_list(client, login, world, query, expected):
@@ -123,7 +126,12 @@ def test_the_organisation_filter(client, login, world):
         ("group=nobody", "group", "Select a community group from the list", None),
         ("date_from=2023-13-45", "date_from", "Enter a real date", "2023-13-45"),
         ("date_from=yesterday", "date_from", "Enter a real date", "yesterday"),
-        ("date_from=2023-08-01&date_to=2023-07-01", "date_to", "must be the same as or after", None),
+        (
+            "date_from=2023-08-01&date_to=2023-07-01",
+            "date_to",
+            "must be the same as or after",
+            None,
+        ),
         ("sort=sideways", "sort", "Select how to sort from the list", None),
         ("q=" + "x" * 201, "q", "200 characters or fewer", "x" * 201),
         ("campaign=nope", "campaign", "Select a campaign from the list", None),
@@ -144,9 +152,7 @@ def test_a_bad_filter_value_is_a_message_beside_its_field(
         assert f'value="{kept}"' in html
 
 
-def test_partners_see_only_their_own_with_a_redacted_snippet_and_sort_by_date(
-    client, login, world
-):
+def test_partners_see_only_their_own_with_a_redacted_snippet_and_sort_by_date(client, login, world):
     _campaign, partner_a, _b, _reviewer, made = world
     login(partner_a)
     newest = body(client.get(f"{LIST}?sort=newest"))
