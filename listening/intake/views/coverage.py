@@ -38,7 +38,7 @@ def bar_chart(title: str, rows: list[queries.Reach]) -> dict | None:
     for index, row in enumerate(rows):
         y = index * step
         width = round(row.people / top * room)
-        name = row.name if len(row.name) <= 30 else row.name[:29] + "…"
+        name = row.name if len(row.name) <= 40 else row.name[:39] + "…"
         bars.append(
             {
                 "label": name + (" (under-reached)" if row.under_reached else ""),
