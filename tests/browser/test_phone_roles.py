@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import PHONE, audit, screenshot
@@ -245,6 +246,23 @@ def check(page, role: str, name: str, url: str) -> list[str]:
     return problems
 
 
+def date_warning(page) -> list[str]:
+    """The script flags a date outside the campaign (1 June to 30 September 2023) as it is
+    typed: a warning beside the field, gone once the date is inside."""
+    page.goto("/intake/conversations/new")
+    field, warning = page.get_by_label("Date of the conversation"), page.locator("#date-warning")
+    field.fill("2023-05-20")
+    expect(warning).to_contain_text(
+        "20 May 2023 is before this campaign started (1 June 2023). Check the date is right."
+    )
+    problems = check(page, "partner", "new-conversation-date-warning", "/intake/conversations/new")
+    field.fill("2023-07-01")
+    expect(warning).to_have_text("")
+    field.fill("2023-10-01")
+    expect(warning).to_contain_text("is after this campaign ended (30 September 2023)")
+    return problems
+
+
 IMPORT_CSV = (
     "conversation_ref,date,borough,organisation,format,people_count,groups,consent_to_quote,"
     "response\n"
@@ -315,6 +333,9 @@ def test_every_page_of_a_role_fits_a_phone_and_passes_axe(browser, demo, role):
             sign_in(page, USERS[role])
         urls = pages_for(role, ids)
         problems = walk(page, role, urls)
+        if role == "partner":
+            problems += date_warning(page)
+            urls |= {"new-conversation-date-warning": ""}
         if role == "reviewer":
             problems += import_reports(page, ids)
             urls |= {"import-report": "", "staff-pledges-import-report": ""}
