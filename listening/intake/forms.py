@@ -69,15 +69,9 @@ def period_warning(campaign, day: date | None) -> str | None:
     if day is None or campaign is None:
         return None
     if campaign.starts_on and day < campaign.starts_on:
-        return (
-            f"{day:%-d %B %Y} is before this campaign started "
-            f"({campaign.starts_on:%-d %B %Y}). Check the date is right."
-        )
+        return f"{day:%-d %B %Y} is before this campaign started ({campaign.starts_on:%-d %B %Y})."
     if campaign.ends_on and day > campaign.ends_on:
-        return (
-            f"{day:%-d %B %Y} is after this campaign ended "
-            f"({campaign.ends_on:%-d %B %Y}). Check the date is right."
-        )
+        return f"{day:%-d %B %Y} is after this campaign ended ({campaign.ends_on:%-d %B %Y})."
     return None
 
 

@@ -253,7 +253,7 @@ def date_warning(page) -> list[str]:
     field, warning = page.get_by_label("Date of the conversation"), page.locator("#date-warning")
     field.fill("2023-05-20")
     expect(warning).to_contain_text(
-        "20 May 2023 is before this campaign started (1 June 2023). Check the date is right."
+        "Check the date: 20 May 2023 is before this campaign started (1 June 2023)."
     )
     problems = check(page, "partner", "new-conversation-date-warning", "/intake/conversations/new")
     field.fill("2023-07-01")

@@ -155,10 +155,10 @@ function longDate (iso) {
 export function periodWarning (date, startsOn, endsOn) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date || '') || isNaN(Date.parse(date))) return ''
   if (startsOn && date < startsOn) {
-    return longDate(date) + ' is before this campaign started (' + longDate(startsOn) + '). Check the date is right.'
+    return longDate(date) + ' is before this campaign started (' + longDate(startsOn) + ').'
   }
   if (endsOn && date > endsOn) {
-    return longDate(date) + ' is after this campaign ended (' + longDate(endsOn) + '). Check the date is right.'
+    return longDate(date) + ' is after this campaign ended (' + longDate(endsOn) + ').'
   }
   return ''
 }
