@@ -18,6 +18,8 @@ baseline_y  # listening/assembly/charts.py:17
 target_y  # listening/assembly/charts.py:18
 y_ticks  # listening/assembly/charts.py:19
 _.polyline  # listening/assembly/charts.py:23
+left  # listening/assembly/charts.py: read by templates/assembly/_macros.html
+right  # listening/assembly/charts.py: read by templates/assembly/_macros.html
 metric_chart  # listening/assembly/charts.py:37
 _.pre_validate  # listening/assembly/forms.py:51
 att_community_members  # listening/assembly/forms.py:111
@@ -68,6 +70,7 @@ option_widget  # listening/formfields.py:13
 PEOPLE_TOTAL  # listening/intake/demo/reference.py:44
 _.pre_validate  # listening/intake/forms.py:48
 _.validate_responses  # listening/intake/forms.py:130
+_.validate_date_to  # listening/intake/listing.py (WTForms inline validator)
 _.validate_name  # listening/intake/forms_admin.py:60
 ends_on  # listening/intake/models.py:42
 logged_by_id  # listening/intake/models.py:108

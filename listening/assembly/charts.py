@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 WIDTH, HEIGHT = 320, 180
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 30
+LEFT, RIGHT, TOP, BOTTOM = 58, 12, 12, 30  # room for 14 px labels (app.css)
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class Chart:
     y_ticks: list[tuple[float, str]]
     x_labels: list[tuple[float, str]]
     description: str
+    left: int = LEFT  # where the plot starts; the y labels end just before it
+    right: int = RIGHT
 
     @property
     def polyline(self) -> str:

@@ -64,11 +64,24 @@ def _not_in_future(_form, field) -> None:
         raise ValidationError("Date of the conversation must be after 1 January 2000")
 
 
+def period_warning(campaign, day: date | None) -> str | None:
+    """A warning (not an error) when `day` is outside the campaign's start and end dates."""
+    if day is None or campaign is None:
+        return None
+    if campaign.starts_on and day < campaign.starts_on:
+        return f"{day:%-d %B %Y} is before this campaign started ({campaign.starts_on:%-d %B %Y})."
+    if campaign.ends_on and day > campaign.ends_on:
+        return f"{day:%-d %B %Y} is after this campaign ended ({campaign.ends_on:%-d %B %Y})."
+    return None
+
+
 class ConversationForm(FlaskForm):
     """Field names match the sync API's JSON keys, so both share this validation."""
 
     uuid = HiddenField(validators=[DataRequired("Reference is missing"), _valid_uuid])
     campaign = HiddenField(validators=[DataRequired("Choose a campaign")])
+    # the date the person was warned about (outside the campaign's dates): sent again, it stands
+    date_checked = HiddenField()
     borough = RadioField(
         "Borough",
         validate_choice=True,

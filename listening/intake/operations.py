@@ -304,15 +304,6 @@ def _renumber(conversation: Conversation, final: list[Response]) -> None:
     conversation.responses.sort(key=lambda r: r.position)
 
 
-def list_conversations_for(user: User, campaign: Campaign | None = None, limit: int = 200):
-    query = select(Conversation).order_by(Conversation.updated_at.desc()).limit(limit)
-    if campaign is not None:
-        query = query.where(Conversation.campaign_id == campaign.id)
-    if not user.is_staff:
-        query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
-    return list(db.session.scalars(query))
-
-
 class RoundError(ValueError):
     """A campaign cannot follow that round (itself, or a round that follows it)."""
 

@@ -7,38 +7,38 @@ from collections.abc import Sequence
 
 def bars(
     items: Sequence[tuple[str, int]],
-    width: int = 640,
-    bar: int = 22,
-    gap: int = 10,
-    label_width: int = 260,
+    width: int = 360,
+    bar: int = 18,
+    gap: int = 14,
+    label_line: int = 20,
 ) -> dict | None:
-    """Horizontal bars: label, value, and the bar's position in a `width`-wide SVG."""
+    """Horizontal bars, each label on its own line above its bar, in a `width`-wide SVG.
+
+    Drawn at the page's width (at most 30rem, see app.css), 15-unit text reads at 14 px or more
+    on a 390 px phone; long labels keep their whole text in the bar's tooltip."""
     if not items:
         return None
     top = max(v for _, v in items) or 1
-    room = width - label_width - 60
+    room = width - 60  # the value is written after the bar
+    step = label_line + bar + gap
     out = []
     for i, (label, value) in enumerate(items):
-        y = i * (bar + gap)
+        y = i * step
+        length = max(1, round(value / top * room)) if value else 0
         out.append(
             {
-                "label": label if len(label) <= 38 else label[:37] + "…",
+                "label": label if len(label) <= 40 else label[:39] + "…",
                 "full_label": label,
                 "value": value,
-                "y": y,
-                "text_y": y + bar * 0.7,
-                "x": label_width,
-                "width": max(1, round(value / top * room)) if value else 0,
-                "value_x": label_width + (round(value / top * room) if value else 0) + 6,
+                "label_y": y + 15,
+                "y": y + label_line,
+                "text_y": y + label_line + 14,
+                "x": 0,
+                "width": length,
+                "value_x": length + 6,
             }
         )
-    return {
-        "width": width,
-        "height": len(items) * (bar + gap),
-        "bar": bar,
-        "bars": out,
-        "label_width": label_width,
-    }
+    return {"width": width, "height": len(items) * step - gap, "bar": bar, "bars": out}
 
 
 def scatter(

@@ -82,7 +82,7 @@ def test_every_partner_page_has_no_wcag_21_aa_violations(page, context, live_ser
     expect(page.locator("#outbox-problems")).to_contain_text("needs your attention")
     check("list-conversations")
 
-    page.locator("table a").first.click()
+    page.locator(".app-conversation a").first.click()
     expect(page.get_by_role("heading", name="What they said")).to_be_visible()
     check("show-conversation")
 

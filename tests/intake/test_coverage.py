@@ -157,17 +157,29 @@ def test_dashboard_permissions(world, signed_in):
 
 def test_dashboard_shows_exact_figures_with_accessible_charts(world, signed_in):
     _campaign, reviewer, _partner = world
-    body = signed_in(reviewer).get("/intake/coverage").get_data(as_text=True)
+    client = signed_in(reviewer)
+    body = client.get("/intake/coverage").get_data(as_text=True)
     assert "19 people in 4 submitted conversations" in body
     borough_table = body.split("Figures by borough")[1].split("</table>")[0]
-    cells = re.findall(r'cell--numeric">(?:<strong>)?([\d.,–]+)', borough_table)
+    cells = re.findall(r'cell--numeric"[^>]*>(?:<strong>)?([\d.,–]+)', borough_table)
     assert cells[:2] == ["1", "2"]  # small counts are shown: suppression is for public pages
     assert "Under-reached" in borough_table.split("Lambeth")[0].split("Bexley")[1]
-    svgs = re.findall(r"<svg role=\"img\"[^>]*>\s*<title id=\"[^\"]+\">([^<]+)</title>", body)
-    assert len(svgs) == 3 and svgs[0].startswith("People reached by borough: ")
-    assert "Southwark 14" in svgs[0]
-    assert "style=" not in body.split("<main")[1]  # CSP: no inline styles
-    assert "Bexley Youth Club" in body and "Try the Tuesday session" in body
+    svg = r"<svg role=\"img\"[^>]*>\s*<title id=\"[^\"]+\">([^<]+)</title>"
+    titles = re.findall(svg, body)
+    assert len(titles) == 1 and titles[0].startswith("People reached by borough: ")
+    assert "Southwark 14" in titles[0]
+    # the other sections are pages of their own, linked from a contents list on each
+    for section, chart in (("groups", "community group"), ("months", "month")):
+        assert re.search(f'href="/intake/coverage/{section}(\\?campaign=sel-2023)?"', body)
+        page = client.get(f"/intake/coverage/{section}").get_data(as_text=True)
+        assert re.findall(svg, page)[0].startswith(f"People reached by {chart}: ")
+        assert 'aria-current="page"' in page
+    outreach = client.get("/intake/coverage/outreach").get_data(as_text=True)
+    assert "Bexley Youth Club" in outreach and "Try the Tuesday session" in outreach
+    assert "Lambeth Mind" in client.get("/intake/coverage/organisations").get_data(as_text=True)
+    assert client.get("/intake/coverage/secrets").status_code == 404
+    for page in (body, outreach):
+        assert "style=" not in page.split("<main")[1]  # CSP: no inline styles
 
 
 def test_campaign_selector(world, signed_in):

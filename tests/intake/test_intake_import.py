@@ -474,7 +474,10 @@ def test_upload_shows_the_report(world, client):
     assert response.status_code == 200
     assert '<dd class="nhsuk-summary-list__value" id="created">2</dd>' in body
     assert '<dd class="nhsuk-summary-list__value" id="errors">1</dd>' in body
-    assert "“Narnia” is not a borough" in body and '<td class="nhsuk-table__cell">5</td>' in body
+    assert (
+        "“Narnia” is not a borough" in body
+        and '<td class="nhsuk-table__cell" data-label="Row">5</td>' in body
+    )
     again = _upload(client, csv_bytes(GOOD), "x.csv").get_data(as_text=True)
     assert '<dd class="nhsuk-summary-list__value" id="duplicates">2</dd>' in again
     assert table_count("intake_conversation") == 2

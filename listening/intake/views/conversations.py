@@ -1,13 +1,13 @@
 """Partners log conversations; everyone sees the ones they may see."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from listening import signals
 from listening.extensions import db, writes_on_read
-from listening.intake import bp, formdata, operations
+from listening.intake import bp, formdata, listing, operations
 from listening.intake.campaigns import campaign_arg
-from listening.intake.forms import MAX_ANSWERS
+from listening.intake.forms import MAX_ANSWERS, period_warning
 from listening.intake.models import ConversationStatus
 from listening.security import Role, any_role_required
 
@@ -25,6 +25,10 @@ def _handle(form, template: str, **context):
     if not form.validate_on_submit():
         return render_template(template, form=form, **context), 422
     submit = "save_draft" not in request.form
+    warning = period_warning(context["campaign"], form.date.data)
+    if submit and warning and form.date_checked.data != form.date.data.isoformat():
+        form.date_checked.data = form.date.data.isoformat()  # asked once; sent again, it stands
+        return render_template(template, form=form, date_warning=warning, **context)
     try:
         conversation, _created = operations.save_conversation(
             formdata.to_input(form, submit),
@@ -76,10 +80,25 @@ def edit_conversation(uuid: str):
 @bp.get("/conversations")
 @any_role_required
 def list_conversations():
-    conversations = operations.list_conversations_for(current_user)
+    campaigns = operations.list_campaigns()
+    default = operations.default_campaign(current_app.config["DEFAULT_CAMPAIGN"])
+    filters, campaign = listing.build_filters(request.args, current_user, campaigns, default)
+    result = listing.list_page(
+        filters, current_user, campaign, listing.page_number(request.args.get("page"))
+    )
+
+    def href(number: int) -> str:
+        args = {k: v for k, v in request.args.items() if k not in ("page", "sent") and v}
+        return url_for("intake.list_conversations", **args, page=number)
+
     return render_template(
         "intake/list_conversations.html",
-        conversations=conversations,
+        result=result,
+        filters=filters,
+        campaign=campaign,
+        pages=listing.page_items(result.page, result.pages, href),
+        href=href,
+        filtered=any(v for k, v in request.args.items() if k not in ("page", "sent", "sort")),
         sent=request.args.get("sent"),
     )
 

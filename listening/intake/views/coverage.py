@@ -10,7 +10,16 @@ from listening.intake.campaigns import campaign_arg
 from listening.organisations.models import ORGANISATION_TYPES, OUTREACH_STATUSES
 from listening.security import staff_required
 
-CHART_WIDTH, BAR, GAP, LABEL_WIDTH = 760, 24, 10, 330
+# A phone-first chart: each label on its own line above its bar, in a 360-unit-wide SVG drawn
+# at the width of the page (at most 30rem), so 15-unit text reads at 14-20 px.
+CHART_WIDTH, LABEL_LINE, BAR, GAP, VALUE_ROOM = 360, 20, 18, 14, 70
+SECTIONS = {
+    "boroughs": "By borough",
+    "groups": "By community group",
+    "months": "Over time",
+    "organisations": "By facilitating organisation",
+    "outreach": "Outreach",
+}
 
 
 def _campaign():
@@ -23,21 +32,22 @@ def bar_chart(title: str, rows: list[queries.Reach]) -> dict | None:
     if not rows or not any(r.people for r in rows):
         return None
     top = max(r.people for r in rows)
-    room = CHART_WIDTH - LABEL_WIDTH - 170
+    room = CHART_WIDTH - VALUE_ROOM
+    step = LABEL_LINE + BAR + GAP
     bars = []
     for index, row in enumerate(rows):
-        y = index * (BAR + GAP)
+        y = index * step
         width = round(row.people / top * room)
-        label = row.name if len(row.name) <= 36 else row.name[:35] + "…"
-        value = f"{row.people:,}" + (" – under-reached" if row.under_reached else "")
+        name = row.name if len(row.name) <= 40 else row.name[:39] + "…"
         bars.append(
             {
-                "label": label,
-                "value": value,
-                "y": y,
-                "text_y": y + 17,
+                "label": name + (" (under-reached)" if row.under_reached else ""),
+                "value": f"{row.people:,}",
+                "label_y": y + 15,
+                "y": y + LABEL_LINE,
+                "text_y": y + LABEL_LINE + 14,
                 "width": width,
-                "value_x": LABEL_WIDTH + width + 6,
+                "value_x": width + 6,
                 "flag": row.under_reached,
             }
         )
@@ -46,43 +56,41 @@ def bar_chart(title: str, rows: list[queries.Reach]) -> dict | None:
         "title": f"{title}: {summary}",
         "width": CHART_WIDTH,
         "bar": BAR,
-        "height": len(rows) * (BAR + GAP),
-        "label_width": LABEL_WIDTH,
+        "height": len(rows) * step - GAP,
         "bars": bars,
     }
 
 
-@bp.get("/coverage")
+@bp.get("/coverage", defaults={"section": "boroughs"})
+@bp.get("/coverage/<any(groups, months, organisations, outreach):section>")
 @staff_required
-def show_coverage():
+def show_coverage(section: str):
     campaign = _campaign()
+    context = {"campaign": campaign, "section": section, "sections": SECTIONS}
     if campaign is None:
-        return render_template("intake/coverage.html", campaign=None)
-    boroughs, groups = queries.by_borough(campaign), queries.by_group(campaign)
-    months = queries.by_month(campaign)
-    statuses, organisations = queries.outreach(campaign)
-    return render_template(
-        "intake/coverage.html",
-        campaign=campaign,
-        campaigns=operations.list_campaigns(),
-        total=queries.totals(campaign),
-        rate=queries.reach_rate(boroughs),
-        boroughs=boroughs,
-        groups=groups,
-        months=months,
-        facilitators=queries.by_organisation(campaign),
-        statuses=statuses,
-        organisations=organisations,
-        status_names=OUTREACH_STATUSES,
-        type_names=ORGANISATION_TYPES,
-        under_reached=[b for b in boroughs if b.under_reached],
-        share=queries.UNDER_REACHED_SHARE,
-        charts={
-            "boroughs": bar_chart("People reached by borough", boroughs),
-            "groups": bar_chart("People reached by community group", groups),
-            "months": bar_chart("People reached by month", months),
-        },
-    )
+        return render_template("intake/coverage.html", **context)
+    boroughs = queries.by_borough(campaign)
+    context |= {
+        "campaigns": operations.list_campaigns(),
+        "total": queries.totals(campaign),
+        "rate": queries.reach_rate(boroughs),
+        "under_reached": [b for b in boroughs if b.under_reached],
+        "status_names": OUTREACH_STATUSES,
+        "type_names": ORGANISATION_TYPES,
+    }
+    if section == "boroughs":
+        context |= {"rows": boroughs, "chart": bar_chart("People reached by borough", boroughs)}
+    elif section == "groups":
+        rows = queries.by_group(campaign)
+        context |= {"rows": rows, "chart": bar_chart("People reached by community group", rows)}
+    elif section == "months":
+        rows = queries.by_month(campaign)
+        context |= {"rows": rows, "chart": bar_chart("People reached by month", rows)}
+    elif section == "organisations":
+        context["rows"] = queries.by_organisation(campaign)
+    else:
+        context["statuses"], context["organisations"] = queries.outreach(campaign)
+    return render_template("intake/coverage.html", **context)
 
 
 def _rows(table: str, campaign):

@@ -147,6 +147,48 @@ function tomorrow () {
   return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate())
 }
 
+// A warning, not an error: a date outside the campaign's dates is probably a slip of the finger.
+function longDate (iso) {
+  return new Date(iso + 'T12:00:00').toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })
+}
+
+export function periodWarning (date, startsOn, endsOn) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date || '') || isNaN(Date.parse(date))) return ''
+  if (startsOn && date < startsOn) {
+    return longDate(date) + ' is before this campaign started (' + longDate(startsOn) + ').'
+  }
+  if (endsOn && date > endsOn) {
+    return longDate(date) + ' is after this campaign ended (' + longDate(endsOn) + ').'
+  }
+  return ''
+}
+
+function watchDate (form) {
+  const input = form.elements.date
+  const box = document.getElementById('date-warning')
+  if (!input || !box) return
+  // a warning the server already wrote stays until the date changes
+  let shown = box.textContent.trim() ? input.value : null
+  const update = function () {
+    if (input.value === shown) return
+    shown = input.value
+    const message = periodWarning(input.value, form.dataset.startsOn, form.dataset.endsOn)
+    box.textContent = ''
+    if (message) {
+      const p = document.createElement('p')
+      p.className = 'app-warning'
+      const strong = document.createElement('strong')
+      strong.textContent = 'Check the date:'
+      p.appendChild(strong)
+      p.appendChild(document.createTextNode(' ' + message))
+      box.appendChild(p)
+    }
+  }
+  update()
+  input.addEventListener('input', update)
+  input.addEventListener('change', update)
+}
+
 // ---------------------------------------------------------------- errors beside fields
 
 function fieldControl (form, field) {
@@ -289,6 +331,7 @@ function resetForm (form) {
   removeExtraAnswers(form)
   form.elements.uuid.value = newUuid()
   if (form.elements.date) form.elements.date.value = today()
+  if (form.elements.date) form.elements.date.dispatchEvent(new Event('change'))
   delete form.dataset.replaces
 }
 
@@ -312,6 +355,7 @@ function restoreIntoForm (form, record) {
   const organisation = form.elements.organisation
   if (organisation && organisation.tagName === 'SELECT') organisation.value = body.organisation
   form.elements.date.value = body.date || ''
+  form.elements.date.dispatchEvent(new Event('change'))
   form.elements.people_count.value = body.people_count === null || body.people_count === undefined ? '' : String(body.people_count)
   const answers = body.responses && body.responses.length ? body.responses : ['']
   answers.forEach(function (answer, index) {
@@ -661,8 +705,10 @@ function registerServiceWorker () {
 function start () {
   registerServiceWorker()
   forgetPagesOnSignOut()
-  if (!outbox.supported()) return // the form posts to the server as usual
+  const anyForm = document.getElementById('conversation-form')
+  if (anyForm) watchDate(anyForm)
   const form = conversationForm()
+  if (!outbox.supported()) return // the form posts to the server as usual
   const restore = new URLSearchParams(location.search).get('restore')
   if (form) {
     enhanceForm(form)
@@ -670,6 +716,7 @@ function start () {
       // a saved copy of this page (offline) carries an old reference and date
       form.elements.uuid.value = newUuid()
       if (form.elements.date) form.elements.date.value = today()
+      if (form.elements.date) form.elements.date.dispatchEvent(new Event('change'))
     }
   }
   wireProblemButtons()
