@@ -31,6 +31,16 @@ from listening.timeutil import utcnow
 MAX_POSITION = 1_000_000  # above any answer's position: room to renumber answers in place
 
 
+MISSING = {
+    "borough": "borough",
+    "date": "date",
+    "format": "format",
+    "people_count": "number of people",
+    "consent_to_quote": "answer about being quoted",
+    "responses": "answers",
+}
+
+
 class IntakeError(ValueError):
     """A problem with a conversation that a person can fix; `field` names the input."""
 
@@ -51,13 +61,13 @@ class ConversationInput:
 
     uuid: str
     campaign: str
-    borough: str
+    borough: str | None  # None (and the others below): a draft left it empty
     organisation: str
-    date: date
-    format: str
-    people_count: int
+    date: date | None
+    format: str | None
+    people_count: int | None
     groups: tuple[str, ...]
-    consent_to_quote: bool
+    consent_to_quote: bool | None
     responses: tuple[str, ...]
     submit: bool = True
     reference: str | None = None
@@ -69,9 +79,16 @@ class ConversationInput:
         for key in ("submit", "extra", "reference"):
             data.pop(key)
         data["groups"] = sorted(data["groups"])
-        data["date"] = self.date.isoformat()
+        data["date"] = self.date.isoformat() if self.date else None
         data["responses"] = [r.strip() for r in self.responses if r.strip()]
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def missing(self) -> str | None:
+        """The first field a submitted conversation needs and this one lacks (drafts may)."""
+        for name in ("borough", "date", "format", "people_count", "consent_to_quote"):
+            if getattr(self, name) in (None, ""):
+                return name
+        return None if any(r.strip() for r in self.responses) else "responses"
 
 
 def get_campaign(slug: str) -> Campaign | None:
@@ -145,7 +162,9 @@ def resolve(data: ConversationInput, actor: User) -> dict:
         )
     return {
         "campaign": campaign,
-        "area": _lookup(Area, campaign, data.borough, "borough", "Borough"),
+        "area": _lookup(Area, campaign, data.borough, "borough", "Borough")
+        if data.borough
+        else None,
         "organisation": organisation,
         "groups": [
             _lookup(CommunityGroup, campaign, g, "groups", "Community group") for g in data.groups
@@ -192,6 +211,9 @@ def save_conversation(
                 "A different conversation was already submitted with this reference",
                 409,
             )
+    stays_submitted = existing is not None and not existing.is_draft
+    if (data.submit or stays_submitted) and (missing := data.missing()):
+        raise IntakeError(missing, f"A submitted conversation needs its {MISSING[missing]}")
     rows = resolve(data, actor)
     conversation = existing or Conversation(uuid=str(data.uuid), source=source, logged_by=actor)
     before = _snapshot(conversation) if existing else None
@@ -295,9 +317,30 @@ def _renumber(conversation: Conversation, final: list[Response]) -> None:
 
 
 def list_conversations_for(user: User, campaign: Campaign | None = None, limit: int = 200):
-    query = select(Conversation).order_by(Conversation.updated_at.desc()).limit(limit)
+    """Submitted conversations the user may see (drafts: `list_drafts_for`)."""
+    query = (
+        select(Conversation)
+        .where(Conversation.status == ConversationStatus.SUBMITTED)
+        .order_by(Conversation.updated_at.desc())
+        .limit(limit)
+    )
     if campaign is not None:
         query = query.where(Conversation.campaign_id == campaign.id)
     if not user.is_staff:
+        query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
+    return list(db.session.scalars(query))
+
+
+def list_drafts_for(user: User, limit: int = 200) -> list[Conversation]:
+    """Drafts to continue: a partner's organisation's, or the ones a staff member started."""
+    query = (
+        select(Conversation)
+        .where(Conversation.status == ConversationStatus.DRAFT)
+        .order_by(Conversation.updated_at.desc())
+        .limit(limit)
+    )
+    if user.is_staff:
+        query = query.where(Conversation.logged_by_id == user.id)
+    else:
         query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
     return list(db.session.scalars(query))
