@@ -114,7 +114,7 @@ class Conversation(db.Model):
     held_on: Mapped[date | None]
     format: Mapped[str | None] = mapped_column(String(20))
     people_count: Mapped[int | None]
-    consent_to_quote: Mapped[bool | None] = mapped_column(default=False)  # NULL: not asked yet
+    consent_to_quote: Mapped[bool | None]  # NULL: a draft that has not asked yet
     status: Mapped[str] = mapped_column(String(20), default=ConversationStatus.DRAFT, index=True)
     source: Mapped[str] = mapped_column(String(20), default="web")
     reference: Mapped[str | None] = mapped_column(String(120))
