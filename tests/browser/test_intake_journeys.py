@@ -8,6 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from listening.intake.redaction import redact
 from tests.browser.conftest import PHONE, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -442,9 +443,9 @@ def test_a_draft_saved_offline_is_kept_then_synced_as_a_draft_and_submitted_late
     uuid = uuid.split(":")[0]
     assert live_server.conversations(partner.organisation) == []
 
+    redact("warm")  # the server (this process) loads its redaction model now, not mid-sync
     context.set_offline(False)
-    # the first answer a fresh server redacts loads its model: allow for a loaded machine
-    expect(status(page)).to_contain_text(ALL_SENT, timeout=60_000)
+    expect(status(page)).to_contain_text(ALL_SENT, timeout=30_000)
     expect(status(page)).to_contain_text("1 draft is waiting for you under Drafts")
     [row] = live_server.conversations(partner.organisation)
     assert (row["uuid"], row["status"], row["people_count"]) == (uuid, "draft", 4)
@@ -468,7 +469,8 @@ def test_a_draft_saved_offline_is_kept_then_synced_as_a_draft_and_submitted_late
     expect(page.get_by_text("Conversation sent. Thank you.")).to_be_visible()
     [row] = live_server.conversations(partner.organisation)
     assert (row["uuid"], row["status"]) == (uuid, "submitted")
-    assert page_errors.messages == []
+    # the one error: the page that answered the incomplete submission with 422
+    assert [m for m in page_errors.messages if "status of 422" not in m] == []
 
 
 def test_a_new_worker_deletes_old_versions_of_its_cache(page, live_server):
