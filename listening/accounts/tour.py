@@ -1,4 +1,4 @@
-""""What to do first": three steps per role, shown on the landing page after a user's first
+""" "What to do first": three steps per role, shown on the landing page after a user's first
 sign-in until they dismiss it ("Got it"), and again from their account page."""
 
 from __future__ import annotations
@@ -18,12 +18,68 @@ from listening.security import Role, safe_next
 @dataclass(frozen=True)
 class Step:
     link: str  # the link's text, unique on the page
-    endpoint: str
+    href: str
     text: str
-    args: tuple[tuple[str, int], ...] = ()
 
-    def href(self) -> str:
-        return url_for(self.endpoint, **dict(self.args))
+
+# (link text, endpoint, what it is for), per role; links name their page, not the nav's words
+STEPS = {
+    Role.PARTNER: (
+        (
+            "Log your first conversation",
+            "intake.new_conversation",
+            "Fill in the form after each conversation. No signal? It stays on your phone and "
+            "is sent later. Not finished? Save it as a draft.",
+        ),
+        (
+            "Continue drafts and send a spreadsheet",
+            "intake.list_conversations",
+            "Your drafts and what you have sent. Conversations on paper or in a spreadsheet: "
+            "send the file to the engagement team, who import it in one go.",
+        ),
+        (
+            "See what it led to",
+            "assembly.show_partner",
+            "The themes and pledges your organisation’s conversations fed into.",
+        ),
+    ),
+    Role.REVIEWER: (
+        (
+            "Review the themes queue",
+            "themes.list_needs_review",
+            "Answers the model was unsure about: confirm or move each one, and the next run "
+            "learns from it.",
+        ),
+        (
+            "Approve quotes",
+            "assembly.list_staff_quotes",
+            "Only consented, anonymised quotes that you approve appear on the public tracker.",
+        ),
+        (
+            "Post pledge updates",
+            "assembly.list_staff_pledges",
+            "Tell the public what has happened on each pledge since the assembly.",
+        ),
+    ),
+    Role.ADMIN: (
+        (
+            "Add the team’s users",
+            "accounts.list_users",
+            "Give each partner, reviewer and administrator their own sign-in, with the right "
+            "role and organisation.",
+        ),
+        (
+            "Set up the organisations",
+            "intake.list_organisations",
+            "The partners who facilitate conversations, and how far outreach to each has got.",
+        ),
+        (
+            "Edit the campaign’s pages",
+            "pages.list_pages",
+            "The accessibility statement, privacy notice and contact page the public reads.",
+        ),
+    ),
+}
 
 
 def home_endpoint(user: User) -> str:
@@ -31,41 +87,17 @@ def home_endpoint(user: User) -> str:
     return "intake.new_conversation" if user.role == Role.PARTNER else "intake.show_coverage"
 
 
+def _href(endpoint: str, user: User) -> str:
+    if endpoint == "assembly.show_partner":  # a partner with no organisation: the tracker
+        if user.organisation_id is None:
+            return url_for("assembly.list_pledges")
+        return url_for(endpoint, organisation_id=user.organisation_id)
+    return url_for(endpoint)
+
+
 def steps_for(user: User) -> list[Step]:
-    if user.role == Role.ADMIN:
-        return [
-            Step("Add the team’s users", "accounts.list_users", "Give each partner, reviewer "
-                 "and administrator their own sign-in, with the right role and organisation."),
-            Step("Set up the organisations", "intake.list_organisations", "The partners who "
-                 "facilitate conversations, and how far outreach to each has got."),
-            Step("Edit the campaign’s pages", "pages.list_pages", "The accessibility statement, "
-                 "privacy notice and contact page the public reads."),
-        ]
-    if user.role == Role.REVIEWER:
-        return [
-            Step("Review the themes queue", "themes.list_needs_review", "Answers the model "
-                 "was unsure about: confirm or move each one, and the next run learns from it."),
-            Step("Approve quotes", "assembly.list_staff_quotes", "Only consented, anonymised "
-                 "quotes that you approve appear on the public tracker."),
-            Step("Post pledge updates", "assembly.list_staff_pledges", "Tell the public what "
-                 "has happened on each pledge since the assembly."),
-        ]
-    led_to = (
-        Step("See what it led to", "assembly.show_partner", "The themes and pledges your "
-             "organisation’s conversations fed into.", (("organisation_id", user.organisation_id),))
-        if user.organisation_id
-        else Step("See what it led to", "assembly.list_pledges", "The pledges leaders signed "
-                  "after hearing what people said.")
-    )
-    return [
-        Step("Log your first conversation", "intake.new_conversation", "Fill in the form after "
-             "each conversation. No signal? It stays on your phone and is sent later. Not "
-             "finished? Save it as a draft."),
-        Step("Continue drafts and send a spreadsheet", "intake.list_conversations", "Your drafts "
-             "and what you have sent. Conversations on paper or in a spreadsheet: send the file "
-             "to the engagement team, who import it in one go."),
-        led_to,
-    ]
+    """The three steps for the user's role, with their links."""
+    return [Step(link, _href(endpoint, user), text) for link, endpoint, text in STEPS[user.role]]
 
 
 @bp.app_context_processor

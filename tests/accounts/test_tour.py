@@ -1,4 +1,4 @@
-""""What to do first": three steps per role after the first sign-in, dismissed once for good
+""" "What to do first": three steps per role after the first sign-in, dismissed once for good
 ("Got it"), and shown again from the account page."""
 
 from __future__ import annotations
@@ -57,16 +57,12 @@ def test_got_it_is_kept_and_the_next_sign_in_shows_no_tour(campaign, make_user, 
     db.session.commit()
     client = signed_in(partner)
     assert tour_links(client.get("/intake/conversations/new").get_data(as_text=True))
-    response = client.post(
-        "/account/first-steps/done", data={"next": "/intake/conversations/new"}
-    )
+    response = client.post("/account/first-steps/done", data={"next": "/intake/conversations/new"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/intake/conversations/new"
     db.session.refresh(partner)
     assert partner.tour_done_at is not None
-    event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "accounts.finish_tour")
-    )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "accounts.finish_tour"))
     assert event is not None and event.entity_id == str(partner.id)
     html = client.get("/intake/conversations/new").get_data(as_text=True)
     assert tour_links(html) == [] and "You can see these steps again" in html

@@ -1,4 +1,4 @@
-""""What to do first" in Chromium on a phone: shown after the first sign-in, accessible,
+""" "What to do first" in Chromium on a phone: shown after the first sign-in, accessible,
 no sideways scrolling at 390 px, dismissed for good with "Got it"."""
 
 from __future__ import annotations

@@ -120,15 +120,13 @@ def test_what_a_draft_has_is_still_checked(client, world, login, field, value, m
     assert count(data["uuid"]) == 0
 
 
-def test_a_draft_is_listed_for_its_partner_with_continue_and_not_for_others(
-    client, world, login
-):
+def test_a_draft_is_listed_for_its_partner_with_continue_and_not_for_others(client, world, login):
     _campaign, partner, other, _reviewer = world
     login(partner)
     data = draft_form(**{"responses-0": "Draft words"})
     client.post(NEW, data=data)
     listing = client.get("/intake/conversations").get_data(as_text=True)
-    assert "<h2 id=\"drafts\">Drafts</h2>" in listing
+    assert '<h2 id="drafts">Drafts</h2>' in listing
     assert f'href="/intake/conversations/{data["uuid"]}/edit">Continue' in listing
     client.post("/logout")
     login(other)
