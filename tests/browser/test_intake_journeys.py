@@ -8,7 +8,6 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from listening.intake.redaction import redact
 from tests.browser.conftest import PHONE, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -443,7 +442,6 @@ def test_a_draft_saved_offline_is_kept_then_synced_as_a_draft_and_submitted_late
     uuid = uuid.split(":")[0]
     assert live_server.conversations(partner.organisation) == []
 
-    redact("warm")  # the server (this process) loads its redaction model now, not mid-sync
     context.set_offline(False)
     expect(status(page)).to_contain_text(ALL_SENT, timeout=30_000)
     expect(status(page)).to_contain_text("1 draft is waiting for you under Drafts")
