@@ -13,6 +13,7 @@ from sqlalchemy import select
 from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
+from listening.intake.forms import DRAFT_MAY_LEAVE_EMPTY
 from listening.intake.models import (
     Area,
     Campaign,
@@ -85,7 +86,7 @@ class ConversationInput:
 
     def missing(self) -> str | None:
         """The first field a submitted conversation needs and this one lacks (drafts may)."""
-        for name in ("borough", "date", "format", "people_count", "consent_to_quote"):
+        for name in DRAFT_MAY_LEAVE_EMPTY:
             if getattr(self, name) in (None, ""):
                 return name
         return None if any(r.strip() for r in self.responses) else "responses"

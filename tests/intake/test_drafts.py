@@ -5,6 +5,7 @@ API takes `"status": "draft"` under the same UUID, without duplicates."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -298,3 +299,25 @@ def test_api_draft_is_checked_for_what_it_has(client, world, token):
     assert bad_status.status_code == 422 and "status" in bad_status.get_json()["errors"]
     assert count(ref) == 0
     assert put(client, ref, base, token).status_code == 201  # nothing but the campaign: fine
+
+
+def test_the_operation_itself_refuses_to_submit_an_incomplete_conversation(world):
+    from listening.intake.operations import ConversationInput, IntakeError, save_conversation
+
+    data = ConversationInput(
+        uuid=str(uuid.uuid4()),
+        campaign="sel-2023",
+        borough="southwark",
+        organisation="Peckham Community Centre",
+        date=None,
+        format="event",
+        people_count=4,
+        groups=(),
+        consent_to_quote=False,
+        responses=("Words",),
+    )
+    with pytest.raises(IntakeError) as raised:
+        save_conversation(data, world[1])
+    assert raised.value.field == "date"
+    draft, created = save_conversation(replace(data, submit=False), world[1])
+    assert created and draft.status == "draft" and draft.held_on is None
