@@ -12,6 +12,7 @@ _.login_message_category  # listening/__init__.py:74
 _.is_active  # listening/accounts/models.py:37
 last_used_at  # listening/accounts/models.py:58
 set_active  # listening/accounts/operations.py:158
+href  # listening/accounts/tour.py:21 (read by templates/accounts/_tour.html)
 _.misses  # listening/assembly/cache.py:42
 _.misses  # listening/assembly/cache.py:49
 baseline_y  # listening/assembly/charts.py:17

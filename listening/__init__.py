@@ -100,6 +100,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Each feature's pages, and its JSON API under /api/v1."""
     from listening.accounts import bp as accounts_bp
+    from listening.accounts import tour as _accounts_tour  # noqa: F401
     from listening.accounts import views as _accounts_views  # noqa: F401
     from listening.assembly import api as _assembly_api  # noqa: F401
     from listening.assembly import api_bp as assembly_api_bp

@@ -184,3 +184,47 @@ def test_the_installation_secret_is_random_and_shared_by_every_app_on_the_databa
         for app in (first, second, elsewhere):
             with app.app_context():
                 db.engine.dispose()
+
+
+def test_0018_keeps_every_answer_when_it_rebuilds_the_conversation_table(scratch_url):
+    """On SQLite, 0018 rebuilds intake_conversation (DROP + rename): with foreign keys on,
+    the DROP would cascade to its answers. env.py turns them off around the migration."""
+    from sqlalchemy.orm import Session
+
+    app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0012")
+        session = Session(db.engine)
+        statements = [
+            "INSERT INTO intake_campaign (id, slug, name, question, description, attribution,"
+            " created_at) VALUES (1, 'c', 'C', '', '', '', '2023-06-01 00:00:00')",
+            "INSERT INTO intake_area (id, campaign_id, slug, name) VALUES (1, 1, 'a', 'A')",
+            "INSERT INTO intake_community_group (id, campaign_id, slug, name)"
+            " VALUES (1, 1, 'g', 'G')",
+            "INSERT INTO intake_organisation (id, name, type, outreach_status, contact_notes,"
+            " created_at) VALUES (1, 'O', 'charity', 'contacted', '', '2023-06-01 00:00:00')",
+            "INSERT INTO accounts_user (id, email, name, role, password_hash, active, created_at)"
+            " VALUES (1, 'p@example.org', '', 'partner', 'x', true, '2023-06-01 00:00:00')",
+            "INSERT INTO intake_conversation (id, uuid, campaign_id, area_id, organisation_id,"
+            " held_on, format, people_count, consent_to_quote, status, source, created_at,"
+            " updated_at) VALUES (1, 'u-1', 1, 1, 1, '2023-07-01', 'event', 3, true,"
+            " 'submitted', 'web', '2023-07-01 00:00:00', '2023-07-01 00:00:00')",
+            "INSERT INTO intake_conversation_group (conversation_id, group_id) VALUES (1, 1)",
+            "INSERT INTO intake_response (conversation_id, position, text, redacted_text,"
+            " created_at) VALUES (1, 1, 'Rent', 'Rent', '2023-07-01 00:00:00')",
+        ]
+        for statement in statements:
+            session.execute(text(statement))
+        session.commit()
+        upgrade(revision="0018")
+        count = lambda table: session.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: E731
+        assert (count("intake_response"), count("intake_conversation_group")) == (1, 1)
+        # people who used the service before have found their way: no first-steps panel
+        assert session.execute(text("SELECT tour_done_at FROM accounts_user")).scalar()
+        session.close()  # its transaction holds SQLite's write lock
+        columns = {c["name"]: c for c in inspect(db.engine).get_columns("intake_conversation")}
+        assert all(columns[n]["nullable"] for n in ("area_id", "held_on", "people_count"))
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        db.engine.dispose()

@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     # Part of every session: bumping it (sign-out, deactivation, password change or reset)
     # ends every session of this user at once, on every worker.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # When the user dismissed the "What to do first" steps shown after their first sign-in.
+    tour_done_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship()
 

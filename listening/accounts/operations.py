@@ -164,6 +164,13 @@ def set_password(
     db.session.flush()
 
 
+def finish_tour(user: User) -> None:
+    """The user dismissed the "What to do first" steps: not shown after sign-in again."""
+    user.tour_done_at = utcnow()
+    audit.record(user, "accounts.finish_tour", user, after={"tour_done_at": user.tour_done_at})
+    db.session.flush()
+
+
 def sign_out(user: User) -> None:
     """Sign-out ends the session on the server: a copied cookie stops working."""
     end_sessions(user)

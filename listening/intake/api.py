@@ -15,7 +15,7 @@ from listening.accounts.auth import signed_in_by_token
 from listening.extensions import csrf, db
 from listening.intake import api_bp, formdata, operations
 from listening.intake.forms import MAX_ANSWERS
-from listening.intake.models import Campaign
+from listening.intake.models import Campaign, ConversationStatus
 
 
 def api_error(status: int, message: str, errors: dict | None = None):
@@ -101,7 +101,13 @@ def put_conversation(uuid: str):
     campaign = _campaign(payload)
     if campaign is None:
         return api_error(422, "Invalid conversation", {"campaign": ["Campaign does not exist"]})
-    responses = payload.get("responses")
+    status = payload.get("status", ConversationStatus.SUBMITTED)
+    if status not in tuple(ConversationStatus):
+        return api_error(
+            422, "Invalid conversation", {"status": ["Status must be “draft” or “submitted”"]}
+        )
+    draft = status == ConversationStatus.DRAFT
+    responses = payload.get("responses", [] if draft else None)
     if (
         not isinstance(responses, list)
         or len(responses) > MAX_ANSWERS
@@ -119,9 +125,11 @@ def put_conversation(uuid: str):
         formdata=formdata.json_to_formdata(payload | {"campaign": campaign.slug}, uuid, shape),
         meta={"csrf": False},
     )
-    if not form.validate():
+    if not (form.validate_draft() if draft else form.validate()):
         return api_error(422, "Invalid conversation", _form_errors(form, campaign))
-    data = formdata.to_input(form, submit=True)
+    data = formdata.to_input(form, submit=not draft)
+    before = operations.get_conversation(uuid)
+    was_submitted = before is not None and not before.is_draft
     for attempt in range(3):
         try:
             conversation, created = operations.save_conversation(data, current_user, source="api")
@@ -135,7 +143,7 @@ def put_conversation(uuid: str):
             db.session.rollback()
             if attempt == 2:
                 return api_error(409, "Another request is saving this conversation; retry.")
-    if created:
+    if conversation.status == ConversationStatus.SUBMITTED and not was_submitted:
         signals.conversations_submitted.send("intake", ids=[conversation.id])
     body = {
         "uuid": conversation.uuid,

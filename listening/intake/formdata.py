@@ -32,16 +32,18 @@ def build_form(campaign: Campaign, user: User, formdata=None, obj_data=None, **k
 
 
 def to_input(form: ConversationForm, submit: bool) -> ConversationInput:
+    """A validated form as input; what a draft left empty is None."""
+    consent = form.consent_to_quote.data
     return ConversationInput(
         uuid=str(uuid_module.UUID(form.uuid.data)),
         campaign=form.campaign.data,
-        borough=form.borough.data,
+        borough=form.borough.data or None,
         organisation=form.organisation.data,
         date=form.date.data,
-        format=form.format.data,
+        format=form.format.data or None,
         people_count=form.people_count.data,
         groups=tuple(dict.fromkeys(form.groups.data or ())),  # the same group twice is once
-        consent_to_quote=form.consent_to_quote.data == "yes",
+        consent_to_quote=consent == "yes" if consent in ("yes", "no") else None,
         responses=tuple(a for a in form.answers() if a),
         submit=submit,
     )
@@ -52,13 +54,13 @@ def initial_data(conversation) -> dict:
     return {
         "uuid": conversation.uuid,
         "campaign": conversation.campaign.slug,
-        "borough": conversation.area.slug,
+        "borough": conversation.area.slug if conversation.area else None,
         "organisation": conversation.organisation.name,
         "date": conversation.held_on,
         "format": conversation.format,
         "people_count": conversation.people_count,
         "groups": [g.slug for g in conversation.groups],
-        "consent_to_quote": "yes" if conversation.consent_to_quote else "no",
+        "consent_to_quote": {True: "yes", False: "no"}.get(conversation.consent_to_quote),
         "responses": [
             r.text if r.text is not None else r.redacted_text for r in conversation.responses
         ]

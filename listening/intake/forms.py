@@ -20,6 +20,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Optional,
     StopValidation,
     ValidationError,
 )
@@ -46,7 +47,7 @@ class WholeNumberField(IntegerField):
             raise ValueError(self.parse_error) from error
 
     def pre_validate(self, form):
-        if self.process_errors:
+        if self.process_errors and self.raw_data and str(self.raw_data[0]).strip():
             raise StopValidation()  # the range check means nothing for "abc"
 
 
@@ -75,8 +76,14 @@ def period_warning(campaign, day: date | None) -> str | None:
     return None
 
 
+# What a draft may leave empty; whatever it does fill in is checked as usual.
+DRAFT_MAY_LEAVE_EMPTY = ("borough", "date", "format", "people_count", "consent_to_quote")
+
+
 class ConversationForm(FlaskForm):
     """Field names match the sync API's JSON keys, so both share this validation."""
+
+    draft = False
 
     uuid = HiddenField(validators=[DataRequired("Reference is missing"), _valid_uuid])
     campaign = HiddenField(validators=[DataRequired("Choose a campaign")])
@@ -140,6 +147,16 @@ class ConversationForm(FlaskForm):
     def answers(self) -> list[str]:
         return [(entry.data or "").strip() for entry in self.responses.entries]
 
+    def validate_draft(self) -> bool:
+        """Validate what is there: a draft may leave out what a submission needs."""
+        self.draft = True
+        for name in DRAFT_MAY_LEAVE_EMPTY:
+            field = self[name]
+            field.validators = [Optional()] + [
+                v for v in field.validators if not isinstance(v, InputRequired | DataRequired)
+            ]
+        return self.validate()
+
     def validate_responses(self, field) -> None:
-        if not any(self.answers()):
+        if not self.draft and not any(self.answers()):
             raise ValidationError("Enter at least one thing people said")

@@ -16,11 +16,11 @@ from listening.accounts.models import User
 from listening.extensions import db
 from listening.ids import parse_whole_number
 from listening.intake.models import (
-    STATUSES,
     Area,
     Campaign,
     CommunityGroup,
     Conversation,
+    ConversationStatus,
     Response,
     conversation_group,
 )
@@ -43,12 +43,6 @@ class ListFilters(Form):
     borough = SelectField("Borough", validate_choice=True, validators=[Optional()])
     organisation = SelectField("Organisation", validate_choice=True, validators=[Optional()])
     group = SelectField("Community group", validate_choice=True, validators=[Optional()])
-    status = SelectField(
-        "Status",
-        choices=[("", "Any status")] + [(s.value, s.value.capitalize()) for s in STATUSES],
-        validate_choice=True,
-        validators=[Optional()],
-    )
     date_from = DateField("From", format="%Y-%m-%d", validators=[Optional()])
     date_to = DateField("To", format="%Y-%m-%d", validators=[Optional()])
     q = StringField(
@@ -65,7 +59,7 @@ class ListFilters(Form):
 
 def _plain(form: ListFilters) -> None:
     """Plain messages instead of WTForms' defaults for the two kinds of bad value."""
-    for field in (form.campaign, form.borough, form.organisation, form.group, form.status):
+    for field in (form.campaign, form.borough, form.organisation, form.group):
         if field.errors:
             article = "an" if field.label.text[0] in "AEIOU" else "a"
             field.errors = [f"Select {article} {field.label.text.lower()} from the list"]
@@ -119,7 +113,8 @@ def _value(field):
 
 
 def _query(form: ListFilters, user: User, campaign: Campaign | None):
-    query = select(Conversation)
+    # Submitted only: drafts are listed on their own ("Drafts", operations.list_drafts_for).
+    query = select(Conversation).where(Conversation.status == ConversationStatus.SUBMITTED)
     if not user.is_staff:
         query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
     if campaign is not None:
@@ -137,8 +132,6 @@ def _query(form: ListFilters, user: User, campaign: Campaign | None):
                 CommunityGroup.campaign_id == campaign.id,
             )
         )
-    if status := _value(form.status):
-        query = query.where(Conversation.status == status)
     if start := _value(form.date_from):
         query = query.where(Conversation.held_on >= start)
     if end := _value(form.date_to):

@@ -111,15 +111,16 @@ class Conversation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("intake_campaign.id"), index=True)
-    area_id: Mapped[int] = mapped_column(ForeignKey("intake_area.id"), index=True)
+    # A draft may leave these empty (NULL); a submitted conversation always has them.
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("intake_area.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("intake_organisation.id"), index=True)
     logged_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts_user.id", ondelete="SET NULL")
     )
-    held_on: Mapped[date]
-    format: Mapped[str] = mapped_column(String(20))
-    people_count: Mapped[int]
-    consent_to_quote: Mapped[bool] = mapped_column(default=False)
+    held_on: Mapped[date | None]
+    format: Mapped[str | None] = mapped_column(String(20))
+    people_count: Mapped[int | None]
+    consent_to_quote: Mapped[bool | None]  # NULL: a draft that has not asked yet
     status: Mapped[str] = mapped_column(String(20), default=ConversationStatus.DRAFT, index=True)
     source: Mapped[str] = mapped_column(String(20), default="web")
     reference: Mapped[str | None] = mapped_column(String(120))
@@ -129,7 +130,7 @@ class Conversation(db.Model):
     submitted_at: Mapped[datetime | None]
 
     campaign: Mapped[Campaign] = relationship()
-    area: Mapped[Area] = relationship()
+    area: Mapped[Area | None] = relationship()
     organisation: Mapped[Organisation] = relationship()
     logged_by = relationship("User")
     groups: Mapped[list[CommunityGroup]] = relationship(

@@ -14,6 +14,7 @@ from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
 from listening.intake import importids
+from listening.intake.forms import DRAFT_MAY_LEAVE_EMPTY
 from listening.intake.models import (
     Area,
     Campaign,
@@ -31,6 +32,16 @@ from listening.timeutil import utcnow
 
 ERASED = "This conversation was erased on request; it cannot be sent"
 MAX_POSITION = 1_000_000  # above any answer's position: room to renumber answers in place
+
+
+MISSING = {
+    "borough": "borough",
+    "date": "date",
+    "format": "format",
+    "people_count": "number of people",
+    "consent_to_quote": "answer about being quoted",
+    "responses": "answers",
+}
 
 
 class IntakeError(ValueError):
@@ -53,13 +64,13 @@ class ConversationInput:
 
     uuid: str
     campaign: str
-    borough: str
+    borough: str | None  # None (and the others below): a draft left it empty
     organisation: str
-    date: date
-    format: str
-    people_count: int
+    date: date | None
+    format: str | None
+    people_count: int | None
     groups: tuple[str, ...]
-    consent_to_quote: bool
+    consent_to_quote: bool | None
     responses: tuple[str, ...]
     submit: bool = True
     reference: str | None = None
@@ -71,9 +82,16 @@ class ConversationInput:
         for key in ("submit", "extra", "reference"):
             data.pop(key)
         data["groups"] = sorted(data["groups"])
-        data["date"] = self.date.isoformat()
+        data["date"] = self.date.isoformat() if self.date else None
         data["responses"] = [r.strip() for r in self.responses if r.strip()]
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def missing(self) -> str | None:
+        """The first field a submitted conversation needs and this one lacks (drafts may)."""
+        for name in DRAFT_MAY_LEAVE_EMPTY:
+            if getattr(self, name) in (None, ""):
+                return name
+        return None if any(r.strip() for r in self.responses) else "responses"
 
 
 def get_campaign(slug: str) -> Campaign | None:
@@ -147,7 +165,9 @@ def resolve(data: ConversationInput, actor: User) -> dict:
         )
     return {
         "campaign": campaign,
-        "area": _lookup(Area, campaign, data.borough, "borough", "Borough"),
+        "area": _lookup(Area, campaign, data.borough, "borough", "Borough")
+        if data.borough
+        else None,
         "organisation": organisation,
         "groups": [
             _lookup(CommunityGroup, campaign, g, "groups", "Community group") for g in data.groups
@@ -202,6 +222,9 @@ def save_conversation(
                 "A different conversation was already submitted with this reference",
                 409,
             )
+    stays_submitted = existing is not None and not existing.is_draft
+    if (data.submit or stays_submitted) and (missing := data.missing()):
+        raise IntakeError(missing, f"A submitted conversation needs its {MISSING[missing]}")
     rows = resolve(data, actor)
     conversation = existing or Conversation(uuid=str(data.uuid), source=source, logged_by=actor)
     before = _snapshot(conversation) if existing else None
@@ -321,3 +344,18 @@ def set_previous_round(campaign: Campaign, previous: Campaign | None, actor: Use
     db.session.refresh(campaign)
     after = {"previous_round": previous.slug if previous is not None else None}
     audit.record(campaign, "intake.set_previous_round", actor, before, after)
+
+
+def list_drafts_for(user: User, limit: int = 200) -> list[Conversation]:
+    """Drafts to continue: a partner's organisation's, or the ones a staff member started."""
+    query = (
+        select(Conversation)
+        .where(Conversation.status == ConversationStatus.DRAFT)
+        .order_by(Conversation.updated_at.desc())
+        .limit(limit)
+    )
+    if user.is_staff:
+        query = query.where(Conversation.logged_by_id == user.id)
+    else:
+        query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
+    return list(db.session.scalars(query))

@@ -38,7 +38,7 @@ def find_command(reference):
         holding = operations.collect(conversation)
         click.echo(
             f"{conversation.uuid}  {conversation.status}  {conversation.organisation.name}  "
-            f"{conversation.held_on.isoformat()}  responses={len(conversation.responses)}"
+            f"{conversation.held_on or 'no date'}  responses={len(conversation.responses)}"
         )
         for name, rows in sorted(holding.related.items()):
             click.echo(f"  {name}: {len(rows)}")

@@ -197,6 +197,11 @@ def live_server(tmp_path_factory):
     with app.app_context():
         upgrade()
     partner, other = _seed(app)
+    from listening.intake.redaction import redact
+
+    # the server's first answer would otherwise load the redaction model (tens of seconds on
+    # a loaded machine) inside its write transaction, past the journeys' waits
+    redact("warm up")
     served: list = []
 
     def recording(environ, start_response):

@@ -413,24 +413,62 @@ def test_without_indexeddb_the_form_posts_as_usual(page, live_server):
     assert len(rows) == 1 and rows[0]["source"] == "web"
 
 
-def test_saving_a_draft_offline_keeps_the_form_and_says_why(page, context, live_server):
+def test_a_draft_saved_offline_is_kept_then_synced_as_a_draft_and_submitted_later(
+    page, context, live_server, page_errors
+):
     partner = live_server.make_partner()
     sign_in(page, partner)
     wait_for_service_worker(page)
     context.set_offline(True)
+    page.get_by_label("Southwark", exact=True).check()
+    page.get_by_label("How many people took part").fill("a few")
     page.get_by_label("Answer 1", exact=True).fill("A draft I must not lose.")
     page.get_by_role("button", name="Save as draft").click()
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("You are offline")
-    expect(page.get_by_label("Answer 1", exact=True)).to_have_value("A draft I must not lose.")
+    # a draft may leave fields out, but what it has is still checked
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("as a number like 3")
+    expect(page.locator(".nhsuk-error-summary")).not_to_contain_text("Select the format")
+    page.get_by_label("How many people took part").fill("4")
+    time.sleep(1.1)
+    page.get_by_role("button", name="Save as draft").click()
+    expect(status(page)).to_contain_text("Draft saved on this phone")
+    expect(status(page)).to_contain_text("1 saved on this phone, not yet sent")
+    [uuid] = page.evaluate("""() => new Promise(resolve => {
+        indexedDB.open('listening').onsuccess = event => {
+          const request = event.target.result.transaction('outbox').objectStore('outbox').getAll()
+          request.onsuccess = () => resolve(request.result.map(r => r.uuid + ':' + r.body.status))
+        }
+    })""")
+    assert uuid.endswith(":draft")
+    uuid = uuid.split(":")[0]
+    assert live_server.conversations(partner.organisation) == []
+
     context.set_offline(False)
+    expect(status(page)).to_contain_text(ALL_SENT, timeout=30_000)
+    expect(status(page)).to_contain_text("1 draft is waiting for you under Drafts")
+    [row] = live_server.conversations(partner.organisation)
+    assert (row["uuid"], row["status"], row["people_count"]) == (uuid, "draft", 4)
+    assert row["responses"] == ["A draft I must not lose."]
+    assert _outbox_size(page) == 0
+
+    # listed under Drafts; continued and submitted, it is the same conversation, once
+    page.goto("/intake/conversations")
+    page.get_by_role("link", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Continue your draft")
+    expect(page.get_by_label("Answer 1", exact=True)).to_have_value("A draft I must not lose.")
     time.sleep(1.1)
     with page.expect_navigation():
-        page.get_by_role("button", name="Save as draft").click()
-    # online, the draft goes to the server the ordinary way (which asks for the missing
-    # answers, and keeps the typed one)
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Select the borough")
-    expect(page.get_by_label("Answer 1", exact=True)).to_have_value("A draft I must not lose.")
-    assert live_server.conversations(partner.organisation) == []
+        page.get_by_role("button", name="Submit conversation").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Select the format")
+    page.get_by_label("Small group", exact=True).check()
+    page.get_by_role("group", name="Did they agree").get_by_label("No", exact=True).check()
+    time.sleep(1.1)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit conversation").click()
+    expect(page.get_by_text("Conversation sent. Thank you.")).to_be_visible()
+    [row] = live_server.conversations(partner.organisation)
+    assert (row["uuid"], row["status"]) == (uuid, "submitted")
+    # the one error: the page that answered the incomplete submission with 422
+    assert [m for m in page_errors.messages if "status of 422" not in m] == []
 
 
 def test_a_new_worker_deletes_old_versions_of_its_cache(page, live_server):

@@ -26,8 +26,9 @@ def world(make_campaign, make_user):
     areas = {a.slug: a for a in campaign.areas}
     groups = {g.slug: g for g in campaign.groups}
     made = []
-    # 60 conversations: 40 of A in Southwark, 20 of B in Bexley; every 4th a draft; dates a
-    # day apart from 1 July 2023; every 5th names young people; one mentions 100% rent rise
+    # 60 conversations: 40 of A in Southwark, 20 of B in Bexley; dates a day apart from 1 July
+    # 2023; every 5th names young people; one mentions 100% rent rise. Plus a draft of each
+    # partner, which the list never shows (drafts have their own section).
     for i in range(60):
         partner = partner_a if i < 40 else partner_b
         text = f"Answer number {i}: the rent and the bills." if i != 7 else "A 100% rent rise."
@@ -39,7 +40,7 @@ def world(make_campaign, make_user):
             held_on=date(2023, 7, 1) + timedelta(days=i),
             format="small-group",
             people_count=3,
-            status="draft" if i % 4 == 0 else "submitted",
+            status="submitted",
             groups=[groups["young-people"]] if i % 5 == 0 else [],
             responses=[
                 Response(position=0, text=text + " Call Jane on 07700 900123.", redacted_text=text)
@@ -47,6 +48,16 @@ def world(make_campaign, make_user):
         )
         db.session.add(conversation)
         made.append(conversation)
+    for partner in (partner_a, partner_b):
+        db.session.add(
+            Conversation(
+                uuid=str(uuid.uuid4()),
+                campaign=campaign,
+                organisation=partner.organisation,
+                status="draft",
+                responses=[Response(position=0, text="Half typed rent", redacted_text="Half")],
+            )
+        )
     db.session.commit()
     return campaign, partner_a, partner_b, reviewer, made
 
@@ -89,14 +100,13 @@ def test_staff_see_the_true_count_and_pages_of_25(client, login, world):
     ("query", "expected"),
     [
         ("borough=bexley", lambda i, c: i >= 40),
-        ("status=draft", lambda i, c: i % 4 == 0),
         ("group=young-people", lambda i, c: i % 5 == 0),
         ("date_from=2023-07-11&date_to=2023-07-20", lambda i, c: 10 <= i <= 19),
         ("q=100%25", lambda i, c: i == 7),  # "%" is a character, not a wildcard
         ("q=RENT+AND", lambda i, c: i != 7),
         (
-            "borough=southwark&status=submitted&group=young-people",
-            lambda i, c: i < 40 and i % 4 and i % 5 == 0,
+            "borough=southwark&group=young-people",
+            lambda i, c: i < 40 and i % 5 == 0,
         ),
     ],
 )
@@ -121,7 +131,6 @@ def test_the_organisation_filter(client, login, world):
     ("query", "field", "message", "kept"),  # the bad value is left out; the list still shows
     [
         ("borough=atlantis", "borough", "Select a borough from the list", None),
-        ("status=%3Cscript%3E", "status", "Select a status from the list", None),
         ("organisation=abc", "organisation", "Select an organisation from the list", None),
         ("group=nobody", "group", "Select a community group from the list", None),
         ("date_from=2023-13-45", "date_from", "Enter a real date", "2023-13-45"),

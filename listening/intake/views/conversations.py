@@ -17,14 +17,19 @@ def _campaign_or_404():
 
 
 def _handle(form, template: str, **context):
-    """Shared POST handling for new and edit: add an answer, save a draft, or submit."""
+    """Shared POST handling for new and edit: add an answer, save a draft, or submit.
+
+    A draft is checked only for what it has; submitting checks everything. A conversation
+    already submitted cannot go back to being a draft."""
     if "add_answer" in request.form:
         if len(form.responses.entries) < MAX_ANSWERS:
             form.responses.append_entry()
         return render_template(template, form=form, focus_last=True, **context)
-    if not form.validate_on_submit():
+    existing = context.get("conversation")
+    submit = "save_draft" not in request.form or (existing is not None and not existing.is_draft)
+    valid = form.validate() if submit else form.validate_draft()
+    if not (form.is_submitted() and valid):
         return render_template(template, form=form, **context), 422
-    submit = "save_draft" not in request.form
     warning = period_warning(context["campaign"], form.date.data)
     if submit and warning and form.date_checked.data != form.date.data.isoformat():
         form.date_checked.data = form.date.data.isoformat()  # asked once; sent again, it stands
@@ -99,6 +104,7 @@ def list_conversations():
         pages=listing.page_items(result.page, result.pages, href),
         href=href,
         filtered=any(v for k, v in request.args.items() if k not in ("page", "sent", "sort")),
+        drafts=operations.list_drafts_for(current_user),
         sent=request.args.get("sent"),
     )
 

@@ -1,8 +1,9 @@
 // Offline-first intake. Progressive enhancement: without this script (or without IndexedDB)
 // the conversation form posts to the server as usual.
 //
-// With it, "Submit conversation" saves the conversation in the phone's outbox (IndexedDB)
-// BEFORE any network attempt, then sends it with PUT /api/v1/conversations/<uuid>. The
+// With it, "Submit conversation" (and "Save as draft", sent with status "draft") saves the
+// conversation in the phone's outbox (IndexedDB) BEFORE any network attempt, then sends it
+// with PUT /api/v1/conversations/<uuid>. The
 // server is idempotent by the client's UUID, so a retry after a lost answer is harmless.
 // A record leaves the phone only when the server answered 200 or 201.
 // Plain ES2017 module: no build step, no dependencies.
@@ -10,6 +11,7 @@
 import * as outbox from './outbox.js'
 
 const NEW_PATH = '/intake/conversations/new'
+const LIST_PATH = '/intake/conversations'
 const LOGIN_URL = '/login?next=' + encodeURIComponent(NEW_PATH)
 const API = '/api/v1/conversations/'
 const MAX_ANSWERS = 30
@@ -26,7 +28,8 @@ const state = {
   authNeeded: false,
   networkDown: false,
   sentHere: 0, // conversations this page saw the server accept
-  justQueued: false,
+  draftsSentHere: 0, // drafts among them
+  justQueued: false, // false, 'conversation' or 'draft': what was just saved on the phone
   lastQueuedAt: 0,
   touched: false,
   busy: false
@@ -138,6 +141,18 @@ export function validate (body) {
   if (body.consent_to_quote === null) {
     add('consent_to_quote', 'Select whether they agreed to be quoted anonymously')
   }
+  return Object.keys(errors).length ? errors : null
+}
+
+// A draft may leave fields empty; whatever it does fill in is checked as usual.
+export function validateDraft (body) {
+  const errors = validate(body) || {}
+  Object.keys(errors).forEach(function (field) {
+    const value = body[field]
+    const empty = value === '' || value === null || value === undefined ||
+      (Array.isArray(value) && value.length === 0)
+    if (empty && field !== 'organisation') delete errors[field] // a draft still belongs to someone
+  })
   return Object.keys(errors).length ? errors : null
 }
 
@@ -430,7 +445,9 @@ export function render () {
     }
     if (!panel) return records
     const lines = []
-    if (state.justQueued) {
+    if (state.justQueued === 'draft') {
+      lines.push(el('p', { className: 'nhsuk-u-margin-bottom-2' }, [el('strong', { text: 'Draft saved on this phone.' }), ' It is kept as a draft, not submitted: continue it from ', el('a', { href: LIST_PATH, text: 'My conversations' }), ' once it is sent.']))
+    } else if (state.justQueued) {
       lines.push(el('p', { className: 'nhsuk-u-margin-bottom-2' }, [el('strong', { text: 'Conversation saved on this phone.' }), ' You can log the next one.']))
     }
     if (pending.length) {
@@ -444,6 +461,9 @@ export function render () {
       }
     } else if (!problems.length && (state.sentHere > 0 || state.justQueued)) {
       lines.push(el('p', { text: 'All sent. ' + plural(state.sentHere, 'conversation', 'conversations') + ' sent from this page.' }))
+      if (state.draftsSentHere) {
+        lines.push(el('p', {}, [plural(state.draftsSentHere, 'draft is', 'drafts are') + ' waiting for you under Drafts in ', el('a', { href: LIST_PATH, text: 'My conversations' }), '.']))
+      }
     }
     const next = el('div', {}, lines)
     if (next.innerHTML !== panel.status.innerHTML) {
@@ -520,6 +540,7 @@ async function send (record, tokenRefreshed) {
     // portal or a redirect to a login page also answers 200)
     await outbox.remove(record.uuid)
     state.sentHere += 1
+    if (data.status === 'draft') state.draftsSentHere += 1
     state.backoffMs = 0
     state.authNeeded = false
     return 'next'
@@ -610,23 +631,19 @@ function enhanceForm (form) {
       addAnswer(form, true)
       return
     }
-    if (name === 'save_draft') {
-      if (navigator.onLine === false) {
-        event.preventDefault()
-        showErrors(form, { uuid: ['You are offline, so a draft cannot be saved now. Submit the conversation instead: it is kept on this phone and sent later.'] })
-      }
-      return // drafts use the ordinary form post
-    }
     event.preventDefault()
     if (state.busy) return
     if (Date.now() - state.lastQueuedAt < DOUBLE_TAP_MS && !state.touched) return // a double tap
-    queue(form)
+    queue(form, name === 'save_draft')
   })
 }
 
-async function queue (form) {
+// A draft goes through the outbox like a submission (kept on the phone first, sent when
+// there is signal) with status "draft": the server checks only what it has.
+async function queue (form, asDraft) {
   const body = readForm(form)
-  const errors = validate(body)
+  if (asDraft) body.status = 'draft'
+  const errors = asDraft ? validateDraft(body) : validate(body)
   if (errors) { showErrors(form, errors); return }
   state.busy = true
   const uuid = form.elements.uuid.value
@@ -636,13 +653,14 @@ async function queue (form) {
     if (replaces && replaces !== uuid) await outbox.remove(replaces)
   } catch (error) {
     state.busy = false
+    if (asDraft) form.appendChild(el('input', { type: 'hidden', name: 'save_draft', value: '1' }))
     form.submit() // no outbox on this phone: send it the ordinary way
     return
   }
   askForPersistentStorage()
   resetForm(form)
   state.busy = false
-  state.justQueued = true
+  state.justQueued = asDraft ? 'draft' : 'conversation'
   state.touched = false
   state.lastQueuedAt = Date.now()
   state.backoffMs = 0
