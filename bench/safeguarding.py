@@ -64,10 +64,7 @@ def report(name: str, cases, findings) -> None:
         said = [(c, f) for c, f in zip(cases, findings, strict=True) if f.kind == kind]
         caught = sum(f.flag for _, f in mine)
         precise = sum(c[2] == kind for c, _ in said)
-        print(
-            f"      {kind:<17} recall {caught}/{len(mine)}"
-            f"  precision {precise}/{len(said)}"
-        )
+        print(f"      {kind:<17} recall {caught}/{len(mine)}  precision {precise}/{len(said)}")
 
 
 def choose_margin(cases, make) -> float:
@@ -90,8 +87,10 @@ def main() -> None:
     print(f"encoder {embedder.model_id}: loaded in {time.perf_counter() - started:.1f} s")
 
     dev, test = load("dev"), load("test")
-    print(f"cases: dev {len(dev)} ({sum(c[1] for c in dev)} disclosures), "
-          f"held-out {len(test)} ({sum(c[1] for c in test)} disclosures)")
+    print(
+        f"cases: dev {len(dev)} ({sum(c[1] for c in dev)} disclosures), "
+        f"held-out {len(test)} ({sum(c[1] for c in test)} disclosures)"
+    )
 
     def similarity_only(margin):
         return detector.Detector(embedder.encode, margin=margin, use_rules=False)
@@ -103,8 +102,10 @@ def main() -> None:
     # (every margin ties): the similarity stage's margin is chosen on its own, by F2 on dev
     sim_margin = choose_margin(dev, similarity_only)
     comb_margin = sim_margin
-    print(f"margin chosen on dev (similarity only, max F2): {sim_margin}"
-          f" (shipped: detector.MARGIN = {detector.MARGIN})")
+    print(
+        f"margin chosen on dev (similarity only, max F2): {sim_margin}"
+        f" (shipped: detector.MARGIN = {detector.MARGIN})"
+    )
     configs = {
         "rules only": detector.Detector(),
         "similarity only": similarity_only(sim_margin),
@@ -118,14 +119,18 @@ def main() -> None:
         print("\nheld-out mistakes (combined):")
         for c, f in zip(test, configs["combined"].check([c[0] for c in test]), strict=True):
             if c[1] != f.flag or (c[1] and c[2] != f.kind):
-                print(f"  gold {c[2] or '-'} said {f.kind or '-'} ({f.stage}, {f.score:.2f}): {c[0]}")
+                print(
+                    f"  gold {c[2] or '-'} said {f.kind or '-'} ({f.stage}, {f.score:.2f}): {c[0]}"
+                )
 
     texts = [c[0] for c in dev + test] * 8
     for name, det in (("rules only", configs["rules only"]), ("combined", configs["combined"])):
         started = time.perf_counter()
         det.check(texts)
         took = time.perf_counter() - started
-        print(f"\nspeed {name}: {len(texts) / took:,.0f} answers/s ({1000 * took / len(texts):.2f} ms each)")
+        print(
+            f"\nspeed {name}: {len(texts) / took:,.0f} answers/s ({1000 * took / len(texts):.2f} ms each)"
+        )
 
 
 if __name__ == "__main__":

@@ -129,6 +129,9 @@ def register_signals(app: Flask) -> None:
     from listening.themes import tasks as themes_tasks
 
     signals.conversations_submitted.connect(themes_tasks.on_conversations_submitted)
+    signals.responses_flagged.connect(themes_tasks.on_responses_flagged)
+    # intake's safeguarding check uses the themes encoder, passed in (intake is below themes)
+    app.extensions["sentence_encoder"] = themes_tasks.encode_texts
 
 
 def register_errorhandlers(app: Flask) -> None:

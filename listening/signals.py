@@ -25,3 +25,7 @@ def public_changed(feature: str) -> None:
 #: assembly → follow: a progress update was posted on a pledge (before the caller commits),
 #: `pledge_progress_posted.send("assembly", pledge_id=…, update_id=…)`.
 pledge_progress_posted = _signals.signal("pledge-progress-posted")
+
+#: intake → themes: these answers were flagged as likely safeguarding disclosures (inside the
+#: unit of work), `ids=[response id…]`: themes forgets them (assignments, examples, keywords).
+responses_flagged = _signals.signal("responses-flagged")

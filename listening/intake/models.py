@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listening.extensions import db
@@ -42,6 +42,8 @@ class Campaign(db.Model):
     ends_on: Mapped[date | None]
     # A pledge with no progress update for longer than this shows as "not updated" in public.
     update_interval_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    # shown to a partner whose answers look like a safeguarding disclosure ("" → the default)
+    safeguarding_guidance: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     areas: Mapped[list[Area]] = relationship(
@@ -156,9 +158,56 @@ class Response(db.Model):
     # the redactor that made `redacted_text` (NULL: before version 2); `privacy reredact`
     # brings older ones up to date
     redactor_version: Mapped[str | None] = mapped_column(String(8))
+    # a likely safeguarding disclosure: never themed, quoted or published (see safeguarding/)
+    safeguarding_flag: Mapped[bool] = mapped_column(default=False, server_default=false())
+    safeguarding_kind: Mapped[str | None] = mapped_column(String(32))
+    safeguarding_version: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="responses")
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    SEEN = "seen"
+    ACTION_TAKEN = "action_taken"
+    NO_ACTION_NEEDED = "no_action_needed"
+
+
+OPEN_CASE_STATUSES = (CaseStatus.NEW, CaseStatus.SEEN)
+
+
+class SafeguardingCase(db.Model):
+    """A conversation with flagged answers, for the safeguarding lead: new → seen → closed."""
+
+    __tablename__ = "intake_safeguarding_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("intake_conversation.id", ondelete="CASCADE"), unique=True
+    )
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("intake_campaign.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.NEW, index=True)
+    kinds: Mapped[str] = mapped_column(String(200), default="")
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime | None]
+    seen_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_user.id", ondelete="SET NULL")
+    )
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_user.id", ondelete="SET NULL")
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    conversation: Mapped[Conversation] = relationship()
+    campaign: Mapped[Campaign] = relationship()
+    seen_by = relationship("User", foreign_keys=[seen_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CASE_STATUSES
 
 
 class Erasure(db.Model):

@@ -57,7 +57,10 @@ def version(similarity: bool = True) -> str:
 def _compiled() -> tuple[list[tuple[str, list[list[re.Pattern]]]], list[re.Pattern]]:
     data = rules_data()
     kinds = [
-        (kind, [[re.compile(p, re.I) for p in rule["all"]] for rule in data["kinds"][kind]["rules"]])
+        (
+            kind,
+            [[re.compile(p, re.I) for p in rule["all"]] for rule in data["kinds"][kind]["rules"]],
+        )
         for kind in data["order"]
     ]
     suppressors = [re.compile(p, re.I) for p in data["suppressors"].values()]
@@ -95,7 +98,9 @@ class SimilarityStage:
         self.encode = encode
         data = rules_data()
         self.kinds_ = [k for k in data["order"] for _ in data["kinds"][k]["situations"]]
-        self.situations_ = encode([s for k in data["order"] for s in data["kinds"][k]["situations"]])
+        self.situations_ = encode(
+            [s for k in data["order"] for s in data["kinds"][k]["situations"]]
+        )
         self.contrast_ = encode(data["contrast"])
 
     def scores(self, texts: Sequence[str]) -> list[tuple[str, float]]:
@@ -106,9 +111,7 @@ class SimilarityStage:
         near = x @ self.situations_.T
         far = (x @ self.contrast_.T).max(axis=1)
         best = near.argmax(axis=1)
-        return [
-            (self.kinds_[int(b)], float(near[i, b] - far[i])) for i, b in enumerate(best)
-        ]
+        return [(self.kinds_[int(b)], float(near[i, b] - far[i])) for i, b in enumerate(best)]
 
 
 class Detector:

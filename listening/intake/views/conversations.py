@@ -3,12 +3,12 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from listening import signals
 from listening.extensions import db, writes_on_read
 from listening.intake import bp, formdata, operations
 from listening.intake.campaigns import campaign_arg
 from listening.intake.forms import MAX_ANSWERS
 from listening.intake.models import ConversationStatus
+from listening.intake.safeguarding import tasks as safeguarding_tasks
 from listening.security import Role, any_role_required
 
 
@@ -36,7 +36,7 @@ def _handle(form, template: str, **context):
         return render_template(template, form=form, **context), error.status
     db.session.commit()
     if conversation.status == ConversationStatus.SUBMITTED:
-        signals.conversations_submitted.send("intake", ids=[conversation.id])
+        safeguarding_tasks.after_submit([conversation.id])
         flash("Conversation sent. Thank you.", "info")
     else:
         flash("Saved as a draft. It is not sent until you submit it.", "info")
