@@ -129,7 +129,8 @@ def main() -> None:
         det.check(texts)
         took = time.perf_counter() - started
         print(
-            f"\nspeed {name}: {len(texts) / took:,.0f} answers/s ({1000 * took / len(texts):.2f} ms each)"
+            f"\nspeed {name}: {len(texts) / took:,.0f} answers/s"
+            f" ({1000 * took / len(texts):.2f} ms each)"
         )
 
 

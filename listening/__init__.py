@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from listening.intake import api as _intake_api  # noqa: F401
     from listening.intake import api_bp as intake_api_bp
     from listening.intake import bp as intake_bp
+    from listening.intake import safeguarding_bp
     from listening.intake import views as _intake_views  # noqa: F401
     from listening.themes import bp as themes_bp
     from listening.themes import views as _themes_views  # noqa: F401
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(intake_bp, url_prefix="/intake")
     app.register_blueprint(intake_api_bp, url_prefix="/api/v1")
+    app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")
     app.register_blueprint(themes_bp, url_prefix="/themes")
     app.register_blueprint(assembly_bp)
     app.register_blueprint(assembly_api_bp, url_prefix="/api/v1")

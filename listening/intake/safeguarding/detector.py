@@ -47,6 +47,20 @@ def rules_data() -> dict:
     return json.loads(RULES_FILE.read_text(encoding="utf-8"))
 
 
+def client_rules() -> str:
+    """The rules stage as JSON for the partner form's offline check (no situations)."""
+    data = rules_data()
+    return json.dumps(
+        {
+            "version": data["version"],
+            "order": data["order"],
+            "kinds": {k: [r["all"] for r in data["kinds"][k]["rules"]] for k in data["order"]},
+            "suppressors": list(data["suppressors"].values()),
+        },
+        separators=(",", ":"),
+    )
+
+
 def version(similarity: bool = True) -> str:
     """Detector version stored with each flag: the rules version, plus the similarity stage."""
     base = f"r{rules_data()['version']}"

@@ -8,12 +8,22 @@ from listening.intake import bp, formdata, operations
 from listening.intake.campaigns import campaign_arg
 from listening.intake.forms import MAX_ANSWERS
 from listening.intake.models import ConversationStatus
+from listening.intake.safeguarding import detector
+from listening.intake.safeguarding import operations as safeguarding
 from listening.intake.safeguarding import tasks as safeguarding_tasks
 from listening.security import Role, any_role_required
 
 
 def _campaign_or_404():
     return campaign_arg(lenient=True)
+
+
+def _safeguarding_context(campaign) -> dict:
+    """The rules and the guidance, for the form's own check (online and offline)."""
+    return {
+        "safeguarding_rules": detector.client_rules(),
+        "safeguarding_guidance": safeguarding.guidance_for(campaign),
+    }
 
 
 def _handle(form, template: str, **context):
@@ -48,9 +58,10 @@ def _handle(form, template: str, **context):
 def new_conversation():
     campaign = _campaign_or_404()
     form = formdata.build_form(campaign, current_user)
+    context = {"campaign": campaign} | _safeguarding_context(campaign)
     if request.method == "POST":
-        return _handle(form, "intake/new_conversation.html", campaign=campaign)
-    return render_template("intake/new_conversation.html", form=form, campaign=campaign)
+        return _handle(form, "intake/new_conversation.html", **context)
+    return render_template("intake/new_conversation.html", form=form, **context)
 
 
 @bp.route("/conversations/<uuid>/edit", methods=["GET", "POST"])
@@ -66,6 +77,7 @@ def edit_conversation(uuid: str):
     data = None if request.method == "POST" else formdata.initial_data(conversation)
     form = formdata.build_form(campaign, current_user, obj_data=data)
     context = {"campaign": campaign, "conversation": conversation}
+    context |= _safeguarding_context(campaign)
     if request.method == "POST":
         return _handle(form, "intake/new_conversation.html", **context)
     operations.record_original_read(conversation, current_user)
@@ -77,10 +89,14 @@ def edit_conversation(uuid: str):
 @any_role_required
 def list_conversations():
     conversations = operations.list_conversations_for(current_user)
+    sent = operations.get_conversation(request.args.get("sent") or "")
+    if sent is not None and not operations.can_view(current_user, sent):
+        sent = None
+    guidance = None
+    if sent is not None and safeguarding.is_flagged(sent):
+        guidance = safeguarding.guidance_for(sent.campaign)
     return render_template(
-        "intake/list_conversations.html",
-        conversations=conversations,
-        sent=request.args.get("sent"),
+        "intake/list_conversations.html", conversations=conversations, guidance=guidance
     )
 
 

@@ -8,6 +8,7 @@
 // Plain ES2017 module: no build step, no dependencies.
 
 import * as outbox from './outbox.js'
+import { showGuidanceIfNeeded } from './safeguarding.js'
 
 const NEW_PATH = '/intake/conversations/new'
 const LOGIN_URL = '/login?next=' + encodeURIComponent(NEW_PATH)
@@ -603,8 +604,11 @@ async function queue (form) {
   state.lastQueuedAt = Date.now()
   state.backoffMs = 0
   await render()
-  const panel = outboxPanel()
-  if (panel) panel.status.scrollIntoView({ block: 'center' })
+  // a possible disclosure: the campaign's guidance comes first, before any sending
+  if (!showGuidanceIfNeeded(form, body.responses)) {
+    const panel = outboxPanel()
+    if (panel) panel.status.scrollIntoView({ block: 'center' })
+  }
   flush()
 }
 
