@@ -1,20 +1,24 @@
 """Benchmark the safeguarding detector: precision/recall/F1 overall and per kind, ablation, speed.
 
-Usage: python bench/safeguarding.py [--split dev|test|both] [--misses]
+Usage: python bench/safeguarding.py [--misses] [--data POLIS_DIR] [--max-rate 0.01]
 
 Cases: bench/data/safeguarding_dev.tsv (the rules were written, and the margin chosen, on it)
 and bench/data/safeguarding_test.tsv (held out: committed before the detector existed, never
 tuned on; the headline figures). Each split is half disclosures of six kinds, half benign
 answers that use the same words ("the kids are safe now", "I'd kill for a bus that comes").
+Both were written by the author of the rules, so the held-out figures are optimistic.
 
 Configurations (ablation): rules only; similarity only (MiniLM margin over described
 situations minus benign contrasts, suppressors on); combined (rules, else similarity).
+Each also reports the share of ordinary answers it flags: the moderated Pol.is comments under
+--data (real public text, split in two halves: dev and held-out).
+
 Operating point: the margin that maximises F2 of the similarity stage alone on dev (recall
-weighs 4× precision: a missed disclosure costs more than a lead reading one answer too many)
-among the margins that flag at most 1% of ordinary answers (the dev half of the moderated Pol.is
-comments under --data: real public text; a flagged answer leaves the themes, so a stage that
-flags a quarter of everything is not usable whatever its recall); ties → the larger margin. The rules were written on dev, so dev cannot choose the combined
-detector's margin (every margin ties there); the similarity stage's own choice is used.
+weighs 4x precision: a missed disclosure costs more than a lead reading one answer too many)
+among the margins that flag at most --max-rate of the ordinary dev answers (a flagged answer
+leaves the themes: a stage that flags a quarter of everything is not usable whatever its
+recall); ties → the larger margin. The rules were written on dev, so dev cannot choose the
+combined detector's margin (every margin ties there); the similarity stage's own choice is used.
 """
 
 from __future__ import annotations
