@@ -49,7 +49,9 @@ def test_an_answer_flagged_after_a_run_leaves_its_results(themes_campaign, make_
     assert db.session.scalar(select(Assignment.id).where(Assignment.response_id == answer.id))
     found = detector.Detector().check([answer.text])
     assert safeguarding.flag_answers([answer], found, "test") == [answer.id]
-    assert db.session.scalar(select(Assignment.id).where(Assignment.response_id == answer.id)) is None
+    assert (
+        db.session.scalar(select(Assignment.id).where(Assignment.response_id == answer.id)) is None
+    )
     assert answer.id not in examples_and_keywords()[0]
     [event] = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "themes.forget_flagged")
