@@ -125,3 +125,7 @@ from_redacted  # ReredactReport fields: printed as JSON by `privacy reredact` an
 quotes_withdrawn
 sub_themes_rewritten
 embeddings_forgotten
+safeguarding_version  # Response column: which detector flagged the answer (kept for the lead, tests)
+closed_at  # SafeguardingCase fields read by templates/intake/safeguarding_case.html
+closed_by
+seen_by
