@@ -82,6 +82,21 @@ def background(data: Path) -> list[str]:
     return bodies
 
 
+def demo_answers() -> list[str]:
+    """The demo's SEL answers (written for the demo; ordinary pressures, no disclosure meant)."""
+    from listening.intake.demo import answers
+
+    texts = []
+    for value in vars(answers).values():
+        items = value.values() if isinstance(value, dict) else value
+        if isinstance(items, list | tuple | type({}.values())):
+            for item in items:
+                texts += [item] if isinstance(item, str) else []
+                if isinstance(item, list | tuple):
+                    texts += [x for x in item if isinstance(x, str)]
+    return texts
+
+
 def flag_rate(det, texts: list[str]) -> float:
     return sum(f.flag for f in det.check(texts)) / max(1, len(texts))
 
@@ -145,6 +160,14 @@ def main() -> None:
         for name, det in configs.items():
             report(name, cases, det.check([c[0] for c in cases]))
             print(f"      ordinary answers flagged: {flag_rate(det, plain):.1%}")
+    demo = demo_answers()
+    print(f"\ndemo answers ({len(demo)}) flagged:")
+    for name, det in configs.items():
+        flagged = [(t, f.kind) for t, f in zip(demo, det.check(demo), strict=True) if f.flag]
+        print(f"  {name:<16} {len(flagged)}")
+        if args.misses:
+            for text, kind in flagged:
+                print(f"      {kind}: {text}")
     if args.misses:
         print("\nheld-out mistakes (combined):")
         for c, f in zip(test, configs["combined"].check([c[0] for c in test]), strict=True):
