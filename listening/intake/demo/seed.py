@@ -24,6 +24,7 @@ DEMO_USERS = (
     ("reviewer@example.org", "reviewer", None, "Demo Reviewer"),
     ("partner@example.org", "partner", orgs.PARTNER_ORGANISATION, "Demo Partner"),
     ("partner2@example.org", "partner", orgs.PARTNER2_ORGANISATION, "Demo Partner Two"),
+    ("safeguarding@example.org", "safeguarding_lead", None, "Demo Safeguarding Lead"),
 )
 
 
