@@ -17,6 +17,7 @@ from listening.intake.demo import reference as ref
 from listening.intake.demo.generate import plan_conversations
 from listening.intake.demo.records import ensure_campaign, ensure_organisation
 from listening.intake.models import Area, Campaign, Conversation, ConversationStatus
+from listening.security import Role
 
 DEMO_PASSWORD = "sel-anchor-demo-2023"
 DEMO_USERS = (
@@ -52,7 +53,7 @@ class SeedResult:
 def seed_demo(seed: int = 2023, realdata: Path | None = None) -> SeedResult:
     """Seed everything, idempotently; flushes, the caller commits."""
     result = SeedResult()
-    ensure_users(result, STAFF_ROLES)
+    ensure_users(result, (*STAFF_ROLES, Role.SAFEGUARDING_LEAD))
     result.admin = accounts.find_user(DEMO_USERS[0][0])
     # Pol.is first, so the SEL campaign is the newest one (the default where none is named).
     seed_polis_campaign(result, realdata or polis.realdata_dir())
