@@ -147,3 +147,7 @@ residents  # report content fields read by templates/report/_content.html
 made_on
 tracker_url
 _.fetch  # WeasyPrint's URLFetcher.fetch, overridden by report.pdf.StaticFilesOnly
+safeguarding_version  # Response column: which detector flagged the answer (kept for the lead, tests)
+closed_at  # SafeguardingCase fields read by templates/intake/safeguarding_case.html
+closed_by
+seen_by

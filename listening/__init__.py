@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from listening.intake import api as _intake_api  # noqa: F401
     from listening.intake import api_bp as intake_api_bp
     from listening.intake import bp as intake_bp
+    from listening.intake import safeguarding_bp
     from listening.intake import views as _intake_views  # noqa: F401
     from listening.themes import bp as themes_bp
     from listening.themes import round_views as _round_views  # noqa: F401
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(intake_bp, url_prefix="/intake")
     app.register_blueprint(intake_api_bp, url_prefix="/api/v1")
+    app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")
     app.register_blueprint(themes_bp, url_prefix="/themes")
     app.register_blueprint(assembly_bp)
     app.register_blueprint(assembly_api_bp, url_prefix="/api/v1")
@@ -149,6 +151,9 @@ def register_signals(app: Flask) -> None:
     from listening.themes import tasks as themes_tasks
 
     signals.conversations_submitted.connect(themes_tasks.on_conversations_submitted)
+    signals.responses_flagged.connect(themes_tasks.on_responses_flagged)
+    # intake's safeguarding check uses the themes encoder, passed in (intake is below themes)
+    app.extensions["sentence_encoder"] = themes_tasks.encode_texts
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -13,7 +13,11 @@ users_cli = AppGroup("users", help="Create users and API tokens.")
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["partner", "reviewer", "admin"]), required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["partner", "reviewer", "admin", "safeguarding_lead"]),
+    required=True,
+)
 @click.option("--organisation", default=None, help="Created if it does not exist.")
 @click.option("--name", default="")
 @click.option("--password", default=None, help="Prompted for when not given.")

@@ -21,6 +21,7 @@ class Role(StrEnum):
     PARTNER = "partner"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    SAFEGUARDING_LEAD = "safeguarding_lead"  # sees and acts on safeguarding cases only
 
 
 def init_app(app: Flask) -> None:

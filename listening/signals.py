@@ -29,3 +29,6 @@ pledge_progress_posted = _signals.signal("pledge-progress-posted")
 #: assembly → follow: staff changed a pledge's status directly, not by an update (before the
 #: caller commits), `pledge_status_changed.send("assembly", pledge_id=…, before=…, after=…)`.
 pledge_status_changed = _signals.signal("pledge-status-changed")
+#: intake → themes: these answers were flagged as likely safeguarding disclosures (inside the
+#: unit of work), `ids=[response id…]`: themes forgets them (assignments, examples, keywords).
+responses_flagged = _signals.signal("responses-flagged")

@@ -29,7 +29,7 @@ class UserForm(FlaskForm):
         ],
     )
     name = StringField("Full name", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
+    role = SelectField("Role", choices=[(r, r.replace("_", " ").capitalize()) for r in ROLES])
     organisation = StringField(
         "Organisation",
         validators=[Optional(), Length(max=200)],
@@ -41,7 +41,7 @@ class UserForm(FlaskForm):
 
 
 class EditUserForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
+    role = SelectField("Role", choices=[(r, r.replace("_", " ").capitalize()) for r in ROLES])
     organisation = StringField(
         "Organisation",
         validators=[Optional(), Length(max=200)],

@@ -28,7 +28,9 @@ _PERSONAL = re.compile(r"@|\d{3,}|https?://|www\.", re.IGNORECASE)
 def eligible(response: Response) -> bool:
     conversation = response.conversation
     return (
-        bool(conversation.consent_to_quote) and conversation.status == ConversationStatus.SUBMITTED
+        bool(conversation.consent_to_quote)
+        and conversation.status == ConversationStatus.SUBMITTED
+        and not response.safeguarding_flag  # a possible disclosure is never quoted
     )
 
 
@@ -41,6 +43,7 @@ def eligible_responses(campaign_id: int, search: str = "", limit: int = 50) -> l
             Conversation.campaign_id == campaign_id,
             Conversation.consent_to_quote.is_(True),
             Conversation.status == ConversationStatus.SUBMITTED,
+            Response.safeguarding_flag.is_(False),
         )
         .order_by(Response.id)
         .limit(limit)

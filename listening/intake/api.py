@@ -10,12 +10,12 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from listening import signals
 from listening.accounts.auth import signed_in_by_token
 from listening.extensions import csrf, db
 from listening.intake import api_bp, formdata, operations
 from listening.intake.forms import MAX_ANSWERS
 from listening.intake.models import Campaign, ConversationStatus
+from listening.intake.safeguarding import tasks as safeguarding_tasks
 
 
 def api_error(status: int, message: str, errors: dict | None = None):
@@ -144,7 +144,7 @@ def put_conversation(uuid: str):
             if attempt == 2:
                 return api_error(409, "Another request is saving this conversation; retry.")
     if conversation.status == ConversationStatus.SUBMITTED and not was_submitted:
-        signals.conversations_submitted.send("intake", ids=[conversation.id])
+        safeguarding_tasks.after_submit([conversation.id])
     body = {
         "uuid": conversation.uuid,
         "status": conversation.status,

@@ -7,7 +7,9 @@ import json
 import click
 from flask.cli import AppGroup
 
-intake_cli = AppGroup("intake", help="Import conversations.")
+intake_cli = AppGroup(
+    "intake", help="Import conversations; check answers for safeguarding disclosures."
+)
 
 
 @intake_cli.command("import")
@@ -21,9 +23,9 @@ def import_command(file: str, campaign_slug: str) -> None:
     Exit status 0 when the file was read (even if some rows had errors), 1 when it could not
     be read at all or the campaign does not exist. Acts as the system (no user), audited.
     """
-    from listening import signals
     from listening.extensions import db
     from listening.intake import importers, operations
+    from listening.intake.safeguarding import tasks as safeguarding_tasks
 
     campaign = operations.get_campaign(campaign_slug)
     if campaign is None:
@@ -35,7 +37,7 @@ def import_command(file: str, campaign_slug: str) -> None:
     except importers.ImportFileError as error:
         raise click.ClickException(f"{file}: {error.message}") from error
     db.session.commit()
-    signals.conversations_submitted.send("intake", ids=report.conversation_ids)
+    safeguarding_tasks.after_submit(report.conversation_ids)
     for error in report.errors:
         click.echo(f"row {error.row}, {error.column or '-'}: {error.reason}", err=True)
     for skipped in report.skipped:
@@ -65,3 +67,20 @@ def follow_round_command(campaign_slug: str, previous_slug: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"{campaign.slug} follows {previous.slug if previous else 'no earlier round'}.")
+
+
+@intake_cli.command("safeguarding-check")
+@click.option("--rules-only", is_flag=True, help="Skip the similarity stage (no model).")
+def safeguarding_check_command(rules_only: bool) -> None:
+    """One answer per line on stdin → {"text", "flag", "kind"} per line (offline, no database).
+
+    The same detector as intake: the rules, then the similarity to described situations.
+    """
+    from listening.cli_input import stdin_lines
+    from listening.intake.safeguarding import detector, tasks
+
+    lines = stdin_lines()
+    found = detector.Detector() if rules_only else tasks.full_detector()
+    for text, finding in zip(lines, found.check(lines), strict=True):
+        row = {"text": text, "flag": finding.flag, "kind": finding.kind}
+        click.echo(json.dumps(row, ensure_ascii=False))

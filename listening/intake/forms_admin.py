@@ -1,11 +1,11 @@
-"""Staff forms: spreadsheet upload."""
+"""Staff forms: spreadsheet upload, safeguarding cases and guidance."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField
-from wtforms.validators import InputRequired
+from wtforms import RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 ALLOWED_EXTENSIONS = ("csv", "xlsx")
 
@@ -18,4 +18,33 @@ class ImportForm(FlaskForm):
             FileRequired("Choose a CSV or Excel (.xlsx) file to import"),
             FileAllowed(ALLOWED_EXTENSIONS, "The file must be a CSV or an Excel workbook (.xlsx)"),
         ],
+    )
+
+
+class CloseCaseForm(FlaskForm):
+    """The safeguarding lead records what was done about a case."""
+
+    outcome = RadioField(
+        "What happened",
+        choices=[
+            ("action_taken", "Action taken"),
+            ("no_action_needed", "No action needed"),
+        ],
+        validators=[InputRequired("Select whether action was taken")],
+    )
+    note = TextAreaField(
+        "What was done, or why no action is needed",
+        validators=[
+            DataRequired("Enter what was done, or why no action is needed"),
+            Length(max=5000, message="Keep the note under 5,000 characters"),
+        ],
+    )
+
+
+class GuidanceForm(FlaskForm):
+    """Admin: the safeguarding guidance partners see when a flag fires."""
+
+    guidance = TextAreaField(
+        "Safeguarding guidance for partners",
+        validators=[Length(max=5000, message="Keep the guidance under 5,000 characters")],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listening.extensions import db
@@ -46,6 +46,8 @@ class Campaign(db.Model):
     previous_round_id: Mapped[int | None] = mapped_column(
         ForeignKey("intake_campaign.id", ondelete="SET NULL")
     )
+    # shown to a partner whose answers look like a safeguarding disclosure ("" → the default)
+    safeguarding_guidance: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     previous_round: Mapped[Campaign | None] = relationship(remote_side=[id])
@@ -163,6 +165,10 @@ class Response(db.Model):
     # the redactor that made `redacted_text` (NULL: before version 2); `privacy reredact`
     # brings older ones up to date
     redactor_version: Mapped[str | None] = mapped_column(String(8))
+    # a likely safeguarding disclosure: never themed, quoted or published (see safeguarding/)
+    safeguarding_flag: Mapped[bool] = mapped_column(default=False, server_default=false())
+    safeguarding_kind: Mapped[str | None] = mapped_column(String(32))
+    safeguarding_version: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="responses")
@@ -179,6 +185,49 @@ class InstallationSecret(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     secret: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    SEEN = "seen"
+    ACTION_TAKEN = "action_taken"
+    NO_ACTION_NEEDED = "no_action_needed"
+
+
+OPEN_CASE_STATUSES = (CaseStatus.NEW, CaseStatus.SEEN)
+
+
+class SafeguardingCase(db.Model):
+    """A conversation with flagged answers, for the safeguarding lead: new → seen → closed."""
+
+    __tablename__ = "intake_safeguarding_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("intake_conversation.id", ondelete="CASCADE"), unique=True
+    )
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("intake_campaign.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.NEW, index=True)
+    kinds: Mapped[str] = mapped_column(String(200), default="")
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime | None]
+    seen_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_user.id", ondelete="SET NULL")
+    )
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_user.id", ondelete="SET NULL")
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    conversation: Mapped[Conversation] = relationship()
+    campaign: Mapped[Campaign] = relationship()
+    seen_by = relationship("User", foreign_keys=[seen_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CASE_STATUSES
 
 
 class Erasure(db.Model):

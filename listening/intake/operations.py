@@ -24,6 +24,7 @@ from listening.intake.models import (
     Erasure,
     Response,
 )
+from listening.intake.safeguarding import operations as safeguarding
 from listening.likes import equals_ignoring_case
 from listening.organisations import operations as organisations
 from listening.organisations.models import Organisation
@@ -246,6 +247,7 @@ def save_conversation(
         conversation.status = ConversationStatus.DRAFT
     db.session.add(conversation)
     db.session.flush()
+    safeguarding.screen_conversation(conversation, actor)  # the rules; similarity after commit
     action = "intake.update" if existing else "intake.create"
     after = _snapshot(conversation)
     if existing and answers is not None:  # what the answers said, before and after the edit

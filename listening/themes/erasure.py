@@ -17,10 +17,10 @@ from collections.abc import Collection
 
 from sqlalchemy import delete, or_, select
 
-from listening import audit
+from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
-from listening.intake.models import Response
+from listening.intake.models import Conversation, Response
 from listening.themes import embedding
 from listening.themes.models import Assignment, EmbeddingCache, SubTheme, ThemeRun
 
@@ -157,3 +157,23 @@ def _label(keywords: list[str]) -> str:
     from listening.themes.pipeline.discover import make_label
 
     return make_label(keywords)[:200]
+
+
+def forget_flagged(response_ids: Collection[int], actor: User | None = None) -> int:
+    """Answers were flagged as possible safeguarding disclosures: they leave every theme
+    (assignments of all runs, sub-theme examples and keywords, cached embeddings); flushes.
+    Returns how many assignments were removed."""
+    ids = set(response_ids)
+    rows = db.session.execute(
+        select(Response.id, Conversation.campaign_id)
+        .join(Conversation, Conversation.id == Response.conversation_id)
+        .where(Response.id.in_(ids))
+    ).all()
+    for campaign_id in {c for _, c in rows}:
+        forget_answers(campaign_id, [r for r, c in rows if c == campaign_id], actor)
+    removed = db.session.execute(delete(Assignment).where(Assignment.response_id.in_(ids)))
+    if removed.rowcount:
+        audit.record(Assignment, "themes.forget_flagged", actor, after={"responses": sorted(ids)})
+        signals.public_changed("themes")
+    db.session.flush()
+    return removed.rowcount or 0

@@ -101,6 +101,7 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
         .where(
             Conversation.campaign_id == run.campaign_id,
             Conversation.status == ConversationStatus.SUBMITTED,
+            Response.safeguarding_flag.is_(False),  # disclosures are never themed
         )
         .order_by(Response.id)
     ).all()
@@ -370,7 +371,9 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None) -> int:
     ).all()
     by_campaign: dict[int, list[Response]] = {}
     for conversation in conversations:
-        by_campaign.setdefault(conversation.campaign_id, []).extend(conversation.responses)
+        by_campaign.setdefault(conversation.campaign_id, []).extend(
+            r for r in conversation.responses if not r.safeguarding_flag
+        )
     assigned = 0
     for campaign_id, responses in by_campaign.items():
         run = queries.current_run(campaign_id)

@@ -69,6 +69,20 @@ def on_conversations_submitted(_sender, ids: list[int], **_extra) -> None:
     enqueue_assign_conversations(ids)
 
 
+def on_responses_flagged(_sender, ids: list[int], **_extra) -> None:
+    """Receiver of `signals.responses_flagged` (inside intake's unit of work): forget them."""
+    from listening.themes import erasure
+
+    erasure.forget_flagged(ids)
+
+
+def encode_texts(texts):
+    """Sentence vectors for intake's safeguarding check (no database cache: texts stay private)."""
+    from listening.themes.pipeline.embed import Embedder
+
+    return Embedder().encode(list(texts))
+
+
 def fail_orphaned_runs() -> int:
     """Mark failed the running runs whose worker stopped; commits. A worker does this as it
     starts; it leaves queued runs alone, as it is about to take them from the queue."""

@@ -372,7 +372,7 @@ def test_the_worker_stores_only_partner_pages_and_assets(page, context, live_ser
     stored = page.evaluate(CACHED_URLS)
     names = {entry.split(" ")[0] for entry in stored}
     paths = {entry.split(" ")[1] for entry in stored}
-    assert names == {"listening-intake-v1"}
+    assert names == {"listening-intake-v2"}
     assert {"/intake/conversations/new", "/intake/conversations"} <= paths
     assert all(
         p.startswith("/assets/") or p in {"/intake/conversations/new", "/intake/conversations"}
@@ -478,7 +478,7 @@ def test_a_new_worker_deletes_old_versions_of_its_cache(page, live_server):
         caches.open('someone-else').then(c => c.put('/theirs', new Response('theirs')))])""")
     sign_in(page, live_server.make_partner())
     wait_for_service_worker(page)
-    assert sorted(page.evaluate("() => caches.keys()")) == ["listening-intake-v1", "someone-else"]
+    assert sorted(page.evaluate("() => caches.keys()")) == ["listening-intake-v2", "someone-else"]
 
 
 def test_signing_out_forgets_the_pages_but_keeps_the_outbox(page, context, live_server):

@@ -20,7 +20,7 @@ from listening.intake.demo import answers, generate
 from listening.intake.demo import organisations as orgs
 from listening.intake.demo import reference as ref
 from listening.intake.demo.seed import DEMO_PASSWORD
-from listening.intake.models import Area, Campaign, Conversation, Response
+from listening.intake.models import Area, Campaign, Conversation, Response, SafeguardingCase
 from listening.organisations.models import Organisation
 from tests.conftest import table_count
 
@@ -215,12 +215,13 @@ def test_seed_users_answers_redaction_and_polis(runner, realdata):
         "reviewer@example.org": "reviewer",
         "partner@example.org": "partner",
         "partner2@example.org": "partner",
+        "safeguarding@example.org": "safeguarding_lead",
     }
     partner = accounts.find_user("partner@example.org")
     assert partner.organisation.name == orgs.PARTNER_ORGANISATION
     assert partner.organisation.outreach_status == "facilitating"
     assert accounts.authenticate("partner2@example.org", DEMO_PASSWORD, "127.0.0.1").id
-    assert output.count(DEMO_PASSWORD) == 4
+    assert output.count(DEMO_PASSWORD) == 5
 
     responses = db.session.scalars(select(Response)).all()
     assert responses and all(r.redacted_text and r.redacted_text.strip() for r in responses)
@@ -232,6 +233,10 @@ def test_seed_users_answers_redaction_and_polis(runner, realdata):
         assert "[" in response.redacted_text
     shown = " ".join(r.redacted_text for r in responses)
     assert "07700 900123" not in shown and "tunde.adeyemi@example.com" not in shown
+    # the safeguarding rules flag a few demo answers: the demo lead has cases to open
+    flagged = [r for r in responses if r.safeguarding_flag]
+    cases = db.session.scalars(select(SafeguardingCase)).all()
+    assert flagged and {c.conversation_id for c in cases} == {r.conversation_id for r in flagged}
 
     campaign = db.session.scalar(
         select(Campaign).where(Campaign.slug == polis.LONDON_YOUTH_POLICING.slug)

@@ -18,6 +18,7 @@ from listening.intake.demo import round2024
 from listening.intake.demo.generate import SEL_2024, plan_conversations
 from listening.intake.demo.records import ensure_campaign, ensure_organisation
 from listening.intake.models import Area, Campaign, Conversation, ConversationStatus
+from listening.security import Role
 
 DEMO_PASSWORD = "sel-anchor-demo-2023"
 DEMO_USERS = (
@@ -25,6 +26,7 @@ DEMO_USERS = (
     ("reviewer@example.org", "reviewer", None, "Demo Reviewer"),
     ("partner@example.org", "partner", orgs.PARTNER_ORGANISATION, "Demo Partner"),
     ("partner2@example.org", "partner", orgs.PARTNER2_ORGANISATION, "Demo Partner Two"),
+    ("safeguarding@example.org", "safeguarding_lead", None, "Demo Safeguarding Lead"),
 )
 
 
@@ -53,7 +55,7 @@ class SeedResult:
 def seed_demo(seed: int = 2023, realdata: Path | None = None) -> SeedResult:
     """Seed everything, idempotently; flushes, the caller commits."""
     result = SeedResult()
-    ensure_users(result, STAFF_ROLES)
+    ensure_users(result, (*STAFF_ROLES, Role.SAFEGUARDING_LEAD))
     result.admin = accounts.find_user(DEMO_USERS[0][0])
     # Pol.is first, so the SEL campaign is the newest one (the default where none is named).
     seed_polis_campaign(result, realdata or polis.realdata_dir())

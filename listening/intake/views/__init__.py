@@ -1,3 +1,9 @@
-"""Intake views, split by page family: conversations, coverage, imports."""
+"""Intake views, split by page family: conversations, coverage, imports, safeguarding."""
 
-from listening.intake.views import conversations, coverage, imports, organisations  # noqa: F401
+from listening.intake.views import (  # noqa: F401
+    conversations,
+    coverage,
+    imports,
+    organisations,
+    safeguarding,
+)

@@ -3,17 +3,27 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from listening import signals
 from listening.extensions import db, writes_on_read
 from listening.intake import bp, formdata, listing, operations
 from listening.intake.campaigns import campaign_arg
 from listening.intake.forms import MAX_ANSWERS, period_warning
 from listening.intake.models import ConversationStatus
+from listening.intake.safeguarding import detector
+from listening.intake.safeguarding import operations as safeguarding
+from listening.intake.safeguarding import tasks as safeguarding_tasks
 from listening.security import Role, any_role_required
 
 
 def _campaign_or_404():
     return campaign_arg(lenient=True)
+
+
+def _safeguarding_context(campaign) -> dict:
+    """The rules and the guidance, for the form's own check (online and offline)."""
+    return {
+        "safeguarding_rules": detector.client_rules(),
+        "safeguarding_guidance": safeguarding.guidance_for(campaign),
+    }
 
 
 def _handle(form, template: str, **context):
@@ -45,7 +55,7 @@ def _handle(form, template: str, **context):
         return render_template(template, form=form, **context), error.status
     db.session.commit()
     if conversation.status == ConversationStatus.SUBMITTED:
-        signals.conversations_submitted.send("intake", ids=[conversation.id])
+        safeguarding_tasks.after_submit([conversation.id])
         flash("Conversation sent. Thank you.", "info")
     else:
         flash("Saved as a draft. It is not sent until you submit it.", "info")
@@ -57,9 +67,10 @@ def _handle(form, template: str, **context):
 def new_conversation():
     campaign = _campaign_or_404()
     form = formdata.build_form(campaign, current_user)
+    context = {"campaign": campaign} | _safeguarding_context(campaign)
     if request.method == "POST":
-        return _handle(form, "intake/new_conversation.html", campaign=campaign)
-    return render_template("intake/new_conversation.html", form=form, campaign=campaign)
+        return _handle(form, "intake/new_conversation.html", **context)
+    return render_template("intake/new_conversation.html", form=form, **context)
 
 
 @bp.route("/conversations/<uuid>/edit", methods=["GET", "POST"])
@@ -75,6 +86,7 @@ def edit_conversation(uuid: str):
     data = None if request.method == "POST" else formdata.initial_data(conversation)
     form = formdata.build_form(campaign, current_user, obj_data=data)
     context = {"campaign": campaign, "conversation": conversation}
+    context |= _safeguarding_context(campaign)
     if request.method == "POST":
         return _handle(form, "intake/new_conversation.html", **context)
     operations.record_original_read(conversation, current_user)
@@ -85,6 +97,12 @@ def edit_conversation(uuid: str):
 @bp.get("/conversations")
 @any_role_required
 def list_conversations():
+    sent = operations.get_conversation(request.args.get("sent") or "")
+    if sent is not None and not operations.can_view(current_user, sent):
+        sent = None
+    guidance = None
+    if sent is not None and safeguarding.is_flagged(sent):
+        guidance = safeguarding.guidance_for(sent.campaign)
     campaigns = operations.list_campaigns()
     default = operations.default_campaign(current_app.config["DEFAULT_CAMPAIGN"])
     filters, campaign = listing.build_filters(request.args, current_user, campaigns, default)
@@ -105,6 +123,7 @@ def list_conversations():
         href=href,
         filtered=any(v for k, v in request.args.items() if k not in ("page", "sent", "sort")),
         drafts=operations.list_drafts_for(current_user),
+        guidance=guidance,
         sent=request.args.get("sent"),
     )
 

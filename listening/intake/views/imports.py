@@ -7,11 +7,11 @@ harmless, because importing is idempotent (the second time everything counts as 
 from flask import current_app, render_template
 from flask_login import current_user
 
-from listening import signals
 from listening.csvutil import csv_response
 from listening.extensions import db
 from listening.intake import bp, importers, operations
 from listening.intake.forms_admin import ImportForm
+from listening.intake.safeguarding import tasks as safeguarding_tasks
 from listening.security import staff_required
 
 
@@ -35,7 +35,7 @@ def new_import():
         form.file.errors = [error.message]
         return render_template("intake/import_new.html", form=form), 422
     db.session.commit()
-    signals.conversations_submitted.send("intake", ids=report.conversation_ids)
+    safeguarding_tasks.after_submit(report.conversation_ids)
     return render_template(
         "intake/import_report.html",
         report=report,

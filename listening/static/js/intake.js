@@ -9,6 +9,7 @@
 // Plain ES2017 module: no build step, no dependencies.
 
 import * as outbox from './outbox.js'
+import { showGuidanceIfNeeded } from './safeguarding.js'
 
 const NEW_PATH = '/intake/conversations/new'
 const LIST_PATH = '/intake/conversations'
@@ -665,8 +666,11 @@ async function queue (form, asDraft) {
   state.lastQueuedAt = Date.now()
   state.backoffMs = 0
   await render()
-  const panel = outboxPanel()
-  if (panel) panel.status.scrollIntoView({ block: 'center' })
+  // a possible disclosure: the campaign's guidance comes first, before any sending
+  if (!showGuidanceIfNeeded(form, body.responses)) {
+    const panel = outboxPanel()
+    if (panel) panel.status.scrollIntoView({ block: 'center' })
+  }
   flush()
 }
 

@@ -1,0 +1,1 @@
+"""Safeguarding at intake: detect likely disclosures, keep them private, route them to a lead."""

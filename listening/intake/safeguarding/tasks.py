@@ -1,0 +1,99 @@
+"""After a submit: the similarity check (with the model), the lead's email, then themes.
+
+The rules run at once when a conversation is saved (the partner sees the guidance). The
+similarity stage needs the sentence encoder, which lives in the themes feature above intake:
+the app factory passes it in as `app.extensions["sentence_encoder"]` (texts → vectors).
+Only after this check does intake tell themes about the conversations, so a newly flagged
+answer is never themed; themes forget an answer flagged later (`signals.responses_flagged`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import current_app
+from sqlalchemy import select
+
+from listening import audit, jobs, mail, signals, urls
+from listening.extensions import db
+from listening.intake.models import CaseStatus, Conversation, SafeguardingCase
+from listening.intake.safeguarding import detector, operations
+
+log = logging.getLogger(__name__)
+_detectors: dict[int, detector.Detector] = {}
+_lock = threading.Lock()
+
+
+def full_detector() -> detector.Detector:
+    """Rules + similarity with the app's encoder (once per process), or rules alone."""
+    encode = current_app.extensions.get("sentence_encoder")
+    if encode is None:
+        return detector.Detector()
+    with _lock:
+        if id(encode) not in _detectors:
+            _detectors[id(encode)] = detector.Detector(encode)
+        return _detectors[id(encode)]
+
+
+def after_submit(conversation_ids: list[int]) -> None:
+    """Call after committing submitted conversations (form, API, import)."""
+    ids = [int(i) for i in conversation_ids]
+    if ids:
+        jobs.enqueue(screen_conversations_job, *ids)
+
+
+def screen_conversations_job(*conversation_ids: int) -> None:
+    """Similarity check of these conversations' answers, new cases emailed, then themes told."""
+    with jobs.job_app_context():
+        try:
+            screen_conversations(conversation_ids)
+        except Exception:  # the model failed to load: the rules' flags stand, themes go on
+            db.session.rollback()
+            log.exception("safeguarding similarity check failed for %s", conversation_ids)
+        signals.conversations_submitted.send("intake", ids=list(conversation_ids))
+
+
+def screen_conversations(conversation_ids) -> None:
+    """Run the full detector on the conversations' answers; commit; email new cases' leads."""
+    found = full_detector()
+    conversations = db.session.scalars(
+        select(Conversation).where(Conversation.id.in_(list(conversation_ids)))
+    ).all()
+    for conversation in conversations:
+        operations.screen_conversation(conversation, None, found)
+    db.session.commit()
+    for conversation in conversations:
+        case = operations.case_for(conversation)
+        if case is not None and case.status == CaseStatus.NEW:
+            notify_leads(case)
+
+
+def notify_leads(case: SafeguardingCase) -> None:
+    """Email every safeguarding lead once about a new case (no answer text in the email)."""
+    notified = db.session.scalar(
+        select(audit.AuditEvent.id).where(
+            audit.AuditEvent.entity == SafeguardingCase.__tablename__,
+            audit.AuditEvent.entity_id == str(case.id),
+            audit.AuditEvent.action == "intake.notify_leads",
+        )
+    )
+    people = operations.leads()
+    if notified is not None or not people:
+        return
+    link = urls.absolute(f"/safeguarding/cases/{case.id}")
+    body = (
+        f"A conversation logged for {case.campaign.name} may contain a safeguarding "
+        f"disclosure ({', '.join(operations.kind_label(k) for k in case.kinds.split(','))}).\n\n"
+        f"Open the case to read it and record what you do: {link}\n"
+    )
+    sent = []
+    for lead in people:
+        try:
+            if mail.send(lead.email, "New safeguarding case", body):
+                sent.append(lead.id)
+        except OSError:
+            log.exception("could not email safeguarding lead %s", lead.id)
+    if sent:
+        audit.record(case, "intake.notify_leads", None, after={"leads": sent})
+        db.session.commit()
