@@ -54,9 +54,14 @@ def find_pii(text: str, stages: Stages = FULL) -> list[Span]:
     return [Span(b, e, kind, text[b:e]) for b, e, kind in detect(text, stages)]
 
 
+MAX_PASSES = 16
+
+
 def redact(text: str, stages: Stages = FULL) -> str:
     """Return `text` with every personal-data span replaced by a tag such as `[name]`."""
-    for _ in range(3):  # a tag can join words into a new match; three passes settle it
+    # A tag can join words into a new match, and numbers run together ("…123+44 7700…") come
+    # apart one per pass; every pass shortens what is left untagged, so this settles.
+    for _ in range(MAX_PASSES):
         spans = find_pii(text, stages)
         if not spans:
             break
