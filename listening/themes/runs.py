@@ -7,10 +7,12 @@ These commit (progress must be visible while a run is going); views and the CLI 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import insert, select, update
 
 from listening import audit, signals
@@ -61,6 +63,7 @@ def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None
     run.started_at, run.finished_at, run.error = utcnow(), None, ""
     run.heartbeat_at = run.started_at
     db.session.commit()
+    heartbeat = Heartbeat(run_id, current_app.config["THEMES_HEARTBEAT_TIMEOUT"] / 4)
     try:
         _execute(run, embedder, on_progress)
         db.session.commit()
@@ -71,7 +74,55 @@ def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the run
         log.exception("theme run %s failed", run_id)
         return mark_failed(run_id, exc)
+    finally:
+        heartbeat.stop()
     return run
+
+
+class Heartbeat:
+    """Beat a running run's heartbeat every `every` seconds from a daemon thread, on its own
+    connection, for as long as this process lives and until `stop()`.
+
+    Progress checkpoints beat too, but a stage can be silent for longer than the heartbeat
+    timeout (one large clustering call); this thread keeps the run from looking orphaned
+    while its worker is alive. When the process dies the thread dies with it, and the run is
+    orphaned one timeout later. It only touches a run that is still running.
+    """
+
+    def __init__(self, run_id: int, every: float):
+        self.run_id, self.every = run_id, max(0.2, float(every))
+        self.engine = db.engine
+        self.beats = 0
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._loop, name=f"theme-run-{run_id}-heartbeat", daemon=True
+        )
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stopped.wait(self.every):
+            try:
+                if not self.beat():
+                    return  # finished, cancelled or failed: nothing left to keep alive
+            except Exception:  # noqa: BLE001 - e.g. SQLite busy while the results are saved
+                log.warning("theme run %s: heartbeat not written", self.run_id, exc_info=True)
+
+    def beat(self) -> bool:
+        """One committed UPDATE of heartbeat_at; False when the run is no longer running."""
+        beat = (
+            update(ThemeRun)
+            .where(ThemeRun.id == self.run_id, ThemeRun.status == RunStatus.RUNNING)
+            .values(heartbeat_at=utcnow())
+        )
+        with self.engine.begin() as connection:
+            alive = connection.execute(beat).rowcount == 1
+        self.beats += alive
+        return alive
+
+    def stop(self) -> None:
+        """Stop beating (the run has ended in this process)."""
+        self._stopped.set()
+        self._thread.join(timeout=5)
 
 
 def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
