@@ -377,9 +377,13 @@ def generic_words(texts: Sequence[str], share: float = 0.08) -> set[str]:
     return set(stop_words()) | {w for w, c in counts.items() if c > limit}
 
 
-def choose_labels(candidates: Sequence[Sequence[str]], keywords: Sequence[Sequence[str]]):
-    """One label per sub-theme, distinct across them (first unused candidate wins)."""
-    used: set[str] = set()
+def choose_labels(
+    candidates: Sequence[Sequence[str]],
+    keywords: Sequence[Sequence[str]],
+    taken: Sequence[str] = (),
+):
+    """One label per sub-theme, distinct across them and from `taken` (first unused wins)."""
+    used: set[str] = {t.lower() for t in taken}
     out = []
     for options, words in zip(candidates, keywords, strict=True):
         label = next((c for c in options if c.lower() not in used), None)
@@ -393,6 +397,36 @@ def choose_labels(candidates: Sequence[Sequence[str]], keywords: Sequence[Sequen
         used.add(label.lower())
         out.append(label)
     return out
+
+
+def describe_subthemes(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    labels: Sequence[int],
+    corpus_texts: Sequence[str],
+    relabel: Sequence[int],
+    taken: Sequence[str] = (),
+    embedder=None,
+    n_keywords: int = 8,
+    n_representatives: int = 3,
+    random_state: int = 0,
+) -> tuple[list[list[str]], dict[int, str], list[list[int]]]:
+    """Keywords and examples (text indices) per cluster 0..k-1, and labels for the clusters in
+    `relabel`, built as a run builds them: `describe` over all the clusters, `label_candidates`
+    against the corpus's generic words, `choose_labels` avoiding the `taken` labels, MMR
+    examples. For sub-themes a reviewer merged or split."""
+    texts, x = list(texts), np.asarray(embeddings, dtype=np.float32)
+    labels = np.asarray(labels, dtype=np.int64)
+    keywords, phrases = describe(texts, x, labels, embedder, n_keywords, random_state)
+    generic = generic_words(list(corpus_texts))
+    relabel = list(relabel)
+    candidates = [label_candidates(phrases[c], keywords[c], generic) for c in relabel]
+    chosen = choose_labels(candidates, [keywords[c] for c in relabel], taken)
+    return (
+        keywords,
+        dict(zip(relabel, chosen, strict=True)),
+        _representatives(x, labels, n_representatives, texts),
+    )
 
 
 def make_label(keywords: Sequence[str], n: int = 3) -> str:
