@@ -558,6 +558,100 @@ POLIS_FOLDERS = (
 )
 
 
+# -- calibrated auto-accept ------------------------------------------------------------------
+
+
+def auto_figures(corpus: Corpus, proba, slugs, calibration, rows) -> tuple[float, float, float]:
+    """(precision, coverage, expected calibration error) of the auto-accepted tier on `rows`."""
+    pred = np.asarray(slugs, dtype=object)[proba.argmax(axis=1)]
+    p = calibration.probability(proba)
+    theme = proba.max(axis=1) >= ThemeAssigner([]).threshold
+    auto = (p >= calibration.threshold) & theme
+    correct = (pred == corpus.y)[rows]
+    keep = auto[rows]
+    precision = float(np.mean(correct[keep])) if keep.any() else float("nan")
+    bins = np.minimum((p[rows] * 10).astype(int), 9)
+    ece = sum(
+        abs(float(np.mean(p[rows][bins == b])) - float(np.mean(correct[bins == b])))
+        * np.mean(bins == b)
+        for b in range(10)
+        if np.any(bins == b)
+    )
+    return precision, float(np.mean(keep)), float(ece)
+
+
+def bench_calibrate(embedder: Embedder, corpora: list[Corpus]) -> None:
+    from listening.themes.pipeline.calibrate import PRIOR, fit_calibration
+
+    section("Calibrated auto-accept: Platt on (best score, margin), fitted on dev splits only")
+    fitted = {}
+    for corpus in corpora[:2]:
+        x = embed(embedder, corpus.texts)
+        for author, taxonomy in corpus.authors.items():
+            assigner = fit_config(taxonomy, embedder, x, DEFAULT_PARAMS)
+            fitted[(corpus.name, author)] = (corpus, assigner.predict_proba(x), assigner.slugs)
+
+    def pooled(keys):
+        probas, correct = [], []
+        for key in keys:
+            corpus, proba, slugs = fitted[key]
+            pred = np.asarray(slugs, dtype=object)[proba.argmax(axis=1)]
+            probas.append(proba[corpus.dev])
+            correct.append((pred == corpus.y)[corpus.dev])
+        return fit_calibration(np.vstack(probas), np.concatenate(correct), "prior")
+
+    prior = pooled(list(fitted))
+    print(
+        f"prior = Calibration(coef=({prior.coef[0]:.4f}, {prior.coef[1]:.4f}), intercept="
+        f"{prior.intercept:.4f}, threshold={prior.threshold:.4f}, n={prior.n}) (pooled dev "
+        f"splits: {', '.join(f'{c}/{a}' for c, a in fitted)})"
+    )
+    print(f"shipped PRIOR: coef {PRIOR.coef}, intercept {PRIOR.intercept}, thr {PRIOR.threshold}")
+    print(f"{'corpus/author':16s} {'calibrated on':28s} {'test P':>7s} {'cov':>5s} {'ECE':>6s}")
+    rules = {
+        "pooled dev (shipped prior)": lambda key: PRIOR,
+        "the other corpus's dev only": lambda key: pooled([k for k in fitted if k[0] != key[0]]),
+    }
+    for key, (corpus, proba, slugs) in fitted.items():
+        for name, rule in rules.items():
+            calibration = rule(key)
+            precision, coverage, ece = auto_figures(corpus, proba, slugs, calibration, corpus.test)
+            print(
+                f"{key[0] + '/' + key[1]:16s} {name:28s} {precision:7.3f} {coverage:5.2f} "
+                f"{ece:6.3f}   (threshold {calibration.threshold:.3f}, fitted on {calibration.n})",
+                flush=True,
+            )
+    sel = corpora[2]
+    x = embed(embedder, sel.texts)
+    assigner = fit_config(sel.authors["A"], embedder, x, DEFAULT_PARAMS)
+    precision, coverage, ece = auto_figures(
+        sel, assigner.predict_proba(x), assigner.slugs, PRIOR, sel.test
+    )
+    print(f"sel-phrases/A*   shipped prior (tuned-on set)   {precision:7.3f} {coverage:5.2f} {ece:6.3f}")
+    section("Calibration refitted on reviewer labels (drawn from dev), scored on test")
+    for corpus, per_class in ((corpora[0], 50), (corpora[1], 10)):
+        x = embed(embedder, corpus.texts)
+        for author, taxonomy in corpus.authors.items():
+            for seed in (0, 1):
+                rng = np.random.default_rng(seed)
+                classes = sorted(set(corpus.y[corpus.test]))
+                chosen = draw(corpus.y, corpus.dev, classes, per_class, "random", None, rng)
+                labels = [None] * len(corpus.y)
+                for i in chosen:
+                    labels[i] = str(corpus.y[i])
+                assigner = fit_config(taxonomy, embedder, x, DEFAULT_PARAMS, labels, seed)
+                cal = assigner.calibration_
+                precision, coverage, ece = auto_figures(
+                    corpus, assigner.predict_proba(x), assigner.slugs, cal, corpus.test
+                )
+                print(
+                    f"{corpus.name}/{author} {len(chosen)} labels (draw {seed}): calibration "
+                    f"from {cal.source} (n {cal.n}), threshold {cal.threshold:.3f}; test "
+                    f"precision {precision:.3f}, coverage {coverage:.2f}, ECE {ece:.3f}",
+                    flush=True,
+                )
+
+
 # -- scale -----------------------------------------------------------------------------------
 
 PARTS = {
@@ -683,7 +777,7 @@ def main() -> None:
     parser.add_argument(
         "--parts",
         default="eval,labels,onnx,discover",
-        help="eval, labels, onnx, discover, scale",
+        help="eval, labels, onnx, discover, scale, calibrate",
     )
     parser.add_argument("--scale", type=int, nargs="*", default=[10_000, 50_000])
     parser.add_argument("--profile", default="", help="cProfile file for the first scale size")
@@ -701,6 +795,8 @@ def main() -> None:
         bench_onnx(args.threads, corpora)
     if "discover" in parts:
         bench_discover(args.threads, corpora)
+    if "calibrate" in parts:
+        bench_calibrate(embedder, corpora)
     if "scale" in parts:
         bench_scale(args.scale, args.profile)
     if "labels" in parts:

@@ -326,6 +326,8 @@ def _save_result(run: ThemeRun, themes, result) -> int:
                 "theme_id": ids.get(a.theme) if a.theme else None,
                 "score": float(a.score),
                 "scores": {s: float(v) for s, v in a.scores},
+                "confidence": a.confidence,
+                "auto_accepted": a.auto_accepted,
                 "source": AssignmentSource.MODEL,
                 "run_id": run.id,
                 "sub_theme_id": sub.id if sub else None,
@@ -456,6 +458,7 @@ def _assign_with_run(run: ThemeRun, responses: list[Response], embedder) -> int:
         )
         row.theme_id = ids.get(result.theme) if result.theme else None
         row.score, row.scores = float(result.score), {s: float(v) for s, v in result.scores}
+        row.confidence, row.auto_accepted = result.confidence, result.auto_accepted
         row.sub_theme_id = _nearest(centroids.get(row.theme_id) or {}, vector)
         db.session.add(row)
     return len(responses)
