@@ -1,5 +1,4 @@
-"""themes: calibrated confidence per model assignment, and whether it was auto-accepted
-(NULL confidence: made before calibration)
+"""themes: calibrated confidence and auto-accepted flag per model assignment (NULL: before)
 
 Revision ID: 0015
 Revises: 0012
@@ -18,7 +17,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("themes_assignment") as batch:
-        batch.add_column(sa.Column("confidence", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("confidence", sa.Double(), nullable=True))
         batch.add_column(
             sa.Column("auto_accepted", sa.Boolean(), nullable=False, server_default=sa.false())
         )
