@@ -125,3 +125,4 @@ from_redacted  # ReredactReport fields: printed as JSON by `privacy reredact` an
 quotes_withdrawn
 sub_themes_rewritten
 embeddings_forgotten
+beats  # Heartbeat: how many beats a run's thread wrote (read by tests/themes/test_heartbeat.py)

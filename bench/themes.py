@@ -627,7 +627,10 @@ def bench_calibrate(embedder: Embedder, corpora: list[Corpus]) -> None:
     precision, coverage, ece = auto_figures(
         sel, assigner.predict_proba(x), assigner.slugs, PRIOR, sel.test
     )
-    print(f"sel-phrases/A*   shipped prior (tuned-on set)   {precision:7.3f} {coverage:5.2f} {ece:6.3f}")
+    print(
+        f"sel-phrases/A*   shipped prior (tuned-on set)   "
+        f"{precision:7.3f} {coverage:5.2f} {ece:6.3f}"
+    )
     section("Calibration refitted on reviewer labels (drawn from dev), scored on test")
     for corpus, per_class in ((corpora[0], 50), (corpora[1], 10)):
         x = embed(embedder, corpus.texts)

@@ -13,6 +13,7 @@ import time
 
 import pytest
 from flask_migrate import upgrade
+
 from listening import create_app
 from listening.extensions import db
 from listening.themes import operations, runs

@@ -63,7 +63,9 @@ def test_zero_shot_answers_get_the_prior_tier(embedder, sel_embeddings):
     assert all(row.confidence < worst_auto for row in rows if not row.auto_accepted)
 
 
-def test_enough_reviewer_labels_replace_the_prior(embedder, sel_embeddings, sel_documents, sel_labels):
+def test_enough_reviewer_labels_replace_the_prior(
+    embedder, sel_embeddings, sel_documents, sel_labels
+):
     labels = [sel_labels[d.id] for d in sel_documents]
     few = ThemeAssigner(DEFAULT_TAXONOMY, embedder=embedder).fit(sel_embeddings, labels)
     assert few.calibration_ == PRIOR  # 40 labels < MIN_LABELS
