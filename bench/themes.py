@@ -613,6 +613,13 @@ def bench_calibrate(embedder: Embedder, corpora: list[Corpus]) -> None:
         "the other corpus's dev only": lambda key: pooled([k for k in fitted if k[0] != key[0]]),
     }
     for key, (corpus, proba, slugs) in fitted.items():
+        pred = np.asarray(slugs, dtype=object)[proba.argmax(axis=1)]
+        old = proba.max(axis=1)[corpus.test] >= 0.5  # the queue's rule before calibration
+        right = (pred == corpus.y)[corpus.test]
+        print(
+            f"{key[0] + '/' + key[1]:16s} {'before: score >= 0.5':28s} "
+            f"{np.mean(right[old]):7.3f} {np.mean(old):5.2f}"
+        )
         for name, rule in rules.items():
             calibration = rule(key)
             precision, coverage, ece = auto_figures(corpus, proba, slugs, calibration, corpus.test)
