@@ -65,7 +65,7 @@ def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None
     db.session.commit()
     heartbeat = Heartbeat(run_id, current_app.config["THEMES_HEARTBEAT_TIMEOUT"] / 4)
     try:
-        _execute(run, embedder, on_progress)
+        _execute(run, embedder, on_progress, heartbeat)
         db.session.commit()
     except RunStopped:
         db.session.rollback()  # nothing of this run is saved
@@ -104,8 +104,9 @@ class Heartbeat:
             try:
                 if not self.beat():
                     return  # finished, cancelled or failed: nothing left to keep alive
-            except Exception:  # noqa: BLE001 - e.g. SQLite busy while the results are saved
-                log.warning("theme run %s: heartbeat not written", self.run_id, exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - e.g. the database briefly unreachable
+                if not self._stopped.is_set():
+                    log.warning("theme run %s: heartbeat not written: %s", self.run_id, exc)
 
     def beat(self) -> bool:
         """One committed UPDATE of heartbeat_at; False when the run is no longer running."""
@@ -120,9 +121,10 @@ class Heartbeat:
         return alive
 
     def stop(self) -> None:
-        """Stop beating (the run has ended in this process)."""
+        """Stop beating and wait for a beat under way (the run ends or saves its results)."""
         self._stopped.set()
-        self._thread.join(timeout=5)
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=60)
 
 
 def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
@@ -140,7 +142,7 @@ def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
     return run
 
 
-def _execute(run: ThemeRun, embedder, on_progress) -> None:
+def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat) -> None:
     from listening.themes.pipeline import Document, Theme, run_pipeline
 
     started = time.monotonic()
@@ -176,6 +178,9 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
         progress=tracker,
         **params,
     )
+    # The save locks the run row (SQLite: the whole database), so no orphan check can fail the
+    # run meanwhile; a beat would only wait for the lock.
+    heartbeat.stop()
     tracker("done", 0.0)
     # The save is one transaction that starts by locking the run: a cancel waits for it (and
     # then finds the run finished), or came first and is seen here.
