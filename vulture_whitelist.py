@@ -151,3 +151,4 @@ safeguarding_version  # Response column: which detector flagged the answer (kept
 closed_at  # SafeguardingCase fields read by templates/intake/safeguarding_case.html
 closed_by
 seen_by
+beats  # Heartbeat: how many beats a run's thread wrote (read by tests/themes/test_heartbeat.py)

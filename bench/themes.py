@@ -558,6 +558,221 @@ POLIS_FOLDERS = (
 )
 
 
+# -- calibrated auto-accept ------------------------------------------------------------------
+
+
+def auto_figures(corpus: Corpus, proba, slugs, calibration, rows) -> tuple[float, float, float]:
+    """(precision, coverage, expected calibration error) of the auto-accepted tier on `rows`."""
+    pred = np.asarray(slugs, dtype=object)[proba.argmax(axis=1)]
+    p = calibration.probability(proba)
+    theme = proba.max(axis=1) >= ThemeAssigner([]).threshold
+    auto = (p >= calibration.threshold) & theme
+    correct = (pred == corpus.y)[rows]
+    keep = auto[rows]
+    precision = float(np.mean(correct[keep])) if keep.any() else float("nan")
+    bins = np.minimum((p[rows] * 10).astype(int), 9)
+    ece = sum(
+        abs(float(np.mean(p[rows][bins == b])) - float(np.mean(correct[bins == b])))
+        * np.mean(bins == b)
+        for b in range(10)
+        if np.any(bins == b)
+    )
+    return precision, float(np.mean(keep)), float(ece)
+
+
+def bench_calibrate(embedder: Embedder, corpora: list[Corpus]) -> None:
+    from listening.themes.pipeline.calibrate import PRIOR, fit_calibration
+
+    section("Calibrated auto-accept: Platt on (best score, margin), fitted on dev splits only")
+    fitted = {}
+    for corpus in corpora[:2]:
+        x = embed(embedder, corpus.texts)
+        for author, taxonomy in corpus.authors.items():
+            assigner = fit_config(taxonomy, embedder, x, DEFAULT_PARAMS)
+            fitted[(corpus.name, author)] = (corpus, assigner.predict_proba(x), assigner.slugs)
+
+    def pooled(keys):
+        probas, correct = [], []
+        for key in keys:
+            corpus, proba, slugs = fitted[key]
+            pred = np.asarray(slugs, dtype=object)[proba.argmax(axis=1)]
+            probas.append(proba[corpus.dev])
+            correct.append((pred == corpus.y)[corpus.dev])
+        return fit_calibration(np.vstack(probas), np.concatenate(correct), "prior")
+
+    prior = pooled(list(fitted))
+    print(
+        f"prior = Calibration(coef=({prior.coef[0]:.4f}, {prior.coef[1]:.4f}), intercept="
+        f"{prior.intercept:.4f}, threshold={prior.threshold:.4f}, n={prior.n}) (pooled dev "
+        f"splits: {', '.join(f'{c}/{a}' for c, a in fitted)})"
+    )
+    print(f"shipped PRIOR: coef {PRIOR.coef}, intercept {PRIOR.intercept}, thr {PRIOR.threshold}")
+    print(f"{'corpus/author':16s} {'calibrated on':28s} {'test P':>7s} {'cov':>5s} {'ECE':>6s}")
+    rules = {
+        "pooled dev (shipped prior)": lambda key: PRIOR,
+        "the other corpus's dev only": lambda key: pooled([k for k in fitted if k[0] != key[0]]),
+    }
+    for key, (corpus, proba, slugs) in fitted.items():
+        pred = np.asarray(slugs, dtype=object)[proba.argmax(axis=1)]
+        old = proba.max(axis=1)[corpus.test] >= 0.5  # the queue's rule before calibration
+        right = (pred == corpus.y)[corpus.test]
+        print(
+            f"{key[0] + '/' + key[1]:16s} {'before: score >= 0.5':28s} "
+            f"{np.mean(right[old]):7.3f} {np.mean(old):5.2f}"
+        )
+        for name, rule in rules.items():
+            calibration = rule(key)
+            precision, coverage, ece = auto_figures(corpus, proba, slugs, calibration, corpus.test)
+            print(
+                f"{key[0] + '/' + key[1]:16s} {name:28s} {precision:7.3f} {coverage:5.2f} "
+                f"{ece:6.3f}   (threshold {calibration.threshold:.3f}, fitted on {calibration.n})",
+                flush=True,
+            )
+    sel = corpora[2]
+    x = embed(embedder, sel.texts)
+    assigner = fit_config(sel.authors["A"], embedder, x, DEFAULT_PARAMS)
+    precision, coverage, ece = auto_figures(
+        sel, assigner.predict_proba(x), assigner.slugs, PRIOR, sel.test
+    )
+    print(
+        f"sel-phrases/A*   shipped prior (tuned-on set)   "
+        f"{precision:7.3f} {coverage:5.2f} {ece:6.3f}"
+    )
+    section("Calibration refitted on reviewer labels (drawn from dev), scored on test")
+    for corpus, per_class in ((corpora[0], 50), (corpora[1], 10)):
+        x = embed(embedder, corpus.texts)
+        for author, taxonomy in corpus.authors.items():
+            for seed in (0, 1):
+                rng = np.random.default_rng(seed)
+                classes = sorted(set(corpus.y[corpus.test]))
+                chosen = draw(corpus.y, corpus.dev, classes, per_class, "random", None, rng)
+                labels = [None] * len(corpus.y)
+                for i in chosen:
+                    labels[i] = str(corpus.y[i])
+                assigner = fit_config(taxonomy, embedder, x, DEFAULT_PARAMS, labels, seed)
+                cal = assigner.calibration_
+                precision, coverage, ece = auto_figures(
+                    corpus, assigner.predict_proba(x), assigner.slugs, cal, corpus.test
+                )
+                print(
+                    f"{corpus.name}/{author} {len(chosen)} labels (draw {seed}): calibration "
+                    f"from {cal.source} (n {cal.n}), threshold {cal.threshold:.3f}; test "
+                    f"precision {precision:.3f}, coverage {coverage:.2f}, ECE {ece:.3f}",
+                    flush=True,
+                )
+
+
+# -- scale -----------------------------------------------------------------------------------
+
+PARTS = {
+    "subject": [
+        "My landlord",
+        "The council",
+        "My boss",
+        "The school",
+        "The GP surgery",
+        "The Home Office",
+        "My neighbour",
+        "The job centre",
+        "The youth club",
+        "The bus",
+    ],
+    "issue": [
+        "ignores the leak in the bathroom",
+        "has put the rent up again",
+        "cut my hours and I can't pay the bills",
+        "excluded my son for nothing",
+        "had no appointments for my anxiety",
+        "still hasn't decided on my asylum claim",
+        "never speaks to me, I'm so lonely",
+        "sanctioned my universal credit",
+        "closed and the teenagers have nowhere to go",
+        "is too expensive to get to work",
+    ],
+    "tail": [
+        "",
+        " and nobody listens.",
+        " It has been like this for months.",
+        " My kids are suffering.",
+        " I don't know who to ask for help.",
+        " Everyone round here says the same.",
+    ],
+}
+
+
+def synthetic(n: int, seed: int = 0) -> list[str]:
+    """n SEL-like answers from parts (many repeats, as real campaigns have); seeded."""
+    rng = np.random.default_rng(seed)
+    picks = [rng.integers(0, len(v), n) for v in PARTS.values()]
+    numbers = rng.integers(1, 60, n)
+    return [
+        f"{PARTS['subject'][a]} {PARTS['issue'][b]}{PARTS['tail'][c]} ({d} weeks)"
+        for a, b, c, d in zip(*picks, numbers, strict=True)
+    ]
+
+
+class StageClock:
+    """Wall and process CPU seconds per pipeline stage, from run_pipeline's progress callback."""
+
+    def __init__(self):
+        self.stage, self.wall, self.cpu = None, time.perf_counter(), time.process_time()
+        self.seconds: dict[str, tuple[float, float]] = {}
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if stage == self.stage:
+            return
+        wall, cpu = time.perf_counter(), time.process_time()
+        if self.stage is not None:
+            self.seconds[self.stage] = (wall - self.wall, cpu - self.cpu)
+        self.stage, self.wall, self.cpu = stage, wall, cpu
+
+
+def load_average() -> str:
+    return "/".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def bench_scale(sizes: list[int], profile: str = "") -> None:
+    """Full runs (fresh embedding, no cache) on synthetic answers; cProfile of the first size."""
+    import cProfile
+    import pstats
+    import resource
+
+    for n in sizes:
+        section(
+            f"Scale: {n:,} answers, full run ({os.cpu_count()} CPUs visible; load average "
+            f"1/5/15 min {load_average()} at start)"
+        )
+        texts = synthetic(n)
+        docs = [Document(str(i), t) for i, t in enumerate(texts)]
+        clock = StageClock()
+        profiler = cProfile.Profile() if profile and n == sizes[0] else None
+        start, cpu = time.perf_counter(), time.process_time()
+        if profiler is not None:
+            profiler.enable()
+        result = run_pipeline(docs, embedder=Embedder(), random_state=0, progress=clock)
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        stages = ", ".join(f"{k} {w:.0f}s wall/{c:.0f}s CPU" for k, (w, c) in clock.seconds.items())
+        themed = sum(a.theme is not None for a in result.assignments)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"{len(set(texts)):,} distinct texts; full run {wall:.0f}s wall, {cpu:.0f}s process "
+            f"CPU [{stages}]; {themed:,} themed, {len(result.discovery.subthemes)} sub-themes; "
+            f"peak RSS {rss:.0f} MB; load average at end {load_average()}",
+            flush=True,
+        )
+        if profiler is not None:
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+        assigner = ThemeAssigner.from_state(result.assigner_state, embedder=Embedder())
+        new = synthetic(100, seed=99)
+        start = time.perf_counter()
+        assigner.assign([str(i) for i in range(100)], Embedder().encode(new))
+        print(f"assign 100 new answers, model warm: {time.perf_counter() - start:.2f}s")
+        del result, assigner
+
+
 # -- runtime ---------------------------------------------------------------------------------
 
 
@@ -570,8 +785,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--parts", default="eval,labels,onnx,discover", help="eval, labels, onnx, discover"
+        "--parts",
+        default="eval,labels,onnx,discover",
+        help="eval, labels, onnx, discover, scale, calibrate",
     )
+    parser.add_argument("--scale", type=int, nargs="*", default=[10_000, 50_000])
+    parser.add_argument("--profile", default="", help="cProfile file for the first scale size")
     parser.add_argument("--threads", type=int, default=1, help="torch / ONNX Runtime threads")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -586,6 +805,10 @@ def main() -> None:
         bench_onnx(args.threads, corpora)
     if "discover" in parts:
         bench_discover(args.threads, corpora)
+    if "calibrate" in parts:
+        bench_calibrate(embedder, corpora)
+    if "scale" in parts:
+        bench_scale(args.scale, args.profile)
     if "labels" in parts:
         for author in corpora[0].authors:
             bench_labels(embedder, corpora[0], author, DEFAULT_PARAMS, (0, 10, 25, 50))

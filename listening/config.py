@@ -37,7 +37,8 @@ class Config:
     ORIGINAL_TEXT_RETENTION_DAYS = 365  # unredacted answers are cleared after this
     THEMES_SEED = 42
     # Seconds without a heartbeat after which a queued or running theme run counts as orphaned
-    # (its worker died) and is marked failed; longer than any stage that reports no progress.
+    # (its worker died) and is marked failed. A running job beats every quarter of this from a
+    # background thread, so only a dead worker (or a stuck beat) goes silent this long.
     THEMES_HEARTBEAT_TIMEOUT = 120
     # cosine between sub-theme centroids at or above which a sub-theme continues an earlier one
     THEMES_ROUND_MATCH_THRESHOLD = 0.7

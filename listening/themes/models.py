@@ -6,7 +6,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listening.extensions import db
@@ -151,6 +160,10 @@ class Assignment(db.Model):
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes_theme.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column(default=0.0)
     scores: Mapped[dict[str, float] | None] = mapped_column(JSON)  # every theme's score
+    # Model rows: calibrated P(theme is right) (NULL: a run before calibration), and whether
+    # it reached the auto-accept threshold; the rest of the model's answers need a human.
+    confidence: Mapped[float | None]
+    auto_accepted: Mapped[bool] = mapped_column(default=False, server_default=false())
     source: Mapped[str] = mapped_column(String(20), default=AssignmentSource.MODEL)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("themes_run.id", ondelete="CASCADE"))
     sub_theme_id: Mapped[int | None] = mapped_column(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -278,7 +277,7 @@ def rename_sub_theme(sub_theme: SubTheme, label: str, actor: User) -> SubTheme:
 
 
 def merge_sub_themes(target: SubTheme, sources: Sequence[SubTheme], actor: User) -> SubTheme:
-    """Fold sub-themes of the same run and theme into `target`."""
+    """Fold sub-themes of the same run and theme into `target`, described afresh."""
     sources = [s for s in sources if s.id != target.id]
     for source in sources:
         if source.run_id != target.run_id or source.theme_id != target.theme_id:
@@ -290,18 +289,17 @@ def merge_sub_themes(target: SubTheme, sources: Sequence[SubTheme], actor: User)
             .where(Assignment.sub_theme_id.in_(ids))
             .values(sub_theme_id=target.id)
         )
-    keywords = list(target.keywords or [])
     for source in sources:
         source.merged_into_id = target.id
-        keywords += [k for k in source.keywords or [] if k not in keywords]
-    target.keywords = keywords[:12]
     db.session.flush()
+    if ids:
+        _describe(target.run_id, target.theme_id, [target])
     audit.record(
         target,
         "themes.merge_sub_themes",
         actor,
         before={"merged": ids},
-        after={"into": target.id},
+        after={"into": target.id, "label": target.label},
     )
     signals.public_changed("themes")
     _forget(target.run_id)
@@ -339,9 +337,7 @@ def split_sub_theme(
         .where(Assignment.sub_theme_id == sub_theme.id, Assignment.response_id.in_(moving))
         .values(sub_theme_id=new.id)
     )
-    staying = [rid for rid in members if rid not in set(moving)]
-    _describe(sub_theme, staying, moving)
-    _describe(new, moving, staying)
+    _describe(sub_theme.run_id, sub_theme.theme_id, [sub_theme, new])
     new.reviewer_label = label.strip()[:200] or None
     db.session.flush()
     audit.record(
@@ -380,21 +376,36 @@ def _two_means(members: list[int], random_state: int) -> list[int]:
     return [rid for rid, lab in zip(members, labels, strict=True) if lab == smaller]
 
 
-def _describe(sub_theme: SubTheme, members: list[int], others: list[int], n: int = 8) -> None:
-    """Keywords (frequent here, rare in the other part) and the answers nearest the centre."""
-    from listening.themes.pipeline.discover import make_label
-    from listening.themes.pipeline.preprocess import keyword_terms
+def _describe(run_id: int, theme_id: int | None, changed: Sequence[SubTheme]) -> None:
+    """New keywords, label and examples for the `changed` sub-themes, made by the pipeline as
+    in a run: against the other sub-themes of their theme, with labels distinct from every
+    other sub-theme of the run."""
+    from listening.themes.pipeline.discover import describe_subthemes
 
-    texts = queries.responses_by_id(members + others)
-    mine = Counter(t for rid in members for t in set(keyword_terms(texts[rid].redacted_text)))
-    theirs = Counter(t for rid in others for t in set(keyword_terms(texts[rid].redacted_text)))
-    ranked = sorted(mine, key=lambda t: (-mine[t] / (1 + theirs[t]), t))
-    sub_theme.keywords = ranked[:n]
-    sub_theme.label = make_label(sub_theme.keywords)[:200]
-    x = _vectors(members)
-    centre = x.mean(axis=0)
-    order = np.argsort(-(x @ centre), kind="stable")
-    sub_theme.representative_ids = [members[int(i)] for i in order[:3]]
+    run = db.session.get(ThemeRun, run_id)
+    rows = queries.effective(run.campaign_id)
+    subs = queries.live_sub_themes(run_id, theme_id, emerging=theme_id is None)
+    members = {s.id: [r.response_id for r in rows if r.sub_theme_id == s.id] for s in subs}
+    subs = [s for s in subs if members[s.id]]
+    ids = [rid for s in subs for rid in members[s.id]]
+    labels = [n for n, s in enumerate(subs) for _ in members[s.id]]
+    texts = queries.responses_by_id([r.response_id for r in rows])
+    changed_ids = {s.id for s in changed}
+    taken = [s.label for s in queries.live_sub_themes(run_id) if s.id not in changed_ids]
+    keywords, chosen, examples = describe_subthemes(
+        [texts[rid].redacted_text or "" for rid in ids],
+        _vectors(ids),
+        labels,
+        [t.redacted_text or "" for t in texts.values()],
+        relabel=[n for n, s in enumerate(subs) if s.id in changed_ids],
+        taken=taken,
+        embedder=embedding.make_embedder(),
+        random_state=run.seed,
+    )
+    for n, sub in enumerate(subs):
+        if sub.id in changed_ids:
+            sub.keywords, sub.label = list(keywords[n]), chosen[n][:200]
+            sub.representative_ids = [ids[i] for i in examples[n]]
 
 
 def _forget(run_id: int) -> None:

@@ -32,7 +32,9 @@ from listening.themes.models import (
 )
 from listening.themes.pipeline.taxonomy import DEFAULT_TAXONOMY
 
-LOW_CONFIDENCE = 0.5  # model answers scoring below this go to the "needs a human" queue
+# Runs made before calibration stored no tier: their model answers scoring below this (or
+# with no theme) need a human. Later runs: every model answer not auto-accepted does.
+LOW_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Effective:
     sub_theme_id: int | None
     people: int
     area_id: int
+    auto_accepted: bool | None = None  # model rows: None for a run made before calibration
 
 
 @dataclass
@@ -211,7 +214,9 @@ def effective(
             sub = sub if sub in run_subs else None
             out.append(Effective(rid, cid, theme_id, score, "reviewer", sub, people, area_id))
         elif auto is not None:
-            out.append(Effective(rid, cid, auto[0], auto[1], "model", auto[2], people, area_id))
+            out.append(
+                Effective(rid, cid, auto[0], auto[1], "model", auto[2], people, area_id, auto[3])
+            )
         else:
             out.append(Effective(rid, cid, None, 0.0, "none", None, people, area_id))
     return out
@@ -220,10 +225,18 @@ def effective(
 def _model_rows(run_id: int) -> dict[int, tuple]:
     rows = db.session.execute(
         select(
-            Assignment.response_id, Assignment.theme_id, Assignment.score, Assignment.sub_theme_id
+            Assignment.response_id,
+            Assignment.theme_id,
+            Assignment.score,
+            Assignment.sub_theme_id,
+            Assignment.confidence,
+            Assignment.auto_accepted,
         ).where(Assignment.run_id == run_id, Assignment.source == AssignmentSource.MODEL)
     )
-    return {rid: (theme_id, score, sub) for rid, theme_id, score, sub in rows}
+    return {
+        rid: (theme_id, score, sub, None if confidence is None else bool(auto))
+        for rid, theme_id, score, sub, confidence, auto in rows
+    }
 
 
 def _reviewer_rows(campaign_id: int) -> dict[int, tuple]:
@@ -368,13 +381,18 @@ def responses_by_id(ids) -> dict[int, Response]:
     return out
 
 
+def needs_human(row: Effective, threshold: float = LOW_CONFIDENCE) -> bool:
+    """A model answer that was not auto-accepted (before calibration: no theme or low score)."""
+    if row.source != AssignmentSource.MODEL:
+        return False
+    if row.auto_accepted is not None:
+        return not row.auto_accepted
+    return row.theme_id is None or row.score < threshold
+
+
 def needs_review(campaign_id: int, threshold: float = LOW_CONFIDENCE, limit: int | None = 100):
-    """Model answers with no theme or a low score, lowest first, and how many there are
-    (the review page orders them by expected gain: `queue.groups`)."""
-    rows = [
-        r
-        for r in effective(campaign_id)
-        if r.source == AssignmentSource.MODEL and (r.theme_id is None or r.score < threshold)
-    ]
+    """Model answers that need a human, lowest score first, and how many there are (the review
+    page orders them by expected gain: `queue.groups`)."""
+    rows = [r for r in effective(campaign_id) if needs_human(r, threshold)]
     rows.sort(key=lambda r: (r.theme_id is not None, r.score, r.response_id))
     return (rows if limit is None else rows[:limit]), len(rows)

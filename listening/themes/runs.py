@@ -7,10 +7,12 @@ These commit (progress must be visible while a run is going); views and the CLI 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import insert, select, update
 
 from listening import audit, signals
@@ -61,8 +63,9 @@ def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None
     run.started_at, run.finished_at, run.error = utcnow(), None, ""
     run.heartbeat_at = run.started_at
     db.session.commit()
+    heartbeat = Heartbeat(run_id, current_app.config["THEMES_HEARTBEAT_TIMEOUT"] / 4)
     try:
-        _execute(run, embedder, on_progress)
+        _execute(run, embedder, on_progress, heartbeat)
         db.session.commit()
     except RunStopped:
         db.session.rollback()  # nothing of this run is saved
@@ -71,7 +74,57 @@ def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the run
         log.exception("theme run %s failed", run_id)
         return mark_failed(run_id, exc)
+    finally:
+        heartbeat.stop()
     return run
+
+
+class Heartbeat:
+    """Beat a running run's heartbeat every `every` seconds from a daemon thread, on its own
+    connection, for as long as this process lives and until `stop()`.
+
+    Progress checkpoints beat too, but a stage can be silent for longer than the heartbeat
+    timeout (one large clustering call); this thread keeps the run from looking orphaned
+    while its worker is alive. When the process dies the thread dies with it, and the run is
+    orphaned one timeout later. It only touches a run that is still running.
+    """
+
+    def __init__(self, run_id: int, every: float):
+        self.run_id, self.every = run_id, max(0.2, float(every))
+        self.engine = db.engine
+        self.beats = 0
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._loop, name=f"theme-run-{run_id}-heartbeat", daemon=True
+        )
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stopped.wait(self.every):
+            try:
+                if not self.beat():
+                    return  # finished, cancelled or failed: nothing left to keep alive
+            except Exception as exc:  # noqa: BLE001 - e.g. the database briefly unreachable
+                if not self._stopped.is_set():
+                    log.warning("theme run %s: heartbeat not written: %s", self.run_id, exc)
+
+    def beat(self) -> bool:
+        """One committed UPDATE of heartbeat_at; False when the run is no longer running."""
+        beat = (
+            update(ThemeRun)
+            .where(ThemeRun.id == self.run_id, ThemeRun.status == RunStatus.RUNNING)
+            .values(heartbeat_at=utcnow())
+        )
+        with self.engine.begin() as connection:
+            alive = connection.execute(beat).rowcount == 1
+        self.beats += alive
+        return alive
+
+    def stop(self) -> None:
+        """Stop beating and wait for a beat under way (the run ends or saves its results)."""
+        self._stopped.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=60)
 
 
 def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
@@ -89,7 +142,7 @@ def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
     return run
 
 
-def _execute(run: ThemeRun, embedder, on_progress) -> None:
+def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat) -> None:
     from listening.themes.pipeline import Document, Theme, run_pipeline
 
     started = time.monotonic()
@@ -126,6 +179,9 @@ def _execute(run: ThemeRun, embedder, on_progress) -> None:
         progress=tracker,
         **params,
     )
+    # The save locks the run row (SQLite: the whole database), so no orphan check can fail the
+    # run meanwhile; a beat would only wait for the lock.
+    heartbeat.stop()
     tracker("done", 0.0)
     # The save is one transaction that starts by locking the run: a cancel waits for it (and
     # then finds the run finished), or came first and is seen here.
@@ -277,6 +333,8 @@ def _save_result(run: ThemeRun, themes, result) -> int:
                 "theme_id": ids.get(a.theme) if a.theme else None,
                 "score": float(a.score),
                 "scores": {s: float(v) for s, v in a.scores},
+                "confidence": a.confidence,
+                "auto_accepted": a.auto_accepted,
                 "source": AssignmentSource.MODEL,
                 "run_id": run.id,
                 "sub_theme_id": sub.id if sub else None,
@@ -409,6 +467,7 @@ def _assign_with_run(run: ThemeRun, responses: list[Response], embedder) -> int:
         )
         row.theme_id = ids.get(result.theme) if result.theme else None
         row.score, row.scores = float(result.score), {s: float(v) for s, v in result.scores}
+        row.confidence, row.auto_accepted = result.confidence, result.auto_accepted
         row.sub_theme_id = _nearest(centroids.get(row.theme_id) or {}, vector)
         db.session.add(row)
     return len(responses)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from listening.themes.pipeline import Theme, ThemeAssigner, discover_texts
 from listening.themes.pipeline.discover import (
     choose_labels,
+    describe,
     generic_words,
     label_candidates,
 )
@@ -25,6 +27,28 @@ def test_label_candidates_are_phrases_of_two_to_six_words():
     assert options[0] == "Bike lanes and bus stops"
     assert all(2 <= len(o.split()) <= 6 for o in options)
     assert not any(o.lower() in {"problem", "road"} for o in options)
+
+
+def test_a_label_leads_with_a_phrase_that_is_also_a_keyword_and_ends_on_no_keyword_fragment():
+    # seen on the demo: "Housing office and start" ("start" only inside "start repairs")
+    options = label_candidates(
+        ["housing office", "start", "housing officers", "repairs"],
+        ["repairs forever", "start repairs", "housing officers", "repairs"],
+        GENERIC,
+    )
+    assert options[0] == "Housing officers and repairs"
+    assert not any(o.endswith(" and start") for o in options)
+
+
+def test_keywords_belong_to_their_own_cluster_when_clusters_are_the_same_size(embedder):
+    bikes = [f"Paint a protected bike lane on street {n}" for n in range(6)]
+    books = [f"More library books for the branch library number {n}" for n in range(6)]
+    texts = books + bikes  # the clusters are numbered bikes 0, books 1: the other way round
+    labels = np.asarray([1] * 6 + [0] * 6)
+    x = embedder.encode(texts)
+    keywords, phrases = describe(texts, x, labels, embedder)
+    assert any("bike" in k for k in keywords[0]) and not any("library" in k for k in keywords[0])
+    assert any("library" in k for k in keywords[1]) and not any("bike" in k for k in keywords[1])
 
 
 def test_label_candidates_skip_stop_and_generic_words():

@@ -183,6 +183,38 @@ def test_sub_theme_rename_merge_split_and_move(themes_campaign, make_user):
         operations.split_sub_theme(biggest, reviewer, response_ids=members)
 
 
+def _pipeline_made(label: str) -> bool:
+    """A label the pipeline makes: 2-6 words, none a stop word but the "and" joining two."""
+    from listening.themes.pipeline.preprocess import stop_words
+
+    words = label.lower().split()
+    content = [w for i, w in enumerate(words) if not (w == "and" and 0 < i < len(words) - 1)]
+    return 2 <= len(words) <= 6 and "," not in label and not set(content) & stop_words()
+
+
+def test_merged_and_split_sub_themes_are_described_by_the_pipeline(themes_campaign, make_user):
+    reviewer = make_user("reviewer")
+    run = _run(themes_campaign)
+    biggest = max(
+        (s for s in queries.live_sub_themes(run.id) if s.theme_id),
+        key=lambda s: len(queries.sub_theme_members(s)),
+    )
+    members = queries.sub_theme_members(biggest)
+    new = operations.split_sub_theme(biggest, reviewer, response_ids=members[:2])
+    assert new.label != biggest.label and new.keywords and biggest.keywords
+    assert set(new.representative_ids) <= set(members[:2])
+    operations.merge_sub_themes(biggest, [new], reviewer)
+    assert _pipeline_made(biggest.label), biggest.label
+    others = {s.label.lower() for s in queries.live_sub_themes(run.id) if s.id != biggest.id}
+    assert biggest.label.lower() not in others
+    reps = biggest.representative_ids
+    assert reps and len(set(reps)) == len(reps) and set(reps) <= set(members)
+    [event] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "themes.merge_sub_themes")
+    ).all()
+    assert event.after == {"into": biggest.id, "label": biggest.label}
+
+
 def test_split_by_two_means_is_seeded(themes_campaign, make_user):
     reviewer = make_user("reviewer")
     run = _run(themes_campaign)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .calibrate import MIN_LABELS, PRIOR, Calibration, fit_calibration
 from .types import Assignment, Theme
 
 _PHRASE_SPLIT = re.compile(r"(?<=[.;:!?])\s+|\n+")
@@ -51,6 +52,9 @@ class ThemeAssigner:
     the pair with the best cross-validated accuracy on the reviewers' labels alone (folds refit
     everything that saw labels); with too few labels to cross-validate, the weight is
     n_labels / (n_labels + label_prior), so reviewers count more as their decisions accumulate.
+    Calibration (`calibration_`): the shipped prior, or, with at least `min_calibration_labels`
+    cross-validated reviewer labels, Platt scaling refitted on their out-of-fold scores; each
+    assignment gets its calibrated probability and whether it is auto-accepted.
     """
 
     def __init__(
@@ -69,6 +73,7 @@ class ThemeAssigner:
         prototypes: str = "phrases",
         phrase_max_weight: float = 0.5,
         self_training_weight: float = 0.5,
+        min_calibration_labels: int = MIN_LABELS,
     ):
         self.themes = tuple(themes)
         self.embedder = embedder
@@ -84,6 +89,7 @@ class ThemeAssigner:
         self.prototypes = prototypes
         self.phrase_max_weight = phrase_max_weight
         self.self_training_weight = self_training_weight
+        self.min_calibration_labels = min_calibration_labels
 
     @property
     def slugs(self) -> list[str]:
@@ -107,6 +113,7 @@ class ThemeAssigner:
             "prototypes",
             "phrase_max_weight",
             "self_training_weight",
+            "min_calibration_labels",
         )
         return {name: getattr(self, name) for name in names}
 
@@ -124,6 +131,8 @@ class ThemeAssigner:
         self.classes_, self.coef_, self.intercept_ = empty
         self.n_labels_, self.cross_val_accuracy_ = 0, None
         self.blend_weight_, self.label_C_ = None, self.C
+        self.calibration_: Calibration = PRIOR
+        self._out_of_fold = None
         if embeddings is None:
             return self
         x = np.asarray(embeddings, dtype=np.float32)
@@ -132,7 +141,20 @@ class ThemeAssigner:
             self._fit_self_training(x)
         if labels is not None:
             self._fit_labels(x, labels)
+        self._fit_calibration()
         return self
+
+    def _fit_calibration(self) -> None:
+        """Reviewer labels' out-of-fold scores replace the prior once there are enough."""
+        if self._out_of_fold is None:
+            return
+        proba, y = self._out_of_fold
+        if len(y) < self.min_calibration_labels:
+            return
+        correct = np.asarray(self.slugs, dtype=object)[proba.argmax(axis=1)] == y
+        fitted = fit_calibration(proba, correct, "reviewers", self.random_state)
+        if fitted is not None:
+            self.calibration_ = fitted
 
     def _fit_prototypes(self) -> None:
         phrases, owners = [], []
@@ -250,7 +272,7 @@ class ThemeAssigner:
         )
         prior = len(rows) / (len(rows) + self.label_prior)
         weights = np.round(np.linspace(0.0, 1.0, 11), 2)
-        best = None
+        best, learned_by_C = None, {}
         for C in self.C_grid:
             learned = np.zeros_like(base)
             for train, test in split:
@@ -266,6 +288,7 @@ class ThemeAssigner:
                     base[test],
                     keep_none=False,
                 )
+            learned_by_C[C] = learned
             for weight in weights:
                 blend = (1 - weight) * base + weight * learned
                 accuracy = float(np.mean(np.asarray(self.slugs)[blend.argmax(axis=1)] == y))
@@ -273,6 +296,8 @@ class ThemeAssigner:
                 if best is None or key > best[0]:
                     best = (key, C, float(weight))
         (self.cross_val_accuracy_, _), self.label_C_, self.blend_weight_ = best
+        w = self.blend_weight_
+        self._out_of_fold = ((1 - w) * base + w * learned_by_C[self.label_C_], y)
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -338,14 +363,20 @@ class ThemeAssigner:
         return (self.slugs[index] if score >= self.threshold else None), score
 
     def assign(self, doc_ids: Sequence[str], embeddings: np.ndarray) -> list[Assignment]:
-        """Assignments (best theme, its score, all scores high to low) per document."""
+        """Assignments (best theme, its score, all scores high to low, calibrated confidence,
+        auto-accepted or not) per document."""
         proba = self.predict_proba(embeddings)
+        calibration = self.calibration_
+        confidence = calibration.probability(proba) if len(proba) else np.zeros(0)
         out = []
-        for doc_id, row in zip(doc_ids, proba, strict=True):
+        for doc_id, row, p in zip(doc_ids, proba, confidence, strict=True):
             theme, score = self._best(row)
             order = sorted(range(len(row)), key=lambda i: (-row[i], i))
             scores = tuple((self.slugs[i], round(float(row[i]), 6)) for i in order)
-            out.append(Assignment(str(doc_id), theme, round(score, 6), scores))
+            auto = theme is not None and bool(p >= calibration.threshold)
+            out.append(
+                Assignment(str(doc_id), theme, round(score, 6), scores, round(float(p), 6), auto)
+            )
         return out
 
     # -- storage as plain arrays ------------------------------------------------------------
@@ -368,6 +399,7 @@ class ThemeAssigner:
             "cross_val_accuracy": self.cross_val_accuracy_,
             "blend_weight": self.blend_weight_,
             "label_C": self.label_C_,
+            "calibration": self.calibration_.to_dict(),
         }
 
     @classmethod
@@ -386,6 +418,8 @@ class ThemeAssigner:
         self.cross_val_accuracy_ = state["cross_val_accuracy"]
         self.blend_weight_ = state.get("blend_weight")  # absent from states saved before it
         self.label_C_ = state.get("label_C", self.C)
+        calibration = state.get("calibration")  # absent from states saved before it
+        self.calibration_ = Calibration.from_dict(calibration) if calibration else PRIOR
         return self
 
 

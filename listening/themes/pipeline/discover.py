@@ -250,8 +250,14 @@ def describe(
         # fall back to each cluster's most frequent terms.
         frequent = _frequent_terms(texts, labels, n_clusters, n_keywords)
         return frequent, frequent
-    words = [_words(model.get_topic(c)) for c in range(n_clusters)]
-    phrases = [_words(model.topic_aspects_["phrases"].get(c, [])) for c in range(n_clusters)]
+    # BERTopic renumbers topics by size with an unstable sort: clusters of equal size can swap
+    # ids. Each cluster's topic is the one its own answers were given.
+    topic = {int(c): int(t) for c, t in zip(labels, model.topics_, strict=True)}
+    words = [_words(model.get_topic(topic[c])) if c in topic else [] for c in range(n_clusters)]
+    phrases = [
+        _words(model.topic_aspects_["phrases"].get(topic[c], [])) if c in topic else []
+        for c in range(n_clusters)
+    ]
     return words, phrases
 
 
@@ -317,21 +323,22 @@ def _words(pairs) -> list[str]:
 def label_candidates(phrases: Sequence[str], keywords: Sequence[str], generic: set[str]):
     """Labels of 2–6 words for one cluster, best first: "A and B", "A", then keyword pairs.
 
-    A second phrase joins the first only when it is itself a phrase or one of its words is a
-    keyword, so a label does not end on a vague noun.
+    Noun phrases that are also keywords (both representation models agree) lead. A second
+    phrase joins the first only when it is itself a phrase or a keyword of its own, so a label
+    does not end on a vague noun that only appears inside a keyword ("start" of "start
+    repairs").
     """
     generic = generic | GENERIC_NOUNS
     good = [p for p in phrases if _specific(p, generic)]
-    multi = [p for p in good if len(p.split()) >= 2]
+    multi = sorted((p for p in good if len(p.split()) >= 2), key=lambda p: p not in keywords)
     singles = [p for p in good if len(p.split()) == 1]
-    keyword_words = {w for k in keywords for w in k.split()}
     words = [k for k in keywords if _specific(k, generic)]
     out = []
     for first in multi[:4]:
         seconds = [
             p
             for p in good[:8]
-            if not _stems(p) & _stems(first) and (len(p.split()) > 1 or p in keyword_words)
+            if not _stems(p) & _stems(first) and (len(p.split()) > 1 or p in keywords)
         ]
         for second in seconds[:2]:
             if len((first + " " + second).split()) <= 6:
@@ -377,9 +384,13 @@ def generic_words(texts: Sequence[str], share: float = 0.08) -> set[str]:
     return set(stop_words()) | {w for w, c in counts.items() if c > limit}
 
 
-def choose_labels(candidates: Sequence[Sequence[str]], keywords: Sequence[Sequence[str]]):
-    """One label per sub-theme, distinct across them (first unused candidate wins)."""
-    used: set[str] = set()
+def choose_labels(
+    candidates: Sequence[Sequence[str]],
+    keywords: Sequence[Sequence[str]],
+    taken: Sequence[str] = (),
+):
+    """One label per sub-theme, distinct across them and from `taken` (first unused wins)."""
+    used: set[str] = {t.lower() for t in taken}
     out = []
     for options, words in zip(candidates, keywords, strict=True):
         label = next((c for c in options if c.lower() not in used), None)
@@ -393,6 +404,36 @@ def choose_labels(candidates: Sequence[Sequence[str]], keywords: Sequence[Sequen
         used.add(label.lower())
         out.append(label)
     return out
+
+
+def describe_subthemes(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    labels: Sequence[int],
+    corpus_texts: Sequence[str],
+    relabel: Sequence[int],
+    taken: Sequence[str] = (),
+    embedder=None,
+    n_keywords: int = 8,
+    n_representatives: int = 3,
+    random_state: int = 0,
+) -> tuple[list[list[str]], dict[int, str], list[list[int]]]:
+    """Keywords and examples (text indices) per cluster 0..k-1, and labels for the clusters in
+    `relabel`, built as a run builds them: `describe` over all the clusters, `label_candidates`
+    against the corpus's generic words, `choose_labels` avoiding the `taken` labels, MMR
+    examples. For sub-themes a reviewer merged or split."""
+    texts, x = list(texts), np.asarray(embeddings, dtype=np.float32)
+    labels = np.asarray(labels, dtype=np.int64)
+    keywords, phrases = describe(texts, x, labels, embedder, n_keywords, random_state)
+    generic = generic_words(list(corpus_texts))
+    relabel = list(relabel)
+    candidates = [label_candidates(phrases[c], keywords[c], generic) for c in relabel]
+    chosen = choose_labels(candidates, [keywords[c] for c in relabel], taken)
+    return (
+        keywords,
+        dict(zip(relabel, chosen, strict=True)),
+        _representatives(x, labels, n_representatives, texts),
+    )
 
 
 def make_label(keywords: Sequence[str], n: int = 3) -> str:

@@ -104,7 +104,7 @@ def _keep_decision(assignment: Assignment, label: str | None) -> Assignment:
     if label is None or label == assignment.theme:
         return assignment
     score = dict(assignment.scores).get(label, 0.0)
-    return replace(assignment, theme=label, score=score)
+    return replace(assignment, theme=label, score=score, confidence=None, auto_accepted=False)
 
 
 def assign_texts(

@@ -25,12 +25,18 @@ class Theme:
 
 @dataclass(frozen=True)
 class Assignment:
-    """Theme scores for one document; `theme` is None when no score reaches the threshold."""
+    """Theme scores for one document; `theme` is None when no score reaches the threshold.
+
+    `confidence`: calibrated probability that `theme` is right; `auto_accepted`: at or above
+    the calibration's threshold (≥ 95 % correct on its labelled data), so no human needs to
+    check it."""
 
     doc_id: str
     theme: str | None
     score: float
     scores: tuple[tuple[str, float], ...]  # every theme, highest score first
+    confidence: float | None = None
+    auto_accepted: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,108 @@
+"""Calibrated confidence: the probability that an answer's assigned theme is right, and the
+auto-accept tier (answers at or above the threshold that was ≥ 95 % correct on labelled data).
+
+Fixed rule (chosen before looking at any test split): Platt scaling, a logistic regression of
+"the best theme is right" on two features of the assigner's scores, the best score and its
+margin over the second. Its threshold is the lowest calibrated probability whose labelled
+answers at or above it are at least `TARGET` correct (at least `MIN_ACCEPTED` of them).
+
+Before a campaign has reviewer labels the `PRIOR` applies: fitted by `bench/themes.py --parts
+calibrate` on the development splits of the labelled bench corpora only (Cambridge ideas under
+two taxonomy authors, Pol.is Bowling Green), with the engine's default settings. With at least
+`MIN_LABELS` reviewer labels, the assigner refits it on their out-of-fold scores (see
+`ThemeAssigner`), so the tier follows how well the model does on this campaign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+TARGET = 0.95  # precision the auto-accepted answers must reach on the calibration data
+MIN_ACCEPTED = 20  # a threshold must accept at least this many calibration answers
+MIN_LABELS = 100  # reviewer labels (with out-of-fold scores) before they replace the prior
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Platt scaling of (best score, margin) and the auto-accept threshold on its output."""
+
+    coef: tuple[float, float]
+    intercept: float
+    threshold: float  # calibrated probability; inf: nothing is auto-accepted
+    source: str  # "prior" (bench dev splits) or "reviewers" (this campaign's labels)
+    n: int  # labelled answers it was fitted on
+
+    def probability(self, proba: np.ndarray) -> np.ndarray:
+        """P(best theme is right) per row of an assigner's (n, k) score matrix."""
+        z = features(proba) @ np.asarray(self.coef) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["coef"] = list(self.coef)
+        out["threshold"] = None if not np.isfinite(self.threshold) else self.threshold
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Calibration:
+        threshold = data.get("threshold")
+        return cls(
+            coef=tuple(float(c) for c in data["coef"]),
+            intercept=float(data["intercept"]),
+            threshold=float("inf") if threshold is None else float(threshold),
+            source=str(data.get("source", "prior")),
+            n=int(data.get("n", 0)),
+        )
+
+
+def features(proba: np.ndarray) -> np.ndarray:
+    """(best score, margin over the second best) per row."""
+    proba = np.asarray(proba, dtype=np.float64)
+    if proba.shape[1] < 2:
+        top = proba.max(axis=1) if proba.shape[1] else np.zeros(len(proba))
+        return np.column_stack([top, top])
+    ordered = np.sort(proba, axis=1)
+    return np.column_stack([ordered[:, -1], ordered[:, -1] - ordered[:, -2]])
+
+
+def accept_threshold(
+    probability: np.ndarray,
+    correct: np.ndarray,
+    target: float = TARGET,
+    min_accepted: int = MIN_ACCEPTED,
+) -> float:
+    """Lowest value whose answers at or above it are at least `target` correct (inf: none)."""
+    probability, correct = np.asarray(probability), np.asarray(correct, dtype=np.float64)
+    order = np.argsort(-probability, kind="stable")
+    hits = np.cumsum(correct[order])
+    n = np.arange(1, len(order) + 1)
+    # a threshold must take every answer tied with the last one it accepts
+    last_of_tie = np.r_[probability[order][1:] != probability[order][:-1], True]
+    ok = np.flatnonzero((hits / n >= target) & (n >= min_accepted) & last_of_tie)
+    return float(probability[order][ok.max()]) if len(ok) else float("inf")
+
+
+def fit_calibration(
+    proba: np.ndarray, correct: np.ndarray, source: str, random_state: int = 0
+) -> Calibration | None:
+    """Platt scaling on labelled answers' scores; None when they hold only one outcome."""
+    from sklearn.linear_model import LogisticRegression
+
+    correct = np.asarray(correct, dtype=bool)
+    if len(set(correct.tolist())) < 2:
+        return None
+    x = features(proba)
+    model = LogisticRegression(C=1.0, random_state=random_state).fit(x, correct)
+    coef = tuple(float(c) for c in model.coef_[0])
+    calibration = Calibration(coef, float(model.intercept_[0]), float("inf"), source, len(x))
+    threshold = accept_threshold(calibration.probability(proba), correct)
+    return Calibration(coef, calibration.intercept, threshold, source, len(x))
+
+
+# Fitted by `bench/themes.py --parts calibrate` on the pooled development splits (see its
+# output and bench/README.md); never on a test split.
+PRIOR = Calibration(
+    coef=(0.7540, 2.3227), intercept=-0.4854, threshold=0.9042, source="prior", n=882
+)
