@@ -2,7 +2,7 @@
 PostgreSQL a GIN index over to_tsvector)
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0015
 Create Date: 2026-11-29 16:10:00
 
 """
@@ -10,7 +10,7 @@ Create Date: 2026-11-29 16:10:00
 from alembic import op
 
 revision = "0014"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """report: stored "what we heard" reports (the reviewer's choices and the theme run)
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0013
 Create Date: 2026-11-29 16:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
