@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from listening.accounts import bp, operations
@@ -97,15 +97,18 @@ def _href(endpoint: str, user: User) -> str:
 
 def steps_for(user: User) -> list[Step]:
     """The three steps for the user's role, with their links."""
-    return [Step(link, _href(endpoint, user), text) for link, endpoint, text in STEPS[user.role]]
+    steps = STEPS.get(user.role, ())
+    return [Step(link, _href(endpoint, user), text) for link, endpoint, text in steps]
 
 
 @bp.app_context_processor
 def _tour_on_landing_page() -> dict:
     """The steps, on the landing page, for a signed-in user who has not dismissed them."""
     if (
-        request.method == "GET"
+        has_request_context()  # a report rendered by the CLI has no request and no user
+        and request.method == "GET"
         and current_user.is_authenticated
+        and current_user.role in STEPS
         and current_user.tour_done_at is None
         and request.endpoint == home_endpoint(current_user)
     ):

@@ -23,7 +23,7 @@ from listening.themes import charts
 from listening.themes import queries as themes
 from listening.themes.models import ThemeRun
 
-CHART_WIDTH, LABEL_WIDTH, BAR, GAP = 620, 260, 20, 8
+CHART_WIDTH, BAR, GAP = 620, 20, 8
 PER = intake.PER
 
 
@@ -208,7 +208,7 @@ def pledge_rows(campaign: Campaign, today: date) -> list[PledgeRow]:
 
 def _chart(title: str, items: list[tuple[str, float]], texts: list[str], flags=None) -> dict | None:
     """Bar geometry (themes.charts.bars) with the text to print by each bar."""
-    chart = charts.bars(items, width=CHART_WIDTH, bar=BAR, gap=GAP, label_width=LABEL_WIDTH)
+    chart = charts.bars(items, width=CHART_WIDTH, bar=BAR, gap=GAP)
     if chart is None:
         return None
     for index, (bar, text) in enumerate(zip(chart["bars"], texts, strict=True)):
