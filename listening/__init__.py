@@ -81,6 +81,9 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(auth.load_user)
     login_manager.request_loader(auth.load_user_from_request)
+    from listening.language import language_name
+
+    app.add_template_filter(language_name)
 
 
 def register_blueprints(app: Flask) -> None:

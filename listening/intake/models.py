@@ -162,6 +162,8 @@ class Response(db.Model):
     # the redactor that made `redacted_text` (NULL: before version 2); `privacy reredact`
     # brings older ones up to date
     redactor_version: Mapped[str | None] = mapped_column(String(8))
+    # ISO 639-1 code of the answer's language (listening.language); NULL: too short or unsure
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="responses")

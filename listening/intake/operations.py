@@ -22,6 +22,7 @@ from listening.intake.models import (
     Erasure,
     Response,
 )
+from listening.language import detect_language
 from listening.likes import equals_ignoring_case
 from listening.organisations import operations as organisations
 from listening.organisations.models import Organisation
@@ -269,12 +270,17 @@ def _update_responses(
             continue
         for row, text in zip(old, new, strict=False):  # an edited answer keeps its row
             row.text, row.redacted_text = text, redact(text)
-            row.redactor_version = REDACTOR_VERSION
+            row.redactor_version, row.language = REDACTOR_VERSION, detect_language(text)
             final.append(row)
         for row in old[len(new) :]:
             conversation.responses.remove(row)  # delete-orphan: only this answer goes
         final += [
-            Response(text=text, redacted_text=redact(text), redactor_version=REDACTOR_VERSION)
+            Response(
+                text=text,
+                redacted_text=redact(text),
+                redactor_version=REDACTOR_VERSION,
+                language=detect_language(text),
+            )
             for text in new[len(old) :]
         ]
     _renumber(conversation, final)

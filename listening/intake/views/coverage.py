@@ -70,6 +70,7 @@ def show_coverage():
         boroughs=boroughs,
         groups=groups,
         months=months,
+        languages=queries.by_language(campaign),
         facilitators=queries.by_organisation(campaign),
         statuses=statuses,
         organisations=organisations,
@@ -116,6 +117,11 @@ def _rows(table: str, campaign):
             ["Community group", "Conversations", "People"],
             [[r.name, r.conversations, r.people] for r in queries.by_group(campaign)],
         )
+    if table == "languages":
+        return (
+            ["Language", "Code", "Answers", "Conversations"],
+            [[r.name, r.key, r.answers, r.conversations] for r in queries.by_language(campaign)],
+        )
     if table == "months":
         return (
             ["Month", "Conversations", "People"],
@@ -151,8 +157,8 @@ def _rows(table: str, campaign):
 @staff_required
 def show_coverage_csv():
     table = request.args.get("table", "boroughs")
-    if table not in ("boroughs", "groups", "organisations", "months"):
-        abort(404, "Choose table=boroughs, groups, organisations or months.")
+    if table not in ("boroughs", "groups", "organisations", "months", "languages"):
+        abort(404, "Choose table=boroughs, groups, organisations, months or languages.")
     campaign = _campaign() or abort(404, "There is no campaign yet.")
     header, rows = _rows(table, campaign)
     return csv_response(f"coverage-{campaign.slug}-{table}.csv", header, rows)
