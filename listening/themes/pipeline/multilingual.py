@@ -88,3 +88,21 @@ class MultilingualEmbedder:
         if progress is not None:
             progress(1.0)
         return _normalise(out)
+
+
+def matched_scale(
+    reference: np.ndarray, other: np.ndarray, owners: np.ndarray, similarity: float, temperature: float
+) -> tuple[float, float]:
+    """Carry (none_similarity, temperature) set for one model's space into another's.
+
+    e5's cosines crowd near 0.8 where MiniLM's spread from 0 to 1, so the same "no theme" level
+    would mean different things. Fixed rule, from the taxonomy alone (no answers seen): the
+    similarity of phrases of *different* themes is the background in each space; a level
+    keeps its distance from the background in background standard deviations.
+    """
+    across = owners[:, None] != owners[None, :]
+    ref = (reference @ reference.T)[across]
+    oth = (other @ other.T)[across]
+    spread = float(oth.std()) / max(float(ref.std()), 1e-12)
+    level = float(oth.mean()) + (similarity - float(ref.mean())) * spread
+    return level, temperature * spread
