@@ -52,21 +52,28 @@ def main() -> None:
         "e5-all": dict(embedder=multi),
         "routed": dict(embedder=english, languages=languages, multilingual=multi),
     }
+    from listening.intake.redaction import redact  # what the app themes: the redacted text
+
+    redacted = [redact(x) for x in texts]
+    variants["routed, redacted"] = dict(variants["routed"], texts=redacted)
     results = {}
     for name, kwargs in variants.items():
         t = time.perf_counter()
-        out = assign_texts(texts, DEFAULT_TAXONOMY, **kwargs)
+        kwargs = dict(kwargs)
+        out = assign_texts(kwargs.pop("texts", texts), DEFAULT_TAXONOMY, **kwargs)
         seconds = time.perf_counter() - t
         results[name] = _score(rows, [o["theme"] for o in out])
-        print(f"{name:8} {seconds:6.2f} s for {len(rows)} (incl. prototypes and model load)")
+        print(f"{name:16} {seconds:6.2f} s for {len(rows)} (incl. prototypes and model load)")
     langs = list(dict.fromkeys(r["language"] for r in rows))
+    changed = [sum(a != b for a, b in zip(x.split(), y.split(), strict=False)) for x, y in zip(texts, redacted, strict=True)]
+    print(f"redaction changed {sum(1 for c in changed if c)}/{len(rows)} answers (none has a name, phone or email)")
     print("\naccuracy (theme above threshold == the theme written for)")
-    print("variant  " + " ".join(f"{x:>4}" for x in langs) + "  non-en   all")
+    print("variant          " + " ".join(f"{x:>4}" for x in langs) + "  non-en   all")
     for name, scores in results.items():
         cells = " ".join(f"{scores[x][0]:>2}/{scores[x][1]}" for x in langs)
         non_en = sum(scores[x][0] for x in langs if x != "en")
         total = sum(v[0] for v in scores.values())
-        print(f"{name:8} {cells}  {non_en:>2}/{len(rows) - 6}  {total:>2}/{len(rows)}")
+        print(f"{name:16} {cells}  {non_en:>2}/{len(rows) - 6}  {total:>2}/{len(rows)}")
 
 
 if __name__ == "__main__":
