@@ -91,7 +91,11 @@ class MultilingualEmbedder:
 
 
 def matched_scale(
-    reference: np.ndarray, other: np.ndarray, owners: np.ndarray, similarity: float, temperature: float
+    reference: np.ndarray,
+    other: np.ndarray,
+    owners: np.ndarray,
+    similarity: float,
+    temperature: float,
 ) -> tuple[float, float]:
     """Carry (none_similarity, temperature) set for one model's space into another's.
 
