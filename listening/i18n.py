@@ -6,7 +6,7 @@ Only the partner form and the page chrome are translated so far; answers are nev
 
 from __future__ import annotations
 
-from flask import Response, request, session, url_for
+from flask import Response, has_request_context, request, session, url_for
 
 # Locales with a complete catalogue for the partner form; the first is the default.
 LOCALES = {"en": "English", "pt": "Português"}
@@ -14,6 +14,8 @@ LOCALES = {"en": "English", "pt": "Português"}
 
 def select_locale() -> str:
     """The locale for this request; a valid `?lang=` is remembered in the session."""
+    if not has_request_context():  # imports, CLI: messages in English
+        return "en"
     chosen = request.args.get("lang", "")
     if chosen in LOCALES:
         session["lang"] = chosen
