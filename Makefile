@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres chromium lint bench clean
+.PHONY: install run test test-sqlite test-postgres chromium lint bench clean translations
 
 install: $(VENV)/.installed $(ONNX)
 
@@ -57,6 +57,13 @@ lint: install
 	$(BIN)/ruff check listening tests bench
 	$(BIN)/ruff format --check listening tests bench
 	$(BIN)/vulture
+
+# Re-extract marked strings, merge them into every catalogue, compile the .mo files (committed).
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.* __pycache__' --no-location \
+	  --sort-output --project listening -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location
+	$(BIN)/pybabel compile -d translations --statistics
 
 bench: install
 	$(BIN)/python bench/themes.py
