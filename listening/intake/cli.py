@@ -65,3 +65,23 @@ def follow_round_command(campaign_slug: str, previous_slug: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"{campaign.slug} follows {previous.slug if previous else 'no earlier round'}.")
+
+
+@intake_cli.command("detect-languages")
+@click.option("--batch", default=500, show_default=True, help="Answers per commit.")
+def detect_languages_command(batch: int) -> None:
+    """Record the language of answers that have none (stored before it was detected).
+
+    Committed per batch (resumable); JSON counts last: {"looked_at": N, "detected": N}.
+    """
+    from listening.extensions import db
+    from listening.intake import operations
+
+    last, looked_at, detected = 0, 0, 0
+    while True:
+        last, looked, found = operations.detect_missing_languages(last, max(batch, 1))
+        db.session.commit()
+        if not looked:
+            break
+        looked_at, detected = looked_at + looked, detected + found
+    click.echo(json.dumps({"looked_at": looked_at, "detected": detected}))

@@ -326,3 +326,26 @@ def set_previous_round(campaign: Campaign, previous: Campaign | None, actor: Use
     db.session.refresh(campaign)
     after = {"previous_round": previous.slug if previous is not None else None}
     audit.record(campaign, "intake.set_previous_round", actor, before, after)
+
+
+def detect_missing_languages(after_id: int = 0, batch: int = 500) -> tuple[int, int, int]:
+    """Detect the language of the next `batch` answers (id > `after_id`) that have none, e.g.
+    stored before it was recorded. Returns (last id looked at, answers looked at, languages
+    found); call again with the last id until none are looked at. Audited per batch."""
+    rows = list(
+        db.session.scalars(
+            select(Response)
+            .where(Response.language.is_(None), Response.id > after_id)
+            .order_by(Response.id)
+            .limit(batch)
+        )
+    )
+    found: dict[str, int] = {}
+    for row in rows:
+        row.language = detect_language(row.text if row.text is not None else row.redacted_text)
+        if row.language is not None:
+            found[row.language] = found.get(row.language, 0) + 1
+    db.session.flush()
+    if found:
+        audit.record(Response, "intake.detect_languages", None, None, {"languages": found})
+    return (rows[-1].id if rows else after_id), len(rows), sum(found.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 from dataclasses import replace
 from datetime import date
@@ -129,3 +130,29 @@ def _csv(staff) -> str:
     response = staff.get("/intake/coverage.csv?campaign=sel-2023&table=languages")
     assert response.status_code == 200
     return response.get_data(as_text=True).lstrip("\ufeff")
+
+
+def test_detect_languages_fills_answers_stored_before_it_was_recorded(client, world, runner):
+    _campaign, partner, _reviewer = world
+    ref = str(uuid.uuid4())
+    payload = {
+        "campaign": "sel-2023",
+        "borough": "southwark",
+        "organisation": "Peckham Community Centre",
+        "date": "2023-07-01",
+        "format": "small-group",
+        "people_count": 2,
+        "groups": [],
+        "consent_to_quote": False,
+        "responses": [PORTUGUESE, SOMALI, "Rent"],
+    }
+    assert _put(client, partner, payload, ref).status_code == 201
+    for row in db.session.scalars(select(Response)):
+        row.language = None  # as after migration 0022 on an existing database
+    db.session.commit()
+    result = runner.invoke(args=["intake", "detect-languages", "--batch", "2"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[-1]) == {"looked_at": 3, "detected": 2}
+    assert _languages(ref) == ["pt", "so", None]
+    again = runner.invoke(args=["intake", "detect-languages"])
+    assert json.loads(again.output.splitlines()[-1]) == {"looked_at": 1, "detected": 0}
