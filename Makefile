@@ -28,6 +28,7 @@ run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
+	$(FLASK) intake detect-languages
 	$(FLASK) themes run --campaign sel-2023 --if-none --publish
 	$(FLASK) themes run --campaign sel-2024 --if-none --publish
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
