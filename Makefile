@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres chromium lint bench clean
+.PHONY: install run test test-sqlite test-postgres chromium lint bench clean translations
 
 install: $(VENV)/.installed $(ONNX)
 
@@ -28,6 +28,7 @@ run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
+	$(FLASK) intake detect-languages
 	$(FLASK) themes run --campaign sel-2023 --if-none --publish
 	$(FLASK) themes run --campaign sel-2024 --if-none --publish
 	$(BIN)/gunicorn -c gunicorn.conf.py --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
@@ -59,6 +60,13 @@ lint: install
 	$(BIN)/ruff check listening tests bench
 	$(BIN)/ruff format --check listening tests bench
 	$(BIN)/vulture
+
+# Re-extract marked strings, merge them into every catalogue, compile the .mo files (committed).
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.* __pycache__' --no-location \
+	  --sort-output --project listening -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location
+	$(BIN)/pybabel compile -d translations --statistics
 
 bench: install
 	$(BIN)/python bench/themes.py

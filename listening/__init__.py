@@ -9,7 +9,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 
 from listening import config as config_module
 from listening import urls
-from listening.extensions import csrf, db, login_manager, migrate
+from listening.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = config_module.INSTANCE_DIR.parent
 
@@ -95,6 +95,20 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(auth.load_user)
     login_manager.request_loader(auth.load_user_from_request)
+    from listening.language import language_name
+
+    app.add_template_filter(language_name)
+    from listening import i18n
+
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    app.before_request(i18n.forget_previous_locale)
+    app.after_request(i18n.vary_on_language)
+    app.jinja_env.globals["locales"] = i18n.LOCALES
+    app.context_processor(i18n.template_context)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,6 +3,7 @@
 import logging
 
 from flask import current_app, has_request_context, request
+from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +29,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
+babel = Babel()
 
 
 @event.listens_for(Engine, "connect")

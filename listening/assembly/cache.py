@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, Response, current_app, g, get_flashed_messages, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select, update
 
@@ -137,7 +138,7 @@ def cached_page(campaign_id_for_request: Callable[[], int | str | None]):
                 return view(*args, **kwargs)
             cache, generation = page_cache(), current_generation()
             cache.observe(generation)
-            key = f"{generation}|{campaign_id_for_request()}|{request.full_path}"
+            key = f"{generation}|{get_locale()}|{campaign_id_for_request()}|{request.full_path}"
             hit = cache.get(key)
             nonce = g.get("csp_nonce", "")
             if hit is not None:

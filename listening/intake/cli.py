@@ -84,3 +84,23 @@ def safeguarding_check_command(rules_only: bool) -> None:
     for text, finding in zip(lines, found.check(lines), strict=True):
         row = {"text": text, "flag": finding.flag, "kind": finding.kind}
         click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@intake_cli.command("detect-languages")
+@click.option("--batch", default=500, show_default=True, help="Answers per commit.")
+def detect_languages_command(batch: int) -> None:
+    """Record the language of answers that have none (stored before it was detected).
+
+    Committed per batch (resumable); JSON counts last: {"looked_at": N, "detected": N}.
+    """
+    from listening.extensions import db
+    from listening.intake import operations
+
+    last, looked_at, detected = 0, 0, 0
+    while True:
+        last, looked, found = operations.detect_missing_languages(last, max(batch, 1))
+        db.session.commit()
+        if not looked:
+            break
+        looked_at, detected = looked_at + looked, detected + found
+    click.echo(json.dumps({"looked_at": looked_at, "detected": detected}))

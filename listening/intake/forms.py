@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -29,6 +30,14 @@ from listening.formfields import MultiCheckboxField
 from listening.intake.models import FORMATS
 
 MAX_ANSWERS = 30
+# FORMATS' names, translatable on the partner form (the slugs stay the contract)
+FORMAT_LABELS = {
+    "one-to-one": _l("One-to-one"),
+    "small-group": _l("Small group"),
+    "event": _l("Event"),
+    "online": _l("Online"),
+    "other": _l("Other"),
+}
 MAX_ANSWER_LENGTH = 20_000
 MAX_PEOPLE = 10_000
 
@@ -55,14 +64,14 @@ def _valid_uuid(_form, field) -> None:
     try:
         uuid_module.UUID(str(field.data))
     except (ValueError, TypeError, AttributeError) as error:
-        raise ValidationError("Reference must be a UUID") from error
+        raise ValidationError(_l("Reference must be a UUID")) from error
 
 
 def _not_in_future(_form, field) -> None:
     if field.data and field.data > date.today() + timedelta(days=1):
-        raise ValidationError("Date of the conversation must be today or in the past")
+        raise ValidationError(_l("Date of the conversation must be today or in the past"))
     if field.data and field.data < date(2000, 1, 1):
-        raise ValidationError("Date of the conversation must be after 1 January 2000")
+        raise ValidationError(_l("Date of the conversation must be after 1 January 2000"))
 
 
 def period_warning(campaign, day: date | None) -> str | None:
@@ -85,45 +94,52 @@ class ConversationForm(FlaskForm):
 
     draft = False
 
-    uuid = HiddenField(validators=[DataRequired("Reference is missing"), _valid_uuid])
-    campaign = HiddenField(validators=[DataRequired("Choose a campaign")])
+    uuid = HiddenField(validators=[DataRequired(_l("Reference is missing")), _valid_uuid])
+    campaign = HiddenField(validators=[DataRequired(_l("Choose a campaign"))])
     # the date the person was warned about (outside the campaign's dates): sent again, it stands
     date_checked = HiddenField()
     borough = RadioField(
-        "Borough",
+        _l("Borough"),
         validate_choice=True,
-        validators=[InputRequired("Select the borough where the conversation took place")],
+        validators=[InputRequired(_l("Select the borough where the conversation took place"))],
     )
     organisation = SelectField(
-        "Facilitating organisation",
-        validators=[InputRequired("Select the organisation that facilitated the conversation")],
+        _l("Facilitating organisation"),
+        validators=[InputRequired(_l("Select the organisation that facilitated the conversation"))],
     )
     date = DateField(
-        "Date of the conversation",
+        _l("Date of the conversation"),
         format="%Y-%m-%d",
-        validators=[InputRequired("Enter the date of the conversation"), _not_in_future],
+        validators=[InputRequired(_l("Enter the date of the conversation")), _not_in_future],
     )
     format = RadioField(
-        "Format",
-        choices=list(FORMATS.items()),
-        validators=[InputRequired("Select the format of the conversation")],
+        _l("Format"),
+        choices=[(key, FORMAT_LABELS[key]) for key in FORMATS],
+        validators=[InputRequired(_l("Select the format of the conversation"))],
     )
     people_count = WholeNumberField(
-        "How many people took part",
-        parse_error="Enter how many people took part, as a number like 3",
+        _l("How many people took part"),
+        parse_error=_l("Enter how many people took part, as a number like 3"),
         validators=[
-            InputRequired("Enter how many people took part, as a number like 3"),
-            NumberRange(1, MAX_PEOPLE, f"Number of people must be between 1 and {MAX_PEOPLE:,}"),
+            InputRequired(_l("Enter how many people took part, as a number like 3")),
+            NumberRange(
+                1,
+                MAX_PEOPLE,
+                _l("Number of people must be between 1 and %(most)s", most=f"{MAX_PEOPLE:,}"),
+            ),
         ],
     )
-    groups = MultiCheckboxField("Communities they belong to", choices=[])
+    groups = MultiCheckboxField(_l("Communities they belong to"), choices=[])
     responses = FieldList(
         TextAreaField(
-            "What they said",
+            _l("What they said"),
             validators=[
                 Length(
                     max=MAX_ANSWER_LENGTH,
-                    message=f"Answer must be {MAX_ANSWER_LENGTH:,} characters or fewer",
+                    message=_l(
+                        "Answer must be %(most)s characters or fewer",
+                        most=f"{MAX_ANSWER_LENGTH:,}",
+                    ),
                 )
             ],
         ),
@@ -131,21 +147,28 @@ class ConversationForm(FlaskForm):
         max_entries=MAX_ANSWERS,
     )
     consent_to_quote = RadioField(
-        "Did they agree to be quoted anonymously?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        validators=[InputRequired("Select whether they agreed to be quoted anonymously")],
+        _l("Did they agree to be quoted anonymously?"),
+        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        validators=[InputRequired(_l("Select whether they agreed to be quoted anonymously"))],
     )
 
     def set_choices(self, areas, groups, organisations) -> None:
         ordered = sorted(areas, key=lambda a: (a.slug == "unspecified", a.name))
         self.borough.choices = [(a.slug, a.name) for a in ordered]
         self.groups.choices = [(g.slug, g.name) for g in groups]
-        self.organisation.choices = [("", "Select an organisation")] + [
+        self.organisation.choices = [("", _l("Select an organisation"))] + [
             (o.name, o.name) for o in organisations
         ]
 
     def answers(self) -> list[str]:
         return [(entry.data or "").strip() for entry in self.responses.entries]
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, then turn translated (lazy) messages into plain text for templates and JSON."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            field.errors = _plain(field.errors)
+        return valid
 
     def validate_draft(self) -> bool:
         """Validate what is there: a draft may leave out what a submission needs."""
@@ -159,4 +182,9 @@ class ConversationForm(FlaskForm):
 
     def validate_responses(self, field) -> None:
         if not self.draft and not any(self.answers()):
-            raise ValidationError("Enter at least one thing people said")
+            raise ValidationError(_l("Enter at least one thing people said"))
+
+
+def _plain(errors):
+    """Messages as `str` (nested lists kept: a FieldList's errors are per entry)."""
+    return [_plain(e) if isinstance(e, list | tuple) else str(e) for e in errors]

@@ -169,6 +169,8 @@ class Response(db.Model):
     safeguarding_flag: Mapped[bool] = mapped_column(default=False, server_default=false())
     safeguarding_kind: Mapped[str | None] = mapped_column(String(32))
     safeguarding_version: Mapped[str | None] = mapped_column(String(24))
+    # ISO 639-1 code of the answer's language (listening.language); NULL: too short or unsure
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="responses")

@@ -25,6 +25,7 @@ from listening.intake.models import (
     Response,
 )
 from listening.intake.safeguarding import operations as safeguarding
+from listening.language import detect_language
 from listening.likes import equals_ignoring_case
 from listening.organisations import operations as organisations
 from listening.organisations.models import Organisation
@@ -304,12 +305,17 @@ def _update_responses(
             continue
         for row, text in zip(old, new, strict=False):  # an edited answer keeps its row
             row.text, row.redacted_text = text, redact(text)
-            row.redactor_version = REDACTOR_VERSION
+            row.redactor_version, row.language = REDACTOR_VERSION, detect_language(text)
             final.append(row)
         for row in old[len(new) :]:
             conversation.responses.remove(row)  # delete-orphan: only this answer goes
         final += [
-            Response(text=text, redacted_text=redact(text), redactor_version=REDACTOR_VERSION)
+            Response(
+                text=text,
+                redacted_text=redact(text),
+                redactor_version=REDACTOR_VERSION,
+                language=detect_language(text),
+            )
             for text in new[len(old) :]
         ]
     _renumber(conversation, final)
@@ -361,3 +367,26 @@ def list_drafts_for(user: User, limit: int = 200) -> list[Conversation]:
     else:
         query = query.where(Conversation.organisation_id == (user.organisation_id or -1))
     return list(db.session.scalars(query))
+
+
+def detect_missing_languages(after_id: int = 0, batch: int = 500) -> tuple[int, int, int]:
+    """Detect the language of the next `batch` answers (id > `after_id`) that have none, e.g.
+    stored before it was recorded. Returns (last id looked at, answers looked at, languages
+    found); call again with the last id until none are looked at. Audited per batch."""
+    rows = list(
+        db.session.scalars(
+            select(Response)
+            .where(Response.language.is_(None), Response.id > after_id)
+            .order_by(Response.id)
+            .limit(batch)
+        )
+    )
+    found: dict[str, int] = {}
+    for row in rows:
+        row.language = detect_language(row.text if row.text is not None else row.redacted_text)
+        if row.language is not None:
+            found[row.language] = found.get(row.language, 0) + 1
+    db.session.flush()
+    if found:
+        audit.record(Response, "intake.detect_languages", None, None, {"languages": found})
+    return (rows[-1].id if rows else after_id), len(rows), sum(found.values())

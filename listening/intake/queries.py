@@ -19,8 +19,10 @@ from listening.intake.models import (
     CommunityGroup,
     Conversation,
     ConversationStatus,
+    Response,
     conversation_group,
 )
+from listening.language import language_name
 from listening.organisations.models import OUTREACH_STATUSES, Organisation
 
 PER = 10_000  # reach is shown per 10,000 residents
@@ -128,6 +130,32 @@ def by_group(campaign: Campaign) -> list[Reach]:
         select(func.count(Conversation.id), _people()).where(_submitted_in(campaign), ~has_group)
     ).one()
     return result + [Reach("", "No community group recorded", n, people)]
+
+
+@dataclass(frozen=True)
+class LanguageCount:
+    """Answers (and the conversations they came from) in one language; key "" = unknown."""
+
+    key: str
+    name: str
+    answers: int
+    conversations: int
+
+
+def by_language(campaign: Campaign) -> list[LanguageCount]:
+    """Submitted answers by detected language, most first; "Unknown" (too short/unsure) last."""
+    rows = db.session.execute(
+        select(
+            Response.language,
+            func.count(Response.id),
+            func.count(func.distinct(Response.conversation_id)),
+        )
+        .join(Conversation, Conversation.id == Response.conversation_id)
+        .where(_submitted_in(campaign))
+        .group_by(Response.language)
+    ).all()
+    counts = [LanguageCount(code or "", language_name(code), n, c) for code, n, c in rows]
+    return sorted(counts, key=lambda r: (r.key == "", -r.answers, r.name))
 
 
 def by_organisation(campaign: Campaign) -> list[Reach]:

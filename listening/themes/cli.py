@@ -37,12 +37,19 @@ def _taxonomy(path: str | None):
 @themes_cli.command("assign", with_appcontext=False)
 @TAXONOMY_OPTION
 def assign_command(taxonomy_path):
-    """One response per line on stdin → one JSON object per line on stdout (no database)."""
+    """One response per line on stdin → one JSON object per line on stdout (no database).
+
+    Each line's language is detected; answers in another language are scored by the
+    multilingual model (see listening/themes/pipeline/multilingual.py)."""
+    from listening.language import detect_language
     from listening.themes.pipeline import assign_texts
+    from listening.themes.pipeline.multilingual import MultilingualEmbedder
 
     taxonomy = _taxonomy(taxonomy_path)
     lines = stdin_lines()
-    for row in assign_texts(lines, taxonomy):
+    languages = [detect_language(line) for line in lines]
+    multilingual = MultilingualEmbedder()
+    for row in assign_texts(lines, taxonomy, languages=languages, multilingual=multilingual):
         click.echo(json.dumps(row, ensure_ascii=False))
 
 

@@ -11,7 +11,7 @@ from listening.themes import queries
 
 pytestmark = pytest.mark.slow
 
-KEYS = {"text", "theme", "score", "themes"}
+KEYS = {"text", "theme", "score", "themes", "language"}
 SLUGS = {
     "housing",
     "migration-race",
@@ -58,11 +58,33 @@ def test_assign_one_json_object_per_line_in_order(offline_runner, embedder):
     assert rows[0]["theme"] == "housing"
     assert rows[1]["theme"] is None and rows[3]["theme"] is None
     assert rows[4]["theme"] == "mental-health-isolation"
+    assert [r["language"] for r in rows] == ["en", None, "en", None, "en"]
     for row in rows:
         assert {t["slug"] for t in row["themes"]} == SLUGS
         scores = [t["score"] for t in row["themes"]]
         assert scores == sorted(scores, reverse=True)
         assert isinstance(row["score"], float)
+
+
+def test_assign_takes_answers_in_other_languages_on_the_same_contract(offline_runner, embedder):
+    lines = {
+        "Gurigayaga waxaa qol kasta ku jira caaryaan, dawladda hoose weli ma iman.": "so",
+        "Desde que murió mi marido estoy sola en casa y no hablo con nadie.": "es",
+        "Dairemizin her odasında küf var ve belediye sızıntıyı tamir etmedi.": "tr",
+        "The landlord ignores the leak and the mould is back.": "en",
+    }
+    result = offline_runner.invoke(args=["themes", "assign"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == list(lines)
+    assert [r["language"] for r in rows] == list(lines.values())
+    assert all(set(r) == KEYS for r in rows)
+    assert [r["theme"] for r in rows] == [
+        "housing",
+        "mental-health-isolation",
+        "housing",
+        "housing",
+    ]
 
 
 def test_assign_with_a_taxonomy_file(offline_runner, tmp_path, embedder):

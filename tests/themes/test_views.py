@@ -226,3 +226,24 @@ def test_unknown_ids_are_404(client, login, make_user, themes_campaign):
     assert client.get("/themes/runs/999999").status_code == 404
     assert client.post("/themes/sub-themes/999999/rename", data={"label": "x"}).status_code == 404
     assert client.get("/themes/?campaign=nope").status_code == 404
+
+
+@pytest.mark.slow
+def test_reviewers_see_each_answers_language(client, login, make_user, analysed):
+    from sqlalchemy import select
+
+    from listening.extensions import db
+    from listening.intake.models import Response
+
+    login(make_user("reviewer"))
+    answer = db.session.scalar(
+        select(Response).where(Response.redacted_text.like("%rent went up%"))
+    )
+    answer.language = "pt"  # as intake would store it for an answer in Portuguese
+    db.session.commit()
+    found = client.get("/themes/search?campaign=themes-test&q=rent").get_data(as_text=True)
+    assert '<span lang="pt" dir="auto">' in found and ">Portuguese</strong>" in found
+    answer.language = "en"
+    db.session.commit()
+    found = client.get("/themes/search?campaign=themes-test&q=rent").get_data(as_text=True)
+    assert ">Portuguese</strong>" not in found and ">English</strong>" not in found

