@@ -164,6 +164,7 @@ def pages_for(role: str, ids: Ids) -> dict[str, str]:
             "coverage": "/intake/coverage",
             "coverage-groups": "/intake/coverage/groups",
             "coverage-months": "/intake/coverage/months",
+            "coverage-languages": "/intake/coverage/languages",
             "coverage-organisations": "/intake/coverage/organisations",
             "coverage-outreach": "/intake/coverage/outreach",
             "import": "/intake/imports/new",
