@@ -37,16 +37,22 @@ def to_input(form: ConversationForm, submit: bool) -> ConversationInput:
     return ConversationInput(
         uuid=str(uuid_module.UUID(form.uuid.data)),
         campaign=form.campaign.data,
-        borough=form.borough.data or None,
+        borough=_chosen(form.borough.data),
         organisation=form.organisation.data,
         date=form.date.data,
-        format=form.format.data or None,
+        format=_chosen(form.format.data),
         people_count=form.people_count.data,
         groups=tuple(dict.fromkeys(form.groups.data or ())),  # the same group twice is once
         consent_to_quote=consent == "yes" if consent in ("yes", "no") else None,
         responses=tuple(a for a in form.answers() if a),
         submit=submit,
     )
+
+
+def _chosen(value: str | None) -> str | None:
+    """A choice a draft may leave out: blank (even only spaces, which a draft's Optional lets
+    through without checking the choice) is None."""
+    return (value or "").strip() or None
 
 
 def initial_data(conversation) -> dict:

@@ -94,6 +94,17 @@ def test_a_half_filled_form_is_saved_as_a_draft(client, world, login):
     assert [r.text for r in draft.responses] == ["Half a thought about the buses"]
 
 
+def test_a_blank_choice_in_a_draft_is_no_choice(client, world, login):
+    """Spaces in a choice a draft leaves out are nothing, not a format called " " (the
+    conversation form fuzz found one saved)."""
+    _campaign, partner, _other, _reviewer = world
+    login(partner)
+    data = draft_form(format=" ", borough="  ", **{"responses-0": "Buses"})
+    assert client.post(NEW, data=data).status_code == 303
+    draft = row(data["uuid"])
+    assert (draft.format, draft.area) == (None, None)
+
+
 def test_an_empty_draft_with_no_answer_is_kept_too(client, world, login):
     login(world[1])
     data = draft_form(borough=None, **{"responses-0": ""})
