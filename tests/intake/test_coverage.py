@@ -187,6 +187,7 @@ def test_campaign_selector(world, signed_in):
     client = signed_in(reviewer)
     other = client.get("/intake/coverage?campaign=other-2024").get_data(as_text=True)
     assert "99 people in 1 submitted conversation" in other
+    assert 'value="other-2024" selected>' in other and "Show campaign" in other
     assert client.get("/intake/coverage?campaign=no-such-campaign").status_code == 404
 
 
