@@ -18,6 +18,7 @@ def test_a_partner_switches_the_form_to_portuguese(page, live_server):
     page.get_by_role("link", name="Português").click()
     expect(page.locator("h1")).to_have_text("Registar uma conversa")
     assert page.evaluate("document.documentElement.lang") == "pt"
+    page.wait_for_load_state()  # the stylesheets too, before measuring
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     screenshot(page, "form-pt")
     violations = audit(page, "form-pt")

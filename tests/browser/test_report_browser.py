@@ -54,6 +54,7 @@ def test_the_report_pages_are_accessible_and_fit_a_phone(page, live_server):
     expect(page.get_by_role("heading", name="What we heard", level=1)).to_be_visible()
     expect(page.get_by_text(CHOSEN)).to_be_visible()
     violations += audit(page, "report-page")
+    page.wait_for_load_state()  # the stylesheets too, before measuring
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "report-page")
 

@@ -71,6 +71,7 @@ def test_offline_disclosure_shows_guidance_before_sync_then_reaches_the_lead(
     lead_page.locator("table a").first.click()
     expect(lead_page.locator("blockquote")).to_contain_text("terrified")
     violations += audit(lead_page, "safeguarding-case")
+    lead_page.wait_for_load_state()  # the stylesheets too, before measuring
     assert lead_page.evaluate("() => document.documentElement.scrollWidth") <= 390
     lead_page.get_by_role("button", name="Mark seen").click()
     expect(lead_page.locator("main")).to_contain_text("Marked as seen")
