@@ -29,6 +29,7 @@ from listening.intake.models import (
 )
 from listening.organisations.models import Organisation
 from listening.themes import queries as themes
+from listening.themes.models import SubTheme
 from listening.themes.queries import public_theme_names as theme_names
 
 
@@ -60,6 +61,26 @@ def subtheme_choices(campaign_id: int) -> list[tuple[int, str, str]]:
         for row in themes.live_sub_themes(run.id)
         if row.theme is not None
     ]
+
+
+def pledge_subtheme_links(pledge: Pledge) -> tuple[list[int], list[tuple[int, str, str]]]:
+    """The pledge's sub-theme links as ids of the current analysis, and the links with none.
+
+    A link made before a merge or a new run points at the sub-theme that continues it; a link
+    with no continuation comes back as (its old id, theme slug, label) so the form keeps it.
+    """
+    linked = [(row.subtheme_id, row.theme_slug) for row in pledge.themes if row.subtheme_id]
+    run = themes.current_run(pledge.campaign_id)
+    now = themes.current_sub_themes([sub_id for sub_id, _ in linked], run) if run else {}
+    current, orphans = [], []
+    for sub_id, slug in linked:
+        if now.get(sub_id) is None:
+            old = db.session.get(SubTheme, sub_id)
+            label = old.display_label if old is not None else "a removed sub-theme"
+            orphans.append((sub_id, slug, f"{label} (earlier analysis, no match now)"))
+        elif now[sub_id] not in current:
+            current.append(now[sub_id])
+    return current, orphans
 
 
 @dataclass(frozen=True)

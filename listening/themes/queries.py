@@ -6,6 +6,7 @@ Also the interface the assembly package reads: `theme_people_counts` and `theme_
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -396,3 +397,61 @@ def needs_review(campaign_id: int, threshold: float = LOW_CONFIDENCE, limit: int
     rows = [r for r in effective(campaign_id) if needs_human(r, threshold)]
     rows.sort(key=lambda r: (r.theme_id is not None, r.score, r.response_id))
     return (rows if limit is None else rows[:limit]), len(rows)
+
+
+# -- the same sub-theme across merges and runs ---------------------------------------------
+
+# A sub-theme of an earlier run continues as the new one sharing at least this share of its
+# answers (Jaccard): reviewer names and pledge links follow it.
+SAME_SUB_THEME_OVERLAP = 0.5
+
+
+def members_by_sub_theme(run_id: int) -> dict[int, set[int]]:
+    """Sub-theme id → the response ids the model put in it, for one run."""
+    out: dict[int, set[int]] = {}
+    rows = db.session.execute(
+        select(Assignment.sub_theme_id, Assignment.response_id)
+        .join(SubTheme, SubTheme.id == Assignment.sub_theme_id)
+        .where(SubTheme.run_id == run_id)
+    )
+    for sub_id, response_id in rows:
+        out.setdefault(sub_id, set()).add(response_id)
+    return out
+
+
+def most_overlapping(members: set[int], candidates: dict[int, set[int]]) -> int | None:
+    """The candidate sub-theme sharing most answers with `members`, if it shares enough."""
+    best, overlap = None, 0.0
+    for sub_id, other in candidates.items():
+        score = len(members & other) / max(len(members | other), 1)
+        if score > overlap:
+            best, overlap = sub_id, score
+    return best if overlap >= SAME_SUB_THEME_OVERLAP else None
+
+
+def current_sub_themes(sub_theme_ids: Sequence[int], run: ThemeRun) -> dict[int, int | None]:
+    """Each sub-theme id → the live sub-theme of `run` that stands for it now, or None.
+
+    That is the sub-theme itself, what it was merged into, or — for one of an earlier run — the
+    live sub-theme of `run` sharing most of its answers.
+    """
+    out: dict[int, int | None] = {}
+    members_now: dict[int, set[int]] | None = None
+    earlier: dict[int, dict[int, set[int]]] = {}
+    for sub_id in sub_theme_ids:
+        sub, seen = db.session.get(SubTheme, sub_id), set()
+        while sub is not None and sub.merged_into_id is not None and sub.id not in seen:
+            seen.add(sub.id)
+            sub = db.session.get(SubTheme, sub.merged_into_id)
+        if sub is None or sub.merged_into_id is not None:
+            out[sub_id] = None
+        elif sub.run_id == run.id:
+            out[sub_id] = sub.id
+        else:
+            if members_now is None:
+                live = {s.id for s in live_sub_themes(run.id)}
+                members_now = {k: v for k, v in members_by_sub_theme(run.id).items() if k in live}
+            if sub.run_id not in earlier:
+                earlier[sub.run_id] = members_by_sub_theme(sub.run_id)
+            out[sub_id] = most_overlapping(earlier[sub.run_id].get(sub.id, set()), members_now)
+    return out

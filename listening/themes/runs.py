@@ -367,31 +367,14 @@ def _carry_over_labels(previous: ThemeRun, run: ThemeRun) -> None:
     ).all()
     if not renamed:
         return
-    new_members = _members_by_sub_theme(run.id)
+    new_members = queries.members_by_sub_theme(run.id)
     query = select(SubTheme).where(SubTheme.run_id == run.id)
     new_subs = {s.id: s for s in db.session.scalars(query)}
-    old_members = _members_by_sub_theme(previous.id)
+    old_members = queries.members_by_sub_theme(previous.id)
     for old in renamed:
-        members = old_members.get(old.id, set())
-        best, overlap = None, 0.0
-        for sub_id, new in new_members.items():
-            score = len(members & new) / max(len(members | new), 1)
-            if score > overlap:
-                best, overlap = new_subs[sub_id], score
-        if best is not None and overlap >= 0.5 and best.reviewer_label is None:
-            best.reviewer_label = old.reviewer_label
-
-
-def _members_by_sub_theme(run_id: int) -> dict[int, set[int]]:
-    out: dict[int, set[int]] = {}
-    rows = db.session.execute(
-        select(Assignment.sub_theme_id, Assignment.response_id)
-        .join(SubTheme, SubTheme.id == Assignment.sub_theme_id)
-        .where(SubTheme.run_id == run_id)
-    )
-    for sub_id, response_id in rows:
-        out.setdefault(sub_id, set()).add(response_id)
-    return out
+        best = queries.most_overlapping(old_members.get(old.id, set()), new_members)
+        if best is not None and new_subs[best].reviewer_label is None:
+            new_subs[best].reviewer_label = old.reviewer_label
 
 
 # -- newly submitted conversations -------------------------------------------------------

@@ -162,3 +162,99 @@ def test_marking_a_theme_reviewed_refreshes_the_cached_tracker(
         assert "12 people raised this" in fresh.get_data(as_text=True)
     finally:
         del app.config["ASSEMBLY_CACHE_SECONDS"]
+
+
+def test_a_pledges_sub_theme_links_follow_merges_and_new_runs_and_are_never_dropped(
+    client, login, make_user, campaign, make_org, make_conversation, make_pledge
+):
+    """Linked in one analysis, the pledge's edit form shows the sub-theme that continues each
+    link after a merge and after a new run; a link with no continuation stays ticked."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from listening.assembly.models import Pledge
+    from listening.themes.models import SubTheme, ThemeRun
+    from listening.timeutil import utcnow
+
+    assign(campaign, {})
+    housing = db.session.scalar(select(Theme).where(Theme.slug == "housing"))
+    answers = [
+        make_conversation(texts=[f"Answer {n} about the flat."]).responses[0] for n in range(6)
+    ]
+
+    def run_with(subs: dict[str, list[int]], finished_at) -> dict[str, SubTheme]:
+        run = ThemeRun(campaign_id=campaign.id, status="succeeded", finished_at=finished_at)
+        db.session.add(run)
+        db.session.flush()
+        made = {}
+        for key, members in subs.items():
+            made[key] = SubTheme(run_id=run.id, theme_id=housing.id, key=key, label=key.title())
+            db.session.add(made[key])
+            db.session.flush()
+            for n in members:
+                db.session.add(
+                    Assignment(
+                        response_id=answers[n].id,
+                        theme_id=housing.id,
+                        run_id=run.id,
+                        sub_theme_id=made[key].id,
+                        score=0.9,
+                    )
+                )
+        db.session.flush()
+        return made
+
+    first = run_with({"mould": [0, 1], "damp": [2], "repairs": [3, 4], "lifts": [5]}, utcnow())
+    pledge = make_pledge(
+        title="Mould fixed fast",
+        themes=("housing",),
+        subtheme_ids={"housing": (first["damp"].id, first["lifts"].id)},
+    )
+    # "damp" is merged into "mould" in the first analysis
+    db.session.execute(
+        Assignment.__table__.update()
+        .where(Assignment.sub_theme_id == first["damp"].id)
+        .values(sub_theme_id=first["mould"].id)
+    )
+    first["damp"].merged_into_id = first["mould"].id
+    db.session.commit()
+    login(make_user("reviewer", organisation=None))
+    edit = f"/staff/pledges/{pledge.id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert _ticked(page, first["mould"].id) and _ticked(page, first["lifts"].id)
+
+    # a new analysis: "mould" continues as "wet walls" (same answers); nothing continues "lifts"
+    later = utcnow() + timedelta(minutes=1)
+    second = run_with({"wet walls": [0, 1, 2], "repairs": [3, 4, 5]}, later)
+    db.session.commit()
+    page = client.get(edit).get_data(as_text=True)
+    assert _ticked(page, second["wet walls"].id)
+    assert not _ticked(page, second["repairs"].id)
+    assert "Lifts (earlier analysis, no match now)" in page and _ticked(page, first["lifts"].id)
+
+    form = {
+        "title": "Mould fixed fast",
+        "commitment": "Inspect in 5 days, fix in 28.",
+        "themes": ["housing"],
+        "subthemes": [str(second["wet walls"].id), str(first["lifts"].id)],
+        "lead_organisation": str(pledge.lead_organisation_id),
+        "event": "",
+        "area": "",
+        "status": "not-started",
+    }
+    assert client.post(edit, data=form).status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(Pledge, pledge.id)
+    assert sorted(r.subtheme_id for r in saved.themes) == sorted(
+        [second["wet walls"].id, first["lifts"].id]
+    )
+
+
+def _ticked(page: str, sub_id: int) -> bool:
+    import re
+
+    for tag in re.findall(r"<input[^>]*>", page):
+        if 'name="subthemes"' in tag and f'value="{sub_id}"' in tag:
+            return "checked" in tag
+    return False

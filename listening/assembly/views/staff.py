@@ -52,6 +52,8 @@ def _pledge_form(campaign, pledge=None):
     names = theme_names(campaign.id)
     form.themes.choices = list(names.items())
     subthemes = queries.subtheme_choices(campaign.id)
+    current, orphans = queries.pledge_subtheme_links(pledge) if pledge else ([], [])
+    subthemes += orphans
     form.subtheme_slugs = {sub_id: slug for sub_id, slug, _ in subthemes}
     if subthemes:
         form.subthemes.choices = [
@@ -71,7 +73,7 @@ def _pledge_form(campaign, pledge=None):
     if request.method == "GET" and pledge is not None:
         form.themes.data = pledge.theme_slugs
         if subthemes:
-            form.subthemes.data = [r.subtheme_id for r in pledge.themes if r.subtheme_id]
+            form.subthemes.data = current + [sub_id for sub_id, _, _ in orphans]
         form.lead_organisation.data = str(pledge.lead_organisation_id)
         form.event.data = str(pledge.event_id or "")
         form.area.data = str(pledge.area_id or "")
