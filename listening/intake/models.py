@@ -51,6 +51,10 @@ class Campaign(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     previous_round: Mapped[Campaign | None] = relationship(remote_side=[id])
+    # the people a flag on this campaign goes to (users with the safeguarding lead role)
+    safeguarding_leads = relationship(
+        "User", secondary="intake_safeguarding_lead", order_by="User.email"
+    )
 
     areas: Mapped[list[Area]] = relationship(
         back_populates="campaign", order_by="Area.name", cascade="all, delete-orphan"
@@ -61,6 +65,16 @@ class Campaign(db.Model):
 
     def __repr__(self) -> str:
         return f"<Campaign {self.slug}>"
+
+
+safeguarding_lead = Table(
+    "intake_safeguarding_lead",
+    db.metadata,
+    Column(
+        "campaign_id", ForeignKey("intake_campaign.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("user_id", ForeignKey("accounts_user.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Area(db.Model):
@@ -169,6 +183,9 @@ class Response(db.Model):
     safeguarding_flag: Mapped[bool] = mapped_column(default=False, server_default=false())
     safeguarding_kind: Mapped[str | None] = mapped_column(String(32))
     safeguarding_version: Mapped[str | None] = mapped_column(String(24))
+    # a lead released a false alarm: hashes of its sentences, which never flag again (a new or
+    # changed sentence is checked afresh); see safeguarding.operations.release_case
+    safeguarding_released: Mapped[str | None] = mapped_column(Text)
     # ISO 639-1 code of the answer's language (listening.language); NULL: too short or unsure
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -194,6 +211,7 @@ class CaseStatus(StrEnum):
     SEEN = "seen"
     ACTION_TAKEN = "action_taken"
     NO_ACTION_NEEDED = "no_action_needed"
+    RELEASED = "released"  # not a disclosure: the answers are ordinary again
 
 
 OPEN_CASE_STATUSES = (CaseStatus.NEW, CaseStatus.SEEN)
