@@ -32,7 +32,7 @@ class CloseCaseForm(FlaskForm):
             ("action_taken", "Action taken"),
             (
                 "no_action_needed",
-                "No action needed: it is a disclosure, already dealt with (the answers stay private)",
+                "No action needed: a disclosure already dealt with (the answers stay private)",
             ),
             (
                 "released",

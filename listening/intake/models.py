@@ -29,6 +29,14 @@ class ConversationStatus(StrEnum):
 STATUSES = tuple(ConversationStatus)
 
 
+safeguarding_lead = Table(
+    "intake_safeguarding_lead",
+    db.metadata,
+    Column("campaign_id", ForeignKey("intake_campaign.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("accounts_user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Campaign(db.Model):
     __tablename__ = "intake_campaign"
 
@@ -52,9 +60,7 @@ class Campaign(db.Model):
 
     previous_round: Mapped[Campaign | None] = relationship(remote_side=[id])
     # the people a flag on this campaign goes to (users with the safeguarding lead role)
-    safeguarding_leads = relationship(
-        "User", secondary="intake_safeguarding_lead", order_by="User.email"
-    )
+    safeguarding_leads = relationship("User", secondary=safeguarding_lead, order_by="User.email")
 
     areas: Mapped[list[Area]] = relationship(
         back_populates="campaign", order_by="Area.name", cascade="all, delete-orphan"
@@ -65,16 +71,6 @@ class Campaign(db.Model):
 
     def __repr__(self) -> str:
         return f"<Campaign {self.slug}>"
-
-
-safeguarding_lead = Table(
-    "intake_safeguarding_lead",
-    db.metadata,
-    Column(
-        "campaign_id", ForeignKey("intake_campaign.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("user_id", ForeignKey("accounts_user.id", ondelete="CASCADE"), primary_key=True),
-)
 
 
 class Area(db.Model):

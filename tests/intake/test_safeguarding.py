@@ -28,9 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NEW = "/intake/conversations/new"
 DISCLOSURE = "My partner hits me when he has been drinking and I'm scared of what he'll do."
 # the rules miss this one; the similarity to "my husband controls all my money" finds it
-QUIET_DISCLOSURE = (
-    "My husband keeps every penny I earn and I am not allowed a key to my own home."
-)
+QUIET_DISCLOSURE = "My husband keeps every penny I earn and I am not allowed a key to my own home."
 BENIGN = "I'd kill for a bus that comes on time, the kids are safe now the crossing is fixed."
 
 

@@ -94,8 +94,8 @@ def test_a_lead_sees_and_acts_on_their_own_campaigns_cases_only(
     assert (mine.campaign_id, theirs.campaign_id) == (first.id, second.id)
     browser = signed_in(lead_one)
     listing = browser.get("/safeguarding/").get_data(as_text=True)
-    assert f"/safeguarding/cases/{mine.id}\"" in listing
-    assert f"/safeguarding/cases/{theirs.id}\"" not in listing
+    assert f'/safeguarding/cases/{mine.id}"' in listing
+    assert f'/safeguarding/cases/{theirs.id}"' not in listing
     assert browser.get("/safeguarding/?campaign=sel-2023").status_code == 200
     assert browser.get("/safeguarding/?campaign=sel-2024").status_code == 403
     assert browser.get("/safeguarding/?campaign=no-such").status_code == 404
@@ -112,8 +112,8 @@ def test_a_lead_sees_and_acts_on_their_own_campaigns_cases_only(
     # an admin sees every campaign's cases, one campaign at a time
     staff = signed_in(admin)
     other = staff.get("/safeguarding/?campaign=sel-2024").get_data(as_text=True)
-    assert f"/safeguarding/cases/{theirs.id}\"" in other
-    assert f"/safeguarding/cases/{mine.id}\"" not in other
+    assert f'/safeguarding/cases/{theirs.id}"' in other
+    assert f'/safeguarding/cases/{mine.id}"' not in other
     assert staff.get(f"/safeguarding/cases/{theirs.id}").status_code == 200
 
 
@@ -134,9 +134,7 @@ def test_only_the_campaigns_leads_are_emailed_a_link_and_nothing_said(
     make_campaign("sel-2025")
     db.session.commit()
     before = len(inbox.messages)
-    ref, _ = put(
-        client, partner, conversation_payload(campaign="sel-2025", responses=[DISCLOSURE])
-    )
+    ref, _ = put(client, partner, conversation_payload(campaign="sel-2025", responses=[DISCLOSURE]))
     assert case_of(ref) is not None and len(inbox.messages) == before
     warning = signed_in(admin).get("/safeguarding/?campaign=sel-2025").get_data(as_text=True)
     assert "This campaign has no safeguarding lead" in warning

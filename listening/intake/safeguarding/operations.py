@@ -261,11 +261,7 @@ def lead_candidates() -> list[User]:
 
 def campaign_leads(campaign: Campaign) -> list[User]:
     """The campaign's designated leads who can act (active, still with the lead role)."""
-    return [
-        u
-        for u in campaign.safeguarding_leads
-        if u.active and u.role == Role.SAFEGUARDING_LEAD
-    ]
+    return [u for u in campaign.safeguarding_leads if u.active and u.role == Role.SAFEGUARDING_LEAD]
 
 
 def set_leads(campaign: Campaign, user_ids: Iterable[int], actor: User) -> None:

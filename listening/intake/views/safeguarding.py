@@ -104,9 +104,7 @@ def close_case(case_id: int):
 
 
 def _leads_form(campaign, formdata=None) -> LeadsForm:
-    form = LeadsForm(
-        formdata=formdata, data={"leads": [u.id for u in campaign.safeguarding_leads]}
-    )
+    form = LeadsForm(formdata=formdata, data={"leads": [u.id for u in campaign.safeguarding_leads]})
     form.leads.choices = [(u.id, u.email) for u in operations.lead_candidates()]
     return form
 
