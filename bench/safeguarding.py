@@ -2,23 +2,25 @@
 
 Usage: python bench/safeguarding.py [--misses] [--data POLIS_DIR] [--max-rate 0.01]
 
-Cases: bench/data/safeguarding_dev.tsv (the rules were written, and the margin chosen, on it)
+Cases: bench/data/safeguarding_dev.tsv (the rules were written, and the cut-off chosen, on it)
 and bench/data/safeguarding_test.tsv (held out: committed before the detector existed, never
 tuned on; the headline figures). Each split is half disclosures of six kinds, half benign
 answers that use the same words ("the kids are safe now", "I'd kill for a bus that comes").
-Both were written by the author of the rules, so the held-out figures are optimistic.
+Both were written by us (the author of the rules), so the held-out figures are optimistic.
 
 Configurations (ablation): rules only; similarity only (MiniLM margin over described
 situations minus benign contrasts, suppressors on); combined (rules, else similarity).
-Each also reports the share of ordinary answers it flags: the moderated Pol.is comments under
---data (real public text, split in two halves: dev and held-out).
 
-Operating point: the margin that maximises F2 of the similarity stage alone on dev (recall
-weighs 4x precision: a missed disclosure costs more than a lead reading one answer too many)
-among the margins that flag at most --max-rate of the ordinary dev answers (a flagged answer
-leaves the themes: a stage that flags a quarter of everything is not usable whatever its
-recall); ties → the larger margin. The rules were written on dev, so dev cannot choose the
-combined detector's margin (every margin ties there); the similarity stage's own choice is used.
+Ordinary answers: the demo's SEL answers (in-domain; written for the demo, no disclosure meant:
+the flagged ones are printed with --misses to be read), split in two halves, dev / held-out;
+and the moderated Pol.is comments under --data (real public text, out of domain, never tuned on).
+
+Operating point (fixed rule): the similarity cut-off (margin) with the highest recall of the
+similarity stage on the dev disclosures among those whose similarity stage flags at most
+--max-rate of the dev half of the demo answers; ties → the larger cut-off (fewer flags). The
+rules were written on dev (they catch every dev disclosure), so the combined detector's recall
+cannot tell cut-offs apart there: the similarity stage's own recall is used; the rules' own
+false alarms are fixed and reported separately.
 """
 
 from __future__ import annotations
@@ -101,73 +103,83 @@ def flag_rate(det, texts: list[str]) -> float:
     return sum(f.flag for f in det.check(texts)) / max(1, len(texts))
 
 
+def cached(encode):
+    """The encoder with a memory: each text is embedded once however many cut-offs are tried."""
+    memory: dict[str, np.ndarray] = {}
+
+    def encode_once(texts):
+        todo = list(dict.fromkeys(t for t in texts if t not in memory))
+        if todo:
+            memory.update(zip(todo, encode(todo), strict=True))
+        return np.array([memory[t] for t in texts])
+
+    return encode_once
+
+
 def choose_margin(cases, make, ordinary: list[str], max_rate: float) -> float:
-    """The margin with the best F2 on the dev cases among those flagging at most `max_rate` of
-    the dev half of the ordinary answers; ties → the larger margin."""
-    gold = [c[1] for c in cases]
+    """The margin with the highest recall on the dev disclosures among those flagging at most
+    `max_rate` of the ordinary dev answers; ties → the larger margin."""
+    disclosures = [c[0] for c in cases if c[1]]
     best = (-1.0, 0.0)
-    for margin in np.round(np.arange(-0.10, 0.40, 0.01), 2):
+    for margin in np.round(np.arange(-0.10, 0.50, 0.01), 2):
         det = make(float(margin))
         if flag_rate(det, ordinary) > max_rate:
             continue
-        pred = [f.flag for f in det.check([c[0] for c in cases])]
-        best = max(best, (round(prf(gold, pred, beta=2.0)[2], 6), float(margin)))
+        best = max(best, (flag_rate(det, disclosures), float(margin)))
     return best[1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--misses", action="store_true", help="print the held-out mistakes")
+    parser.add_argument("--misses", action="store_true", help="print flagged and missed answers")
     parser.add_argument("--data", type=Path, default=Path("/work/shared/realdata/polis"))
-    parser.add_argument("--max-rate", type=float, default=0.01, help="of ordinary answers")
+    parser.add_argument("--max-rate", type=float, default=0.01, help="of ordinary dev answers")
     args = parser.parse_args()
     embedder = Embedder()
     started = time.perf_counter()
     embedder.encode(["warm up"])
     print(f"encoder {embedder.model_id}: loaded in {time.perf_counter() - started:.1f} s")
+    encode = cached(embedder.encode)
 
     dev, test = load("dev"), load("test")
     print(
-        f"cases: dev {len(dev)} ({sum(c[1] for c in dev)} disclosures), "
+        f"cases (written by us): dev {len(dev)} ({sum(c[1] for c in dev)} disclosures), "
         f"held-out {len(test)} ({sum(c[1] for c in test)} disclosures)"
     )
 
     def similarity_only(margin):
-        return detector.Detector(embedder.encode, margin=margin, use_rules=False)
+        return detector.Detector(encode, margin=margin, use_rules=False)
 
-    def combined(margin):
-        return detector.Detector(embedder.encode, margin=margin)
-
-    # the rules were written on dev, so dev cannot tell the combined detector's margins apart
-    # (every margin ties): the similarity stage's margin is chosen on its own, by F2 on dev
-    ordinary = background(args.data)
-    ordinary_dev, ordinary_test = ordinary[::2], ordinary[1::2]
-    sim_margin = choose_margin(dev, similarity_only, ordinary_dev, args.max_rate)
-    comb_margin = sim_margin
+    demo = demo_answers()
+    demo_dev, demo_test = demo[::2], demo[1::2]
+    polis = background(args.data)
+    margin = choose_margin(dev, similarity_only, demo_dev, args.max_rate)
     print(
-        f"ordinary answers (Pol.is comments): {len(ordinary_dev)} dev, {len(ordinary_test)}"
-        f" held-out; margin chosen on dev (similarity only, max F2 with at most"
-        f" {args.max_rate:.0%} of ordinary dev answers flagged): {sim_margin}"
-        f" (shipped: detector.MARGIN = {detector.MARGIN})"
+        f"ordinary answers: demo {len(demo_dev)} dev + {len(demo_test)} held-out; Pol.is "
+        f"{len(polis)} (not tuned on)\ncut-off chosen on dev (highest similarity recall on dev "
+        f"disclosures with at most {args.max_rate:.0%} of the demo dev answers flagged): "
+        f"{margin} (shipped: detector.MARGIN = {detector.MARGIN})"
     )
     configs = {
         "rules only": detector.Detector(),
-        "similarity only": similarity_only(sim_margin),
-        "combined": combined(comb_margin),
+        "similarity only": similarity_only(margin),
+        "combined": detector.Detector(encode, margin=margin),
     }
-    for split, cases, plain in (("dev", dev, ordinary_dev), ("held-out", test, ordinary_test)):
+    for split, cases, plain in (("dev", dev, demo_dev), ("held-out", test, demo_test)):
         print(f"\n{split}:")
         for name, det in configs.items():
             report(name, cases, det.check([c[0] for c in cases]))
-            print(f"      ordinary answers flagged: {flag_rate(det, plain):.1%}")
-    demo = demo_answers()
-    print(f"\ndemo answers ({len(demo)}) flagged:")
+            print(
+                f"      demo answers flagged ({split} half): {flag_rate(det, plain):.1%}"
+                f"   Pol.is comments flagged: {flag_rate(det, polis):.1%}"
+            )
+    print(f"\ndemo answers ({len(demo)}, both halves) flagged:")
     for name, det in configs.items():
-        flagged = [(t, f.kind) for t, f in zip(demo, det.check(demo), strict=True) if f.flag]
-        print(f"  {name:<16} {len(flagged)}")
-        if args.misses:
-            for text, kind in flagged:
-                print(f"      {kind}: {text}")
+        flagged = [(t, f) for t, f in zip(demo, det.check(demo), strict=True) if f.flag]
+        print(f"  {name:<16} {len(flagged)} ({len(flagged) / len(demo):.1%})")
+        if args.misses and name == "combined":
+            for text, f in flagged:
+                print(f"      {f.kind} ({f.stage}, {f.score:.2f}): {text}")
     if args.misses:
         print("\nheld-out mistakes (combined):")
         for c, f in zip(test, configs["combined"].check([c[0] for c in test]), strict=True):
@@ -176,8 +188,12 @@ def main() -> None:
                     f"  gold {c[2] or '-'} said {f.kind or '-'} ({f.stage}, {f.score:.2f}): {c[0]}"
                 )
 
+    fresh = {
+        "rules only": detector.Detector(),
+        "combined": detector.Detector(embedder.encode, margin=margin),
+    }
     texts = [c[0] for c in dev + test] * 8
-    for name, det in (("rules only", configs["rules only"]), ("combined", configs["combined"])):
+    for name, det in fresh.items():
         started = time.perf_counter()
         det.check(texts)
         took = time.perf_counter() - started

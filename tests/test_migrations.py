@@ -228,3 +228,38 @@ def test_0018_keeps_every_answer_when_it_rebuilds_the_conversation_table(scratch
             with db.engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         db.engine.dispose()
+
+
+def test_0024_makes_each_existing_lead_a_lead_of_every_campaign(scratch_url):
+    """Leads were global before 0024: none loses a case when they become per campaign."""
+    from sqlalchemy.orm import Session
+
+    app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0022")
+        session = Session(db.engine)
+        for cid in (1, 2):
+            session.execute(
+                text(
+                    "INSERT INTO intake_campaign (id, slug, name, question, description,"
+                    " attribution, created_at) VALUES"
+                    f" ({cid}, 'c{cid}', 'C', '', '', '', '2023-06-01 00:00:00')"
+                )
+            )
+        for uid, role in ((1, "safeguarding_lead"), (2, "reviewer")):
+            session.execute(
+                text(
+                    "INSERT INTO accounts_user (id, email, name, role, password_hash, active,"
+                    f" created_at) VALUES ({uid}, 'u{uid}@example.org', '', '{role}', 'x',"
+                    " true, '2023-06-01 00:00:00')"
+                )
+            )
+        session.commit()
+        session.close()
+        upgrade(revision="0024")
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT campaign_id, user_id FROM intake_safeguarding_lead ORDER BY 1")
+            ).all()
+        assert [tuple(r) for r in rows] == [(1, 1), (2, 1)]
+        db.engine.dispose()

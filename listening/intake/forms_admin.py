@@ -7,6 +7,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from listening.formfields import MultiCheckboxField
+
 ALLOWED_EXTENSIONS = ("csv", "xlsx")
 
 
@@ -28,9 +30,16 @@ class CloseCaseForm(FlaskForm):
         "What happened",
         choices=[
             ("action_taken", "Action taken"),
-            ("no_action_needed", "No action needed"),
+            (
+                "no_action_needed",
+                "No action needed: a disclosure already dealt with (the answers stay private)",
+            ),
+            (
+                "released",
+                "Not a disclosure: a false alarm (the answers become ordinary answers again)",
+            ),
         ],
-        validators=[InputRequired("Select whether action was taken")],
+        validators=[InputRequired("Select what happened")],
     )
     note = TextAreaField(
         "What was done, or why no action is needed",
@@ -48,3 +57,9 @@ class GuidanceForm(FlaskForm):
         "Safeguarding guidance for partners",
         validators=[Length(max=5000, message="Keep the guidance under 5,000 characters")],
     )
+
+
+class LeadsForm(FlaskForm):
+    """Admin: who a campaign's safeguarding flags go to (choices: the active leads)."""
+
+    leads = MultiCheckboxField("Safeguarding leads for this campaign", coerce=int, choices=[])

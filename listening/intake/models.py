@@ -29,6 +29,14 @@ class ConversationStatus(StrEnum):
 STATUSES = tuple(ConversationStatus)
 
 
+safeguarding_lead = Table(
+    "intake_safeguarding_lead",
+    db.metadata,
+    Column("campaign_id", ForeignKey("intake_campaign.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("accounts_user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Campaign(db.Model):
     __tablename__ = "intake_campaign"
 
@@ -51,6 +59,8 @@ class Campaign(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     previous_round: Mapped[Campaign | None] = relationship(remote_side=[id])
+    # the people a flag on this campaign goes to (users with the safeguarding lead role)
+    safeguarding_leads = relationship("User", secondary=safeguarding_lead, order_by="User.email")
 
     areas: Mapped[list[Area]] = relationship(
         back_populates="campaign", order_by="Area.name", cascade="all, delete-orphan"
@@ -169,6 +179,9 @@ class Response(db.Model):
     safeguarding_flag: Mapped[bool] = mapped_column(default=False, server_default=false())
     safeguarding_kind: Mapped[str | None] = mapped_column(String(32))
     safeguarding_version: Mapped[str | None] = mapped_column(String(24))
+    # a lead released a false alarm: hashes of its sentences, which never flag again (a new or
+    # changed sentence is checked afresh); see safeguarding.operations.release_case
+    safeguarding_released: Mapped[str | None] = mapped_column(Text)
     # ISO 639-1 code of the answer's language (listening.language); NULL: too short or unsure
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -194,6 +207,7 @@ class CaseStatus(StrEnum):
     SEEN = "seen"
     ACTION_TAKEN = "action_taken"
     NO_ACTION_NEEDED = "no_action_needed"
+    RELEASED = "released"  # not a disclosure: the answers are ordinary again
 
 
 OPEN_CASE_STATUSES = (CaseStatus.NEW, CaseStatus.SEEN)

@@ -19,6 +19,24 @@ from tests.browser.test_intake_journeys import (
 pytestmark = pytest.mark.browser
 
 DISCLOSURE = "My boyfriend beats me and I'm terrified of what he'll do if I leave."
+# the rules flag this demo answer, which is no disclosure (bench/safeguarding.py)
+FALSE_ALARM = "Damp and cold. We all sleep in one room in winter to save on heating."
+
+
+def designate(live_server, slug: str, lead) -> None:
+    """Add `lead` to the campaign's safeguarding leads (as an admin would)."""
+    from sqlalchemy import select
+
+    from listening.accounts.models import User
+    from listening.extensions import db
+    from listening.intake.models import Campaign
+
+    def add():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+        campaign.safeguarding_leads.append(db.session.get(User, lead.id))
+        db.session.commit()
+
+    live_server.query(add)
 
 
 def test_offline_disclosure_shows_guidance_before_sync_then_reaches_the_lead(
@@ -61,6 +79,7 @@ def test_offline_disclosure_shows_guidance_before_sync_then_reaches_the_lead(
     assert sorted(r["responses"][0] for r in rows)[0] == DISCLOSURE
 
     lead = live_server.make_staff("safeguarding_lead")
+    designate(live_server, live_server.campaign_slug, lead)
     lead_context = browser.new_context(viewport=PHONE, base_url=live_server.url)
     lead_context.set_default_timeout(15_000)
     lead_page = lead_context.new_page()
@@ -79,9 +98,101 @@ def test_offline_disclosure_shows_guidance_before_sync_then_reaches_the_lead(
     lead_page.get_by_label("What was done, or why no action is needed").fill(
         "Called the partner; referred to the local domestic abuse service."
     )
-    lead_page.get_by_role("button", name="Record action taken").click()
+    lead_page.get_by_role("button", name="Record and close the case").click()
     expect(lead_page.locator("main")).to_contain_text("The case is closed")
     screenshot(lead_page, "safeguarding-case-closed")
     lead_context.close()
     assert violations == []
     assert page_errors.messages == []
+
+
+def test_an_admin_gives_a_campaign_its_lead_who_releases_a_false_alarm(
+    live_server, browser, page, page_errors
+):
+    """A new campaign with no lead: admins are warned, choose a lead (390 px, axe); the lead
+    sees the case and releases the false alarm with a reason, and the answer is ordinary."""
+    import uuid
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from listening.accounts.models import User
+    from listening.extensions import db
+    from listening.intake import operations as intake
+    from listening.intake.models import Area, Campaign, Conversation
+
+    slug = f"safeg-{uuid.uuid4().hex[:6]}"
+    partner = live_server.make_partner()
+    lead = live_server.make_staff("safeguarding_lead")
+    admin = live_server.make_staff("admin")
+
+    def make_case() -> str:
+        campaign = Campaign(slug=slug, name=f"Lewisham listening {slug}", question="What helps?")
+        campaign.areas.append(Area(slug="lewisham", name="Lewisham"))
+        db.session.add(campaign)
+        db.session.flush()
+        ref = str(uuid.uuid4())
+        data = intake.ConversationInput(
+            uuid=ref,
+            campaign=slug,
+            borough="lewisham",
+            organisation=partner.organisation,
+            date=date(2024, 3, 1),
+            format="one-to-one",
+            people_count=1,
+            groups=(),
+            consent_to_quote=True,
+            responses=(FALSE_ALARM,),
+        )
+        intake.save_conversation(data, db.session.get(User, partner.id))
+        db.session.commit()
+        return ref
+
+    ref = live_server.query(make_case)
+    sign_in(page, admin)
+    page.goto(f"/safeguarding/?campaign={slug}")
+    expect(page.locator("#no-lead-warning")).to_contain_text("no safeguarding lead")
+    page.wait_for_load_state()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    violations = audit(page, "safeguarding-cases-no-lead")
+    page.get_by_role("link", name="Choose a lead").click()
+    expect(page.get_by_role("heading", name="Safeguarding settings")).to_be_visible()
+    page.wait_for_load_state()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    violations += audit(page, "safeguarding-settings")
+    page.get_by_label(lead.email).check()
+    page.get_by_role("button", name="Save leads").click()
+    expect(page.locator("main")).to_contain_text("Safeguarding leads saved")
+    expect(page.locator("#no-lead-warning")).to_have_count(0)
+    expect(page.get_by_label(lead.email)).to_be_checked()
+    screenshot(page, "safeguarding-settings")
+
+    lead_context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    lead_context.set_default_timeout(15_000)
+    lead_page = page_errors.watch(lead_context.new_page())
+    sign_in(lead_page, lead, "/safeguarding/")
+    lead_page.goto("/safeguarding/")
+    expect(lead_page.locator("table")).to_contain_text(f"Lewisham listening {slug}")
+    lead_page.locator("table a").first.click()
+    expect(lead_page.locator("blockquote")).to_contain_text("sleep in one room")
+    lead_page.get_by_label("Not a disclosure: a false alarm", exact=False).check()
+    lead_page.get_by_role("button", name="Record and close the case").click()
+    expect(lead_page.locator(".nhsuk-error-summary")).to_contain_text("Enter what was done")
+    expect(lead_page.get_by_label("Not a disclosure: a false alarm", exact=False)).to_be_checked()
+    lead_page.wait_for_load_state()
+    assert lead_page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    violations += audit(lead_page, "safeguarding-case-release-error")
+    lead_page.get_by_label("What was done, or why no action is needed").fill(
+        "Overcrowding to save on heating: a housing pressure, nobody at risk of harm."
+    )
+    lead_page.get_by_role("button", name="Record and close the case").click()
+    expect(lead_page.locator("main")).to_contain_text("Released as a false alarm")
+    lead_context.close()
+
+    def flag() -> bool:
+        c = db.session.scalar(select(Conversation).where(Conversation.uuid == ref))
+        return c.responses[0].safeguarding_flag
+
+    assert live_server.query(flag) is False
+    assert violations == []
+    assert [m for m in page_errors.messages if "status of 422" not in m] == []  # the error page

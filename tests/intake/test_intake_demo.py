@@ -237,6 +237,8 @@ def test_seed_users_answers_redaction_and_polis(runner, realdata):
     flagged = [r for r in responses if r.safeguarding_flag]
     cases = db.session.scalars(select(SafeguardingCase)).all()
     assert flagged and {c.conversation_id for c in cases} == {r.conversation_id for r in flagged}
+    lead = db.session.scalar(select(User).where(User.email == "safeguarding@example.org"))
+    assert all(c.campaign.safeguarding_leads == [lead] for c in cases)
 
     campaign = db.session.scalar(
         select(Campaign).where(Campaign.slug == polis.LONDON_YOUTH_POLICING.slug)

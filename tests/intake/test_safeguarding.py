@@ -28,9 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NEW = "/intake/conversations/new"
 DISCLOSURE = "My partner hits me when he has been drinking and I'm scared of what he'll do."
 # the rules miss this one; the similarity to "my husband controls all my money" finds it
-QUIET_DISCLOSURE = (
-    "He makes me hand over my whole wage packet every Friday and I have to ask for bus money."
-)
+QUIET_DISCLOSURE = "My husband keeps every penny I earn and I am not allowed a key to my own home."
 BENIGN = "I'd kill for a bus that comes on time, the kids are safe now the crossing is fixed."
 
 
@@ -41,6 +39,7 @@ def world(make_campaign, make_user):
     lead = make_user("safeguarding_lead", None)
     reviewer = make_user("reviewer", None)
     admin = make_user("admin", None)
+    campaign.safeguarding_leads = [lead]
     db.session.commit()
     return campaign, partner, lead, reviewer, admin
 
@@ -213,14 +212,12 @@ def test_the_lead_reads_marks_seen_and_records_action_all_audited(
     )
 
 
-@pytest.mark.parametrize("role", ["partner", "reviewer", "admin"])
-def test_only_the_safeguarding_lead_sees_cases(
-    client, signed_in, world, conversation_payload, role
-):
-    _campaign, partner, _lead, reviewer, admin = world
+@pytest.mark.parametrize("role", ["partner", "reviewer"])
+def test_only_leads_and_admins_see_cases(client, signed_in, world, conversation_payload, role):
+    _campaign, partner, _lead, reviewer, _admin = world
     put(client, partner, conversation_payload(responses=[DISCLOSURE]))
     case = db.session.scalar(select(SafeguardingCase))
-    who = {"partner": partner, "reviewer": reviewer, "admin": admin}[role]
+    who = {"partner": partner, "reviewer": reviewer}[role]
     browser = signed_in(who)
     assert browser.get("/safeguarding/").status_code == 403
     assert browser.get(f"/safeguarding/cases/{case.id}").status_code == 403

@@ -16,7 +16,6 @@ SIGNED_IN = "signed-in"  # any role; object-scoped to the partner's own organisa
 OWN_ORGANISATION = "own-organisation"  # a partner of that organisation, or staff
 STAFF = "staff"  # reviewer and admin
 ADMIN = "admin"
-SAFEGUARDING = "safeguarding"  # the safeguarding lead only: every walked role gets 403
 API_SIGNED_IN = "api-signed-in"  # bearer token or session; anonymous gets 401 JSON
 
 # Exact paths, or prefixes ending in "*"; the longest matching entry wins.
@@ -48,8 +47,8 @@ POLICY = {
     "/partners": STAFF,  # the list of facilitating organisations
     "/partners/*": OWN_ORGANISATION,
     "/admin/*": ADMIN,
-    "/safeguarding/*": SAFEGUARDING,  # the lead's own access: tests/intake/test_safeguarding.py
-    "/safeguarding/guidance": ADMIN,
+    # admins, and each campaign's own leads: tests/intake/test_safeguarding_leads.py
+    "/safeguarding/*": ADMIN,
 }
 OTHER_PARTNER = {"A": "partner_b", "B": "partner_a"}
 # Object-level refusals on top of the table: (endpoint, tag of the object) → roles refused.
@@ -90,7 +89,6 @@ def problems_for(policy: str, role: str, target, method: str, response) -> list[
         API_SIGNED_IN: ROLES[1:],
         STAFF: ("reviewer", "admin"),
         ADMIN: ("admin",),
-        SAFEGUARDING: (),
         OWN_ORGANISATION: ("partner_a", "partner_b", "reviewer", "admin"),
     }[policy]
     if role not in allowed and status != 403:

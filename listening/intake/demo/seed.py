@@ -18,6 +18,7 @@ from listening.intake.demo import round2024
 from listening.intake.demo.generate import SEL_2024, plan_conversations
 from listening.intake.demo.records import ensure_campaign, ensure_organisation
 from listening.intake.models import Area, Campaign, Conversation, ConversationStatus
+from listening.intake.safeguarding import operations as safeguarding
 from listening.security import Role
 
 DEMO_PASSWORD = "sel-anchor-demo-2023"
@@ -61,7 +62,18 @@ def seed_demo(seed: int = 2023, realdata: Path | None = None) -> SeedResult:
     seed_polis_campaign(result, realdata or polis.realdata_dir())
     seed_sel_campaign(result, seed)
     seed_sel_2024_round(result, seed)
+    designate_demo_lead(result)
     return result
+
+
+def designate_demo_lead(result: SeedResult) -> None:
+    """The demo safeguarding lead leads every campaign that has no lead yet (audited)."""
+    lead = accounts.find_user(DEMO_USERS[-1][0])
+    if lead is None or lead.role != Role.SAFEGUARDING_LEAD:
+        return
+    for campaign in db.session.scalars(select(Campaign)):
+        if not campaign.safeguarding_leads:
+            safeguarding.set_leads(campaign, [lead.id], result.admin)
 
 
 def ensure_users(result: SeedResult, roles) -> None:

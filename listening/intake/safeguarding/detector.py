@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 RULES_FILE = Path(__file__).with_name("rules.json")
-MARGIN = 0.26  # chosen on the dev split by a fixed rule (bench/safeguarding.py)
+MARGIN = 0.38  # chosen on dev by a fixed rule (bench/safeguarding.py): ≤ 1 % of demo answers
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 

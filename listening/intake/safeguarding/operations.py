@@ -3,10 +3,17 @@
 A flagged answer (`Response.safeguarding_flag`) is never themed, quoted or published: theme
 runs and the assignment of new answers leave it out, quote approval refuses it, and when an
 answer is flagged after it was themed, themes forget it (`signals.responses_flagged`).
+
+Each campaign has its own leads (`Campaign.safeguarding_leads`, set by an admin): a lead sees
+and acts on their campaigns' cases only; an admin sees all. A lead who finds a false alarm
+releases it (`release_case`): the answers are ordinary again, and their sentences never flag
+again (their hashes are kept); a sentence added or changed later is checked afresh. A case
+closed any other way keeps its answers flagged for good.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -68,11 +75,30 @@ def set_guidance(campaign: Campaign, text: str, actor: User) -> None:
     )
 
 
+def screened_text(response: Response) -> str:
+    """The text the detector reads: the original while it is kept, else the redacted one."""
+    return response.text if response.text is not None else (response.redacted_text or "")
+
+
+def _digest(sentence: str) -> str:
+    return hashlib.sha256(sentence.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def unreleased_text(response: Response) -> str:
+    """What is left to check: the answer less the sentences a lead released as a false alarm
+    ("" when nothing was added or changed since)."""
+    text = screened_text(response)
+    if not response.safeguarding_released:
+        return text
+    released = set(response.safeguarding_released.split())
+    return " ".join(s for s in detector.sentences(text) if _digest(s) not in released)
+
+
 def flag_answers(responses: Iterable[Response], findings: Iterable, version: str) -> list[int]:
     """Mark these answers flagged where their finding says so; returns the newly flagged ids.
 
     A flag is never cleared here: an answer once flagged stays out of themes and quotes until
-    its conversation is erased (the lead closes the case, the answer stays private)."""
+    its conversation is erased, or a lead releases it as a false alarm."""
     newly = []
     for response, finding in zip(responses, findings, strict=True):
         if finding.flag and not response.safeguarding_flag:
@@ -91,12 +117,12 @@ def screen_conversation(conversation: Conversation, actor: User | None, found=No
     the conversation is submitted; flushes. Returns the ids of answers newly flagged."""
     found = found or detector.Detector()
     responses = list(conversation.responses)
-    texts = [r.text if r.text is not None else r.redacted_text for r in responses]
+    texts = [unreleased_text(r) for r in responses]  # released sentences never flag again
     newly = flag_answers(responses, found.check(texts), found.version)
     if conversation.status == ConversationStatus.SUBMITTED and any(
         r.safeguarding_flag for r in responses
     ):
-        open_case(conversation, actor)
+        open_case(conversation, actor, reopen=bool(newly))
     return newly
 
 
@@ -110,8 +136,11 @@ def case_for(conversation: Conversation) -> SafeguardingCase | None:
     )
 
 
-def open_case(conversation: Conversation, actor: User | None) -> SafeguardingCase:
-    """The conversation's case, opened (audited) when it has none; its kinds kept up to date."""
+def open_case(
+    conversation: Conversation, actor: User | None, reopen: bool = False
+) -> SafeguardingCase:
+    """The conversation's case, opened (audited) when it has none; its kinds kept up to date.
+    `reopen`: answers were newly flagged, so a closed case opens again (audited)."""
     kinds = ",".join(
         sorted(
             {r.safeguarding_kind or "other" for r in conversation.responses if r.safeguarding_flag}
@@ -120,6 +149,13 @@ def open_case(conversation: Conversation, actor: User | None) -> SafeguardingCas
     case = case_for(conversation)
     if case is not None:
         case.kinds = kinds
+        if reopen and not case.is_open:
+            before = _snapshot(case)
+            case.status, case.opened_at = CaseStatus.NEW, utcnow()
+            case.seen_at = case.seen_by_id = case.closed_at = case.closed_by_id = None
+            case.note = ""
+            db.session.flush()
+            audit.record(case, "intake.reopen_case", actor, before, _snapshot(case))
         return case
     case = SafeguardingCase(
         conversation=conversation,
@@ -133,9 +169,10 @@ def open_case(conversation: Conversation, actor: User | None) -> SafeguardingCas
     return case
 
 
-def list_cases(campaign: Campaign, open_only: bool = True) -> list[SafeguardingCase]:
-    """The campaign's cases, newest first (open ones only by default)."""
-    query = select(SafeguardingCase).where(SafeguardingCase.campaign_id == campaign.id)
+def list_cases(campaigns: Iterable[Campaign], open_only: bool = True) -> list[SafeguardingCase]:
+    """These campaigns' cases, newest first (open ones only by default)."""
+    ids = [c.id for c in campaigns]
+    query = select(SafeguardingCase).where(SafeguardingCase.campaign_id.in_(ids))
     if open_only:
         query = query.where(SafeguardingCase.status.in_(OPEN_CASE_STATUSES))
     return list(db.session.scalars(query.order_by(SafeguardingCase.opened_at.desc())))
@@ -166,8 +203,7 @@ def mark_seen(case: SafeguardingCase, actor: User) -> None:
     audit.record(case, "intake.mark_seen", actor, before, _snapshot(case))
 
 
-def close_case(case: SafeguardingCase, actor: User, action_taken: bool, note: str) -> None:
-    """Record the action taken (or that none was needed), with a required note; audited."""
+def _close(case: SafeguardingCase, actor: User, status: str, note: str) -> dict:
     note = (note or "").strip()
     if not note:
         raise CaseError("note", "Enter what was done, or why no action is needed")
@@ -176,16 +212,86 @@ def close_case(case: SafeguardingCase, actor: User, action_taken: bool, note: st
     before = _snapshot(case)
     if case.seen_at is None:
         case.seen_at, case.seen_by_id = utcnow(), actor.id
-    case.status = CaseStatus.ACTION_TAKEN if action_taken else CaseStatus.NO_ACTION_NEEDED
+    case.status = status
     case.note, case.closed_at, case.closed_by_id = note, utcnow(), actor.id
+    return before
+
+
+def close_case(case: SafeguardingCase, actor: User, action_taken: bool, note: str) -> None:
+    """Record the action taken (or that none was needed), with a required note; audited.
+    The answers stay flagged: never themed, quoted, exported or published."""
+    status = CaseStatus.ACTION_TAKEN if action_taken else CaseStatus.NO_ACTION_NEEDED
+    before = _close(case, actor, status, note)
     db.session.flush()
     audit.record(case, "intake.close_case", actor, before, _snapshot(case))
 
 
-def leads() -> list[User]:
-    """Active users with the safeguarding lead role."""
+def release_case(case: SafeguardingCase, actor: User, reason: str) -> list[int]:
+    """Not a disclosure: close the case as a false alarm (reason required; audited) and make its
+    flagged answers ordinary again. Each keeps the hashes of its sentences (original and
+    redacted), so they never flag again. Returns the released answers' ids; the caller commits
+    and then tells themes (`tasks.after_release`)."""
+    before = _close(case, actor, CaseStatus.RELEASED, reason)
+    released = [r for r in case.conversation.responses if r.safeguarding_flag]
+    for response in released:
+        sentences = [
+            s for t in (response.text, response.redacted_text) for s in detector.sentences(t)
+        ]
+        old = (response.safeguarding_released or "").split()
+        response.safeguarding_released = " ".join(
+            sorted(set(old) | {_digest(s) for s in sentences})
+        )
+        response.safeguarding_flag = False
+    db.session.flush()
+    after = {**_snapshot(case), "released": [r.id for r in released]}
+    audit.record(case, "intake.release_case", actor, before, after)
+    return [r.id for r in released]
+
+
+def lead_candidates() -> list[User]:
+    """Active users with the safeguarding lead role, by email."""
     return list(
         db.session.scalars(
-            select(User).where(User.role == Role.SAFEGUARDING_LEAD, User.active.is_(True))
+            select(User)
+            .where(User.role == Role.SAFEGUARDING_LEAD, User.active.is_(True))
+            .order_by(User.email)
         )
+    )
+
+
+def campaign_leads(campaign: Campaign) -> list[User]:
+    """The campaign's designated leads who can act (active, still with the lead role)."""
+    return [u for u in campaign.safeguarding_leads if u.active and u.role == Role.SAFEGUARDING_LEAD]
+
+
+def set_leads(campaign: Campaign, user_ids: Iterable[int], actor: User) -> None:
+    """Admin: designate the campaign's leads (users with the lead role only); audited."""
+    wanted = set(user_ids)
+    people = [u for u in lead_candidates() if u.id in wanted]
+    if len(people) != len(wanted):
+        raise CaseError("leads", "Choose from the safeguarding leads listed")
+    before = sorted(u.email for u in campaign.safeguarding_leads)
+    campaign.safeguarding_leads = people
+    db.session.flush()
+    after = sorted(u.email for u in people)
+    if before != after:
+        audit.record(
+            campaign, "intake.set_safeguarding_leads", actor, {"leads": before}, {"leads": after}
+        )
+
+
+def campaigns_led_by(user: User) -> list[Campaign]:
+    """The campaigns whose cases this user may see: all for an admin, else those they lead."""
+    query = select(Campaign).order_by(Campaign.name)
+    if user.role != Role.ADMIN:
+        query = query.where(Campaign.safeguarding_leads.any(User.id == user.id))
+    return list(db.session.scalars(query))
+
+
+def may_handle(user: User, campaign_id: int) -> bool:
+    """An admin, or a lead designated for this campaign."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SAFEGUARDING_LEAD and any(
+        c.id == campaign_id for c in campaigns_led_by(user)
     )

@@ -69,23 +69,39 @@ def screen_conversations(conversation_ids) -> None:
             notify_leads(case)
 
 
+def after_release(conversation_id: int) -> None:
+    """Call after committing a released case: themes take its now ordinary answers."""
+    signals.conversations_submitted.send("intake", ids=[int(conversation_id)])
+
+
 def notify_leads(case: SafeguardingCase) -> None:
-    """Email every safeguarding lead once about a new case (no answer text in the email)."""
-    notified = db.session.scalar(
-        select(audit.AuditEvent.id).where(
-            audit.AuditEvent.entity == SafeguardingCase.__tablename__,
-            audit.AuditEvent.entity_id == str(case.id),
-            audit.AuditEvent.action == "intake.notify_leads",
-        )
+    """Email the campaign's safeguarding leads once per opening of a case: a link only, no
+    answer text and no kind of harm (email is not a safe place for either)."""
+    events = select(audit.AuditEvent.id).where(
+        audit.AuditEvent.entity == SafeguardingCase.__tablename__,
+        audit.AuditEvent.entity_id == str(case.id),
     )
-    people = operations.leads()
-    if notified is not None or not people:
+    notified = db.session.scalar(
+        events.where(audit.AuditEvent.action == "intake.notify_leads")
+        .order_by(audit.AuditEvent.id.desc())
+        .limit(1)
+    )
+    reopened = db.session.scalar(
+        events.where(audit.AuditEvent.action == "intake.reopen_case")
+        .order_by(audit.AuditEvent.id.desc())
+        .limit(1)
+    )
+    if notified is not None and (reopened is None or reopened < notified):
+        return
+    people = operations.campaign_leads(case.campaign)
+    if not people:
+        log.warning("safeguarding case %s: campaign %s has no lead", case.id, case.campaign.slug)
         return
     link = urls.absolute(f"/safeguarding/cases/{case.id}")
     body = (
         f"A conversation logged for {case.campaign.name} may contain a safeguarding "
-        f"disclosure ({', '.join(operations.kind_label(k) for k in case.kinds.split(','))}).\n\n"
-        f"Open the case to read it and record what you do: {link}\n"
+        f"disclosure. You are a safeguarding lead for this campaign.\n\n"
+        f"Sign in and open the case to read it and record what you do: {link}\n"
     )
     sent = []
     for lead in people:
