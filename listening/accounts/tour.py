@@ -79,12 +79,38 @@ STEPS = {
             "The accessibility statement, privacy notice and contact page the public reads.",
         ),
     ),
+    Role.SAFEGUARDING_LEAD: (
+        (
+            "Open your cases",
+            "safeguarding.list_cases",
+            "Answers flagged as a possible disclosure in the campaigns you lead. Mark each one "
+            "seen, then record what was done. You are emailed a link, never the answer itself.",
+        ),
+        (
+            "See what the public sees",
+            "assembly.list_pledges",
+            "Flagged answers never reach themes, quotes or these pages. A false alarm you "
+            "release becomes an ordinary answer again.",
+        ),
+        (
+            "Check your account",
+            "accounts.show_account",
+            "Change your password, and open these first steps again.",
+        ),
+    ),
+}
+
+
+HOME = {
+    Role.PARTNER: "intake.new_conversation",
+    Role.SAFEGUARDING_LEAD: "safeguarding.list_cases",
 }
 
 
 def home_endpoint(user: User) -> str:
-    """Where signing in lands: the partner form, or coverage for the engagement team."""
-    return "intake.new_conversation" if user.role == Role.PARTNER else "intake.show_coverage"
+    """Where signing in lands: the partner form, a lead's cases, or coverage for the
+    engagement team."""
+    return HOME.get(user.role, "intake.show_coverage")
 
 
 def _href(endpoint: str, user: User) -> str:

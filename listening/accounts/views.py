@@ -17,22 +17,17 @@ from listening.accounts.forms import (
     UserForm,
 )
 from listening.accounts.models import ApiToken, User
+from listening.accounts.tour import home_endpoint
 from listening.extensions import db
 from listening.security import Role, admin_required, safe_next
 from listening.timeutil import utcnow
 from listening.urls import public_url
 
 
-def _home_for(user: User) -> str:
-    if user.role == Role.PARTNER:
-        return url_for("intake.new_conversation")
-    return url_for("intake.show_coverage")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_home_for(current_user))
+        return redirect(url_for(home_endpoint(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
         config = current_app.config
@@ -52,7 +47,9 @@ def login():
         login_user(user)
         remember_session(user)
         db.session.commit()
-        response = redirect(safe_next(request.args.get("next")) or _home_for(user), code=303)
+        response = redirect(
+            safe_next(request.args.get("next")) or url_for(home_endpoint(user)), code=303
+        )
         _remember_device(response, user)
         return response
     return render_template("accounts/login.html", form=form)

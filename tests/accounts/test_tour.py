@@ -8,13 +8,19 @@ from sqlalchemy import select
 
 from listening.audit import AuditEvent
 from listening.extensions import db
+from tests.conftest import PASSWORD
 
 STEPS = {
     "partner": ["/intake/conversations/new", "/intake/conversations", "/partners/"],
     "reviewer": ["/themes/review", "/staff/quotes", "/staff/pledges"],
     "admin": ["/admin/users", "/intake/organisations", "/admin/pages"],
+    "safeguarding_lead": ["/safeguarding/", "/pledges", "/account"],
 }
-LANDING = {"partner": "/intake/conversations/new", "reviewer": "/intake/coverage"}
+LANDING = {
+    "partner": "/intake/conversations/new",
+    "reviewer": "/intake/coverage",
+    "safeguarding_lead": "/safeguarding/",
+}
 
 
 def tour_links(html: str) -> list[str]:
@@ -32,7 +38,7 @@ def campaign(make_campaign):
     return campaign
 
 
-@pytest.mark.parametrize("role", ["partner", "reviewer", "admin"])
+@pytest.mark.parametrize("role", ["partner", "reviewer", "admin", "safeguarding_lead"])
 def test_first_sign_in_shows_the_steps_for_the_role(campaign, make_user, signed_in, role):
     user = make_user(role, "Peckham Community Centre" if role == "partner" else None)
     db.session.commit()
@@ -93,3 +99,13 @@ def test_the_steps_need_a_sign_in(client):
     for response in (client.get("/account/first-steps"), client.post("/account/first-steps/done")):
         assert response.status_code in (302, 303)
         assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ["partner", "reviewer", "admin", "safeguarding_lead"])
+def test_signing_in_lands_on_a_page_the_role_may_open(client, campaign, make_user, role):
+    make_user(role, "Peckham Community Centre" if role == "partner" else None, email="me@x.org")
+    db.session.commit()
+    response = client.post("/login", data={"email": "me@x.org", "password": PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"] == LANDING.get(role, LANDING["reviewer"])
+    assert client.get(response.headers["Location"]).status_code == 200
