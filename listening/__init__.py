@@ -109,6 +109,8 @@ def register_extensions(app: Flask) -> None:
     app.after_request(i18n.vary_on_language)
     app.jinja_env.globals["locales"] = i18n.LOCALES
     app.context_processor(i18n.template_context)
+    app.add_template_filter(i18n.day_text, "day")
+    app.add_template_filter(i18n.translate, "tr")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -27,6 +28,7 @@ from wtforms.validators import (
 )
 
 from listening.formfields import MultiCheckboxField
+from listening.i18n import day_text
 from listening.intake.models import FORMATS
 
 MAX_ANSWERS = 30
@@ -79,9 +81,17 @@ def period_warning(campaign, day: date | None) -> str | None:
     if day is None or campaign is None:
         return None
     if campaign.starts_on and day < campaign.starts_on:
-        return f"{day:%-d %B %Y} is before this campaign started ({campaign.starts_on:%-d %B %Y})."
+        return gettext(
+            "%(date)s is before this campaign started (%(start)s).",
+            date=day_text(day),
+            start=day_text(campaign.starts_on),
+        )
     if campaign.ends_on and day > campaign.ends_on:
-        return f"{day:%-d %B %Y} is after this campaign ended ({campaign.ends_on:%-d %B %Y})."
+        return gettext(
+            "%(date)s is after this campaign ended (%(end)s).",
+            date=day_text(day),
+            end=day_text(campaign.ends_on),
+        )
     return None
 
 
