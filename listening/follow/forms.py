@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
+from listening.formfields import plain_errors
+
 
 class FollowForm(FlaskForm):
     email = EmailField(
@@ -14,3 +16,9 @@ class FollowForm(FlaskForm):
             Email(_l("Enter an email address in the correct format, like name@example.com")),
         ],
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            field.errors = plain_errors(field.errors)
+        return valid

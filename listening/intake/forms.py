@@ -27,7 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from listening.formfields import MultiCheckboxField
+from listening.formfields import MultiCheckboxField, plain_errors
 from listening.i18n import day_text
 from listening.intake.models import FORMATS
 
@@ -177,7 +177,7 @@ class ConversationForm(FlaskForm):
         """Validate, then turn translated (lazy) messages into plain text for templates and JSON."""
         valid = super().validate(extra_validators)
         for field in self:
-            field.errors = _plain(field.errors)
+            field.errors = plain_errors(field.errors)
         return valid
 
     def validate_draft(self) -> bool:
@@ -193,8 +193,3 @@ class ConversationForm(FlaskForm):
     def validate_responses(self, field) -> None:
         if not self.draft and not any(self.answers()):
             raise ValidationError(_l("Enter at least one thing people said"))
-
-
-def _plain(errors):
-    """Messages as `str` (nested lists kept: a FieldList's errors are per entry)."""
-    return [_plain(e) if isinstance(e, list | tuple) else str(e) for e in errors]
