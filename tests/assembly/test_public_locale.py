@@ -66,7 +66,21 @@ def test_error_pages_and_footer_pages_in_portuguese(client):
     assert "O endereço pedido não foi encontrado" in unknown.get_data(as_text=True)
     assert 'href="/no-such-page?x=%22%3E&amp;lang=en"' in unknown.get_data(as_text=True)
     page = client.get("/privacy?lang=pt").get_data(as_text=True)
-    assert "<h1>Aviso de privacidade</h1>" in page
+    assert "<h1>Aviso de privacidade</h1>" in page and "<h2>Os seus direitos</h2>" in page
+    cookies = client.get("/cookies").get_data(as_text=True)
+    assert "lang: lembra-se do idioma que escolheu" in cookies
+    english = client.get("/cookies?lang=en").get_data(as_text=True)
+    assert "lang: remembers the language you chose" in english
+
+
+def test_a_page_an_admin_rewrote_is_shown_as_typed_and_marked_english(client, make_user):
+    from listening.pages import operations as pages
+
+    pages.save_page("contact", "Contact the team", "Write to us.", make_user("admin"))
+    db.session.commit()
+    html = client.get("/contact?lang=pt").get_data(as_text=True)
+    assert "<h1>Contact the team</h1>" in html and "Esta página só está disponível em inglês." in html
+    assert '<div lang="en"><p>Write to us.</p></div>' in html
 
 
 def test_odd_query_strings_never_break_the_language_link(client, pledge):

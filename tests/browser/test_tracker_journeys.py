@@ -303,7 +303,8 @@ def test_a_visitor_reads_the_tracker_in_portuguese_on_a_phone(page, live_url):
     page.goto("/open-data")
     check("open data")
     page.goto("/accessibility")
-    expect(page.get_by_text("Esta página só está disponível em inglês.")).to_have_count(1)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Declaração de acessibilidade")
+    expect(page.get_by_role("heading", name="Até que ponto este site é acessível")).to_have_count(1)
     check("accessibility statement")
     page.goto("/pledges/99999999")  # the browser logs the 404 itself
     expect(page.get_by_role("heading", level=1)).to_have_text("Página não encontrada")
