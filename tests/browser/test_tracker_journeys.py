@@ -291,7 +291,8 @@ def test_a_visitor_reads_the_tracker_in_portuguese_on_a_phone(page, live_url):
     expect(page.get_by_role("heading", name="Atualizações do progresso")).to_have_count(1)
     check("pledge")
     shot(page, "i18n-pt-02-pledge")
-    page.get_by_role("link", name="Receber emails quando houver progresso neste compromisso").click()
+    follow = "Receber emails quando houver progresso neste compromisso"
+    page.get_by_role("link", name=follow).click()
     page.get_by_label("Endereço de email").fill("não é um email")
     with page.expect_navigation():
         page.get_by_role("button", name="Receber emails").click()

@@ -89,5 +89,8 @@ def test_the_portuguese_catalogue_is_complete_and_compiled():
 
 def _strings(catalogue) -> dict:
     """msgid → msgstr; plural messages as tuples (read_mo gives lists, read_po tuples)."""
-    plain = (lambda v: tuple(v) if isinstance(v, list | tuple) else v)
-    return {plain(m.id): plain(m.string) for m in catalogue if m.id}
+    return {_tuple(m.id): _tuple(m.string) for m in catalogue if m.id}
+
+
+def _tuple(value):
+    return tuple(value) if isinstance(value, list | tuple) else value
