@@ -95,3 +95,17 @@ def test_the_follow_form_errors_are_in_portuguese_beside_the_field(client, pledg
     html = response.get_data(as_text=True)
     assert html.count("Escreva um endereço de email no formato correto") == 2
     assert 'value="nope"' in html  # what was typed is kept
+
+
+def test_the_sign_in_page_in_portuguese(client, make_user):
+    partner = make_user("partner")
+    db.session.commit()
+    html = client.get("/intake/conversations/new?lang=pt", follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "<h1>Iniciar sessão</h1>" in html and "Inicie sessão para continuar." in html
+    wrong = client.post("/login", data={"email": partner.email, "password": "not it"})
+    text = wrong.get_data(as_text=True)
+    assert text.count("O endereço de email ou a palavra-passe não estão certos") == 2
+    empty = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert "Escreva a sua palavra-passe" in empty and "Enter your password" not in empty
