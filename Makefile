@@ -63,9 +63,9 @@ lint: install
 
 # Re-extract marked strings, merge them into every catalogue, compile the .mo files (committed).
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.* __pycache__' --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --ignore-dirs='.* __pycache__' --no-location \
 	  --sort-output --project listening -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d translations --statistics
 
 bench: install

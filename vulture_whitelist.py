@@ -152,3 +152,6 @@ closed_at  # SafeguardingCase fields read by templates/intake/safeguarding_case.
 closed_by
 seen_by
 beats  # Heartbeat: how many beats a run's thread wrote (read by tests/themes/test_heartbeat.py)
+ERROR_TEXTS  # errors.py: messages for the catalogue only (shown through the `tr` filter)
+remember_locale  # i18n.py: set on `g` by select_locale, read back with g.get() after the request
+localize_callback  # flask-login reads it to translate its sign-in prompt

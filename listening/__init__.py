@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from listening import config as config_module
 from listening import urls
 from listening.extensions import babel, csrf, db, login_manager, migrate
+from listening.i18n import N_
 
 ROOT = config_module.INSTANCE_DIR.parent
 
@@ -89,7 +91,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message = N_("Sign in to continue.")
+    login_manager.localize_callback = gettext  # in the page's language
     login_manager.login_message_category = "info"
     from listening.accounts import auth
 
@@ -109,6 +112,8 @@ def register_extensions(app: Flask) -> None:
     app.after_request(i18n.vary_on_language)
     app.jinja_env.globals["locales"] = i18n.LOCALES
     app.context_processor(i18n.template_context)
+    app.add_template_filter(i18n.day_text, "day")
+    app.add_template_filter(i18n.translate, "tr")
 
 
 def register_blueprints(app: Flask) -> None:

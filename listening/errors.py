@@ -6,6 +6,33 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from listening.extensions import db
+from listening.i18n import N_
+
+# What a visitor can read on an error page (errors/error.html shows them with `|tr`): Werkzeug's
+# names and descriptions (tests/test_i18n.py checks they still match), and the descriptions the
+# public views pass to abort().
+ERROR_TEXTS = (
+    N_("Bad Request"),
+    N_("The browser (or proxy) sent a request that this server could not understand."),
+    N_("Not Found"),
+    N_(
+        "The requested URL was not found on the server. If you entered the URL manually please"
+        " check your spelling and try again."
+    ),
+    N_("Method Not Allowed"),
+    N_("The method is not allowed for the requested URL."),
+    N_("Gone"),
+    N_(
+        "The requested URL is no longer available on this server and there is no forwarding"
+        " address. If you followed a link from a foreign page, please contact the author of"
+        " this page."
+    ),
+    N_("There is no pledge with that number."),
+    N_("There is no theme with that name."),
+    N_("There is no campaign with that name."),
+    N_("No campaign has been published yet."),
+    N_("There is no download with that name."),
+)
 
 
 def wants_json() -> bool:

@@ -11,3 +11,9 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def plain_errors(errors):
+    """Messages as `str` (nested lists kept: a FieldList's errors are per entry): validators
+    given `lazy_gettext` messages store lazy strings, which templates and JSON cannot use."""
+    return [plain_errors(e) if isinstance(e, list | tuple) else str(e) for e in errors]

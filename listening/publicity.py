@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from flask import current_app, has_app_context
+from flask_babel import format_decimal, get_locale, gettext
 
 K = TypeVar("K")
 
@@ -32,9 +33,19 @@ def public_count(count: int | None, minimum: int | None = None) -> int | str:
 
 
 def public_count_text(count: int | None, minimum: int | None = None) -> str:
-    """The count with thousands separators, or "fewer than N" (the Jinja filter)."""
+    """The count with thousands separators, or "fewer than N", in the page's language (the
+    Jinja filter)."""
+    minimum = minimum if minimum is not None else min_count()
     value = public_count(count, minimum)
-    return f"{value:,}" if isinstance(value, int) else value
+    if isinstance(value, int):
+        return _number_text(value)
+    return gettext("fewer than %(minimum)s", minimum=minimum)
+
+
+def _number_text(value: int) -> str:
+    if str(get_locale() or "en") == "en":
+        return f"{value:,}"
+    return format_decimal(value)
 
 
 WITHHELD = "withheld"
@@ -71,7 +82,12 @@ def public_parts(parts: Mapping[K, int | None], minimum: int | None = None) -> d
 
 def public_parts_text(parts: Mapping[K, int | None]) -> dict[K, str]:
     """public_parts with thousands separators (the Jinja filter)."""
-    return {key: f"{v:,}" if isinstance(v, int) else v for key, v in public_parts(parts).items()}
+    minimum = min_count()
+    text = {WITHHELD: gettext("withheld"), f"fewer than {minimum}": public_count_text(0, minimum)}
+    return {
+        key: _number_text(v) if isinstance(v, int) else text.get(v, v)
+        for key, v in public_parts(parts, minimum).items()
+    }
 
 
 def count_fields(name: str, count: int | None, minimum: int | None = None) -> dict:

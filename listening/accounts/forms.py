@@ -1,18 +1,26 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from listening.accounts.models import ROLES
+from listening.formfields import plain_errors
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email address",
-        validators=[DataRequired("Enter your email address"), Length(max=254)],
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address")), Length(max=254)],
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password"), Length(max=200)]
+        _l("Password"), validators=[DataRequired(_l("Enter your password")), Length(max=200)]
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            field.errors = plain_errors(field.errors)
+        return valid
 
 
 class LogoutForm(FlaskForm):

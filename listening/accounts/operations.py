@@ -13,6 +13,7 @@ from listening import audit
 from listening.accounts.models import ROLES, ApiToken, LoginAttempt, PasswordReset, User
 from listening.accounts.passwords import password_problem
 from listening.extensions import db
+from listening.i18n import N_
 from listening.organisations.models import Organisation
 from listening.security import Role
 from listening.timeutil import utcnow
@@ -216,7 +217,7 @@ def authenticate(
             None,
             after={"email": email, "address": remote_addr},
         )
-        raise AccountError("email", "Too many failed attempts. Wait 15 minutes and try again.")
+        raise AccountError("email", N_("Too many failed attempts. Wait 15 minutes and try again."))
     hashed = user.password_hash if user is not None else _DUMMY_HASH
     correct = check_password_hash(hashed, password)
     if user is None or not user.active or not correct:
@@ -224,7 +225,7 @@ def authenticate(
         db.session.add(attempt)
         db.session.flush()
         audit.record(attempt, "accounts.login_failed", None, after={"email": email})
-        raise AccountError("email", "Email address or password is not right")
+        raise AccountError("email", N_("Email address or password is not right"))
     audit.record(user, "accounts.login", user)
     return user
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import flash, has_request_context, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from listening.accounts import bp, operations
 from listening.accounts.forms import ConfirmForm
 from listening.accounts.models import User
 from listening.extensions import db
+from listening.i18n import N_
 from listening.security import Role, safe_next
 
 
@@ -26,57 +28,65 @@ class Step:
 STEPS = {
     Role.PARTNER: (
         (
-            "Log your first conversation",
+            N_("Log your first conversation"),
             "intake.new_conversation",
-            "Fill in the form after each conversation. No signal? It stays on your phone and "
-            "is sent later. Not finished? Save it as a draft.",
+            N_(
+                "Fill in the form after each conversation. No signal? It stays on your phone and "
+                "is sent later. Not finished? Save it as a draft."
+            ),
         ),
         (
-            "Continue drafts and send a spreadsheet",
+            N_("Continue drafts and send a spreadsheet"),
             "intake.list_conversations",
-            "Your drafts and what you have sent. Conversations on paper or in a spreadsheet: "
-            "send the file to the engagement team, who import it in one go.",
+            N_(
+                "Your drafts and what you have sent. Conversations on paper or in a spreadsheet: "
+                "send the file to the engagement team, who import it in one go."
+            ),
         ),
         (
-            "See what it led to",
+            N_("See what it led to"),
             "assembly.show_partner",
-            "The themes and pledges your organisation’s conversations fed into.",
+            N_("The themes and pledges your organisation’s conversations fed into."),
         ),
     ),
     Role.REVIEWER: (
         (
-            "Review the themes queue",
+            N_("Review the themes queue"),
             "themes.list_needs_review",
-            "Answers the model was unsure about: confirm or move each one, and the next run "
-            "learns from it.",
+            N_(
+                "Answers the model was unsure about: confirm or move each one, and the next run "
+                "learns from it."
+            ),
         ),
         (
-            "Approve quotes",
+            N_("Approve quotes"),
             "assembly.list_staff_quotes",
-            "Only consented, anonymised quotes that you approve appear on the public tracker.",
+            N_("Only consented, anonymised quotes that you approve appear on the public tracker."),
         ),
         (
-            "Post pledge updates",
+            N_("Post pledge updates"),
             "assembly.list_staff_pledges",
-            "Tell the public what has happened on each pledge since the assembly.",
+            N_("Tell the public what has happened on each pledge since the assembly."),
         ),
     ),
     Role.ADMIN: (
         (
-            "Add the team’s users",
+            N_("Add the team’s users"),
             "accounts.list_users",
-            "Give each partner, reviewer and administrator their own sign-in, with the right "
-            "role and organisation.",
+            N_(
+                "Give each partner, reviewer and administrator their own sign-in, with the right "
+                "role and organisation."
+            ),
         ),
         (
-            "Set up the organisations",
+            N_("Set up the organisations"),
             "intake.list_organisations",
-            "The partners who facilitate conversations, and how far outreach to each has got.",
+            N_("The partners who facilitate conversations, and how far outreach to each has got."),
         ),
         (
-            "Edit the campaign’s pages",
+            N_("Edit the campaign’s pages"),
             "pages.list_pages",
-            "The accessibility statement, privacy notice and contact page the public reads.",
+            N_("The accessibility statement, privacy notice and contact page the public reads."),
         ),
     ),
     Role.SAFEGUARDING_LEAD: (
@@ -124,7 +134,9 @@ def _href(endpoint: str, user: User) -> str:
 def steps_for(user: User) -> list[Step]:
     """The three steps for the user's role, with their links."""
     steps = STEPS.get(user.role, ())
-    return [Step(link, _href(endpoint, user), text) for link, endpoint, text in steps]
+    return [
+        Step(gettext(link), _href(endpoint, user), gettext(text)) for link, endpoint, text in steps
+    ]
 
 
 @bp.app_context_processor
@@ -158,6 +170,6 @@ def finish_tour():
     if current_user.tour_done_at is None:
         operations.finish_tour(current_user)
         db.session.commit()
-        flash("You can see these steps again from your account page.", "info")
+        flash(gettext("You can see these steps again from your account page."), "info")
     back = safe_next(request.form.get("next")) or url_for(home_endpoint(current_user))
     return redirect(back, code=303)

@@ -1,4 +1,5 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -42,7 +43,7 @@ def login():
             )
         except operations.AccountError as error:
             db.session.commit()  # keep the failed attempt: it is what the limit counts
-            form.email.errors = [error.message]
+            form.email.errors = [gettext(error.message)]  # a sign-in message is in the catalogue
             return render_template("accounts/login.html", form=form), 200
         login_user(user)
         remember_session(user)
@@ -63,7 +64,7 @@ def logout():
             operations.sign_out(current_user)
             db.session.commit()
         logout_user()
-        flash("You have signed out.", "info")
+        flash(gettext("You have signed out."), "info")
         return redirect(url_for("accounts.login"), code=303)
     return render_template("accounts/logout.html", form=form)
 

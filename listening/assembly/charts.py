@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext, ngettext
+
+from listening.i18n import day_text
+
 WIDTH, HEIGHT = 320, 180
 LEFT, RIGHT, TOP, BOTTOM = 58, 12, 12, 30  # room for 14 px labels (app.css)
 
@@ -62,13 +66,16 @@ def metric_chart(metric) -> Chart:
         (
             x_of(r.taken_on),
             y_of(r.value),
-            f"{r.taken_on:%-d %b %Y}",
+            day_text(r.taken_on, "short"),
             format_value(r.value, metric.unit),
         )
         for r in readings
     ]
     ticks = [(y_of(v), format_value(v, metric.unit)) for v in (low, (low + high) / 2, high)]
-    x_labels = [(float(LEFT), f"{start:%b %Y}"), (float(LEFT + plot_w), f"{end:%b %Y}")]
+    x_labels = [
+        (float(LEFT), day_text(start, "short_month")),
+        (float(LEFT + plot_w), day_text(end, "short_month")),
+    ]
     return Chart(
         WIDTH,
         HEIGHT,
@@ -82,20 +89,34 @@ def metric_chart(metric) -> Chart:
 
 
 def describe(metric) -> str:
-    """A sentence a screen reader can read instead of the picture."""
+    """A sentence a screen reader can read instead of the picture, in the page's language."""
     unit = metric.unit
+    baseline, target = format_value(metric.baseline, unit), format_value(metric.target, unit)
     parts = [
-        f"Baseline {format_value(metric.baseline, unit)}"
-        + (f" in {metric.baseline_on:%B %Y}" if metric.baseline_on else ""),
-        f"target {format_value(metric.target, unit)}"
-        + (f" by {metric.target_on:%B %Y}" if metric.target_on else ""),
+        gettext(
+            "Baseline %(value)s in %(date)s",
+            value=baseline,
+            date=day_text(metric.baseline_on, "month"),
+        )
+        if metric.baseline_on
+        else gettext("Baseline %(value)s", value=baseline),
+        gettext(
+            "target %(value)s by %(date)s", value=target, date=day_text(metric.target_on, "month")
+        )
+        if metric.target_on
+        else gettext("target %(value)s", value=target),
     ]
     if metric.readings:
         latest = metric.readings[-1]
         parts.append(
-            f"latest reading {format_value(latest.value, unit)} on "
-            f"{latest.taken_on:%-d %B %Y} ({len(metric.readings)} readings in all)"
+            ngettext(
+                "latest reading %(value)s on %(date)s (%(num)d reading in all)",
+                "latest reading %(value)s on %(date)s (%(num)d readings in all)",
+                len(metric.readings),
+                value=format_value(latest.value, unit),
+                date=day_text(latest.taken_on),
+            )
         )
     else:
-        parts.append("no readings yet")
+        parts.append(gettext("no readings yet"))
     return "; ".join(parts) + "."

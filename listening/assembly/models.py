@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listening.extensions import db
+from listening.i18n import N_
 from listening.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -21,24 +22,24 @@ if TYPE_CHECKING:
     from listening.organisations.models import Organisation
 
 EVENT_KINDS = {
-    "solutions-workshop": "Solutions workshop",
-    "co-production-workshop": "Co-production workshop",
-    "assembly": "Community health assembly",
-    "other": "Other event",
+    "solutions-workshop": N_("Solutions workshop"),
+    "co-production-workshop": N_("Co-production workshop"),
+    "assembly": N_("Community health assembly"),
+    "other": N_("Other event"),
 }
 ATTENDEE_KINDS = {
-    "community-members": "Community members",
-    "community-leaders": "Community leaders",
-    "decision-makers": "Decision-makers",
-    "facilitators": "Facilitators and staff",
-    "other": "Other",
+    "community-members": N_("Community members"),
+    "community-leaders": N_("Community leaders"),
+    "decision-makers": N_("Decision-makers"),
+    "facilitators": N_("Facilitators and staff"),
+    "other": N_("Other"),
 }
 STATUSES = {
-    "not-started": "Not started",
-    "on-track": "On track",
-    "at-risk": "At risk",
-    "off-track": "Off track",
-    "achieved": "Achieved",
+    "not-started": N_("Not started"),
+    "on-track": N_("On track"),
+    "at-risk": N_("At risk"),
+    "off-track": N_("Off track"),
+    "achieved": N_("Achieved"),
 }
 UNITS = {
     "percent": "Percentage (0 to 100)",

@@ -34,6 +34,8 @@ class Subscription(db.Model):
     secret: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
+    # the language of the page the follow was asked from: its emails are written in it
+    locale: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     @property
     def target(self) -> dict:

@@ -28,6 +28,7 @@ def start_following(
     campaign: Campaign | None = None,
     theme_slug: str | None = None,
     purge_after_days: int | None = None,
+    locale: str = "en",
 ) -> Subscription:
     """A new unconfirmed follow (or the one this address already has for the same target).
 
@@ -51,6 +52,7 @@ def start_following(
         campaign_id=campaign.id if pledge is None else None,
         theme_slug=theme_slug,
         secret=secrets.token_urlsafe(24),
+        locale=locale,
     )
     db.session.add(subscription)
     db.session.flush()

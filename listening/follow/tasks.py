@@ -14,6 +14,7 @@ import smtplib
 import threading
 
 from flask import current_app, has_request_context
+from flask_babel import force_locale, gettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from listening.assembly.models import STATUSES, Pledge, ProgressUpdate
 from listening.extensions import db
 from listening.follow import operations, tokens
 from listening.follow.models import Subscription
+from listening.i18n import day_text
 from listening.urls import absolute
 
 log = logging.getLogger(__name__)
@@ -80,16 +82,25 @@ def send_confirmation_job(subscription_id: int) -> None:
         subscription = db.session.get(Subscription, int(subscription_id))
         if subscription is None or subscription.confirmed_at is not None:
             return
-        name = _target_name(subscription)
         link = absolute(f"/follow/confirm/{tokens.confirm_token(subscription)}")
         days = current_app.config["FOLLOW_CONFIRM_DAYS"]
-        body = (
-            f"Someone (we hope you) asked for emails about {name}.\n\n"
-            f"To start getting them, confirm your email address:\n{link}\n\n"
-            f"This link works for {days} days. If you did not ask for this, ignore this email: "
-            "you will not get any more emails from us and we will delete your address.\n"
-        )
-        _send(subscription, "Confirm you want emails about pledge progress", body)
+        with force_locale(subscription.locale or "en"):
+            name = _target_name(subscription)
+            body = (
+                gettext("Someone (we hope you) asked for emails about %(name)s.", name=name)
+                + "\n\n"
+                + gettext("To start getting them, confirm your email address:")
+                + f"\n{link}\n\n"
+                + gettext(
+                    "This link works for %(days)s days. If you did not ask for this, ignore this"
+                    " email: you will not get any more emails from us and we will delete your"
+                    " address.",
+                    days=days,
+                )
+                + "\n"
+            )
+            subject = gettext("Confirm you want emails about pledge progress")
+        _send(subscription, subject, body)
         db.session.rollback()
 
 
@@ -113,33 +124,52 @@ def send_status_job(pledge_id: int, before: str, after: str) -> None:
         pledge = db.session.get(Pledge, int(pledge_id))
         if pledge is None or pledge.status != after:
             return  # deleted, or changed again since: that change sends its own email
-        news = (
-            f"The status of the pledge “{pledge.title}” has changed from "
-            f"{STATUSES.get(before, before)} to {STATUSES.get(after, after)}.\n\n"
-        )
-        subject = f"Status of the pledge: {pledge.title}"
         for subscription in operations.recipients(pledge):
-            _notify(subscription, pledge, subject, news)
+            with force_locale(subscription.locale or "en"):
+                news = (
+                    gettext(
+                        "The status of the pledge “%(title)s” has changed from %(before)s to"
+                        " %(after)s.",
+                        title=pledge.title,
+                        before=gettext(STATUSES.get(before, before)),
+                        after=gettext(STATUSES.get(after, after)),
+                    )
+                    + "\n\n"
+                )
+                subject = gettext("Status of the pledge: %(title)s", title=pledge.title)
+                _notify(subscription, pledge, subject, news)
         db.session.rollback()
 
 
 def _send_progress(subscription: Subscription, pledge: Pledge, update: ProgressUpdate) -> None:
-    news = (
-        f"There is a new progress update on the pledge “{pledge.title}”.\n\n"
-        f"Status: {STATUSES.get(update.status, update.status)}\n"
-        f"Update of {update.posted_on:%-d %B %Y}:\n\n{update.text}\n\n"
-    )
-    _notify(subscription, pledge, f"Progress on the pledge: {pledge.title}", news)
+    with force_locale(subscription.locale or "en"):
+        news = (
+            gettext("There is a new progress update on the pledge “%(title)s”.", title=pledge.title)
+            + "\n\n"
+            + gettext(
+                "Status: %(status)s", status=gettext(STATUSES.get(update.status, update.status))
+            )
+            + "\n"
+            + gettext("Update of %(date)s:", date=day_text(update.posted_on))
+            + f"\n\n{update.text}\n\n"
+        )
+        subject = gettext("Progress on the pledge: %(title)s", title=pledge.title)
+        _notify(subscription, pledge, subject, news)
 
 
 def _notify(subscription: Subscription, pledge: Pledge, subject: str, news: str) -> None:
     """One email about `pledge` to one follower, with the links every such email carries."""
     unsubscribe = absolute(f"/follow/unsubscribe/{tokens.unsubscribe_token(subscription)}")
-    body = (
-        f"{news}"
-        f"Read the pledge and all its updates:\n{absolute(f'/pledges/{pledge.id}')}\n\n"
-        f"You get this email because you follow {_target_name(subscription)}.\n"
-        f"Stop these emails (unsubscribe):\n{unsubscribe}\n"
+    body = (  # in the follower's language: the callers run this under force_locale
+        news
+        + gettext("Read the pledge and all its updates:")
+        + f"\n{absolute(f'/pledges/{pledge.id}')}\n\n"
+        + gettext(
+            "You get this email because you follow %(target)s.", target=_target_name(subscription)
+        )
+        + "\n"
+        + gettext("Stop these emails (unsubscribe):")
+        + f"\n{unsubscribe}\n"
     )
     try:
         _send(
@@ -170,9 +200,11 @@ def _send(subscription: Subscription, subject: str, body: str, headers=None) -> 
 def _target_name(subscription: Subscription) -> str:
     if subscription.pledge_id is not None:
         pledge = db.session.get(Pledge, subscription.pledge_id)
-        return f"the pledge “{pledge.title}”" if pledge else "a pledge"
+        return (
+            gettext("the pledge “%(title)s”", title=pledge.title) if pledge else gettext("a pledge")
+        )
     from listening.themes.queries import public_theme_names as theme_names
 
     names = theme_names(subscription.campaign_id)
     name = names.get(subscription.theme_slug, subscription.theme_slug)
-    return f"the pledges for the theme “{name}”"
+    return gettext("the pledges for the theme “%(theme)s”", theme=name)

@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from listening import jobs, ratelimit
 from listening.assembly import queries
@@ -31,7 +32,7 @@ def new_pledge_follow(pledge_id: int):
     form = FollowForm()
     if form.validate_on_submit():
         subscription = operations.start_following(
-            form.email.data, pledge=pledge, purge_after_days=_confirm_days()
+            form.email.data, pledge=pledge, purge_after_days=_confirm_days(), locale=_locale()
         )
         return _started(subscription)
     return render_template("follow/new_follow.html", form=form, pledge=pledge)
@@ -46,12 +47,20 @@ def new_theme_follow(slug: str):
     form = FollowForm()
     if form.validate_on_submit():
         subscription = operations.start_following(
-            form.email.data, campaign=campaign, theme_slug=slug, purge_after_days=_confirm_days()
+            form.email.data,
+            campaign=campaign,
+            theme_slug=slug,
+            purge_after_days=_confirm_days(),
+            locale=_locale(),
         )
         return _started(subscription)
     return render_template(
         "follow/new_follow.html", form=form, campaign=campaign, slug=slug, theme_name=names[slug]
     )
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
 
 
 @bp.get("/check-your-email")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -26,7 +27,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from listening.formfields import MultiCheckboxField
+from listening.formfields import MultiCheckboxField, plain_errors
+from listening.i18n import day_text
 from listening.intake.models import FORMATS
 
 MAX_ANSWERS = 30
@@ -79,9 +81,17 @@ def period_warning(campaign, day: date | None) -> str | None:
     if day is None or campaign is None:
         return None
     if campaign.starts_on and day < campaign.starts_on:
-        return f"{day:%-d %B %Y} is before this campaign started ({campaign.starts_on:%-d %B %Y})."
+        return gettext(
+            "%(date)s is before this campaign started (%(start)s).",
+            date=day_text(day),
+            start=day_text(campaign.starts_on),
+        )
     if campaign.ends_on and day > campaign.ends_on:
-        return f"{day:%-d %B %Y} is after this campaign ended ({campaign.ends_on:%-d %B %Y})."
+        return gettext(
+            "%(date)s is after this campaign ended (%(end)s).",
+            date=day_text(day),
+            end=day_text(campaign.ends_on),
+        )
     return None
 
 
@@ -167,7 +177,7 @@ class ConversationForm(FlaskForm):
         """Validate, then turn translated (lazy) messages into plain text for templates and JSON."""
         valid = super().validate(extra_validators)
         for field in self:
-            field.errors = _plain(field.errors)
+            field.errors = plain_errors(field.errors)
         return valid
 
     def validate_draft(self) -> bool:
@@ -183,8 +193,3 @@ class ConversationForm(FlaskForm):
     def validate_responses(self, field) -> None:
         if not self.draft and not any(self.answers()):
             raise ValidationError(_l("Enter at least one thing people said"))
-
-
-def _plain(errors):
-    """Messages as `str` (nested lists kept: a FieldList's errors are per entry)."""
-    return [_plain(e) if isinstance(e, list | tuple) else str(e) for e in errors]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from listening import audit, signals
 from listening.extensions import db
-from listening.likes import equals_ignoring_case
+from listening.likes import ESCAPE, equals_ignoring_case, escape_like
 from listening.organisations.models import Organisation
 
 
@@ -23,6 +23,27 @@ class OrganisationError(ValueError):
 
 def list_organisations() -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def page_organisations(
+    name: str, status: str | None, page: int, per_page: int
+) -> tuple[list[Organisation], int, int]:
+    """One page of organisations by name, those whose name contains `name` (any case) and with
+    outreach `status` when given; the rows, how many match, and the page shown (a page past
+    the end shows the last)."""
+    query = select(Organisation)
+    if name:
+        query = query.where(Organisation.name.ilike(f"%{escape_like(name)}%", escape=ESCAPE))
+    if status:
+        query = query.where(Organisation.outreach_status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    rows = db.session.scalars(
+        query.order_by(Organisation.name, Organisation.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total, page
 
 
 def get_organisation(organisation_id: int) -> Organisation | None:

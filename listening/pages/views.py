@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from listening.extensions import db
@@ -14,7 +15,7 @@ SLUGS = "any(accessibility, privacy, contact, cookies)"
 
 
 def _show(slug: str):
-    page = operations.get_page(slug)
+    page = operations.get_page(slug, str(get_locale() or "en"))
     return render_template("pages/show_page.html", page=page, body=text.render(page.body))
 
 

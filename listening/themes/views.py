@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from listening import confirm
 from listening.extensions import db, writes_on_read
+from listening.intake import listing
 from listening.intake.campaigns import campaign_arg
 from listening.intake.models import Campaign, Response
 from listening.intake.operations import get_campaign, list_campaigns
@@ -343,13 +344,18 @@ def split_sub_theme(sub_theme_id: int):
 @staff_required
 def list_needs_review():
     campaign = _campaign()
-    cards, total_cards, total = workspace.needs_review(campaign)
+    result = workspace.needs_review(campaign, listing.page_number(request.args.get("page")))
+
+    def href(number: int) -> str:
+        return url_for("themes.list_needs_review", campaign=campaign.slug, page=number)
+
     return render_template(
         "themes/needs_review.html",
         campaign=campaign,
-        cards=cards,
-        total_cards=total_cards,
-        total=total,
+        result=result,
+        here=href(result.page),
+        href=href,
+        pages=listing.page_items(result.page, result.pages, href),
         theme_choices=_theme_choices(campaign.id, "No theme"),
     )
 

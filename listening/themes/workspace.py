@@ -179,10 +179,35 @@ def theme_page(theme: Theme) -> ThemePage:
     return ThemePage(theme, run, views, others, row, bars)
 
 
-def needs_review(campaign: Campaign, limit: int = 100) -> tuple[list[queue.Group], int, int]:
-    """The first cards of the queue (highest expected gain first), how many cards and answers."""
+REVIEW_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    cards: list[queue.Group]
+    total_cards: int
+    total: int  # answers, a card may stand for several identical ones
+    page: int
+    per_page: int = REVIEW_PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total_cards // self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1
+
+
+def needs_review(campaign: Campaign, page: int = 1) -> ReviewPage:
+    """One page of the queue's cards (highest expected gain first), with how many cards and
+    answers wait in all; a page past the end shows the last one."""
     cards = queue.groups(campaign.id)
-    return cards[:limit], len(cards), sum(len(g.items) for g in cards)
+    pages = max(1, -(-len(cards) // REVIEW_PER_PAGE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * REVIEW_PER_PAGE
+    chunk = cards[start : start + REVIEW_PER_PAGE]
+    return ReviewPage(chunk, len(cards), sum(len(g.items) for g in cards), page)
 
 
 def search(campaign: Campaign, q: str):

@@ -3,17 +3,22 @@ double taps and form errors without JavaScript. Nothing typed is lost or recorde
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, screenshot, sign_in
+from tests.browser.conftest import PHONE, ROOT, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 NEW = "/intake/conversations/new"
 ALL_SENT = "All sent"
+# the service worker's cache name (static/js/sw.js; bumped when its lists change)
+SW_CACHE = "listening-intake-" + re.search(
+    r"const VERSION = '(\w+)'", (ROOT / "listening" / "static" / "js" / "sw.js").read_text()
+).group(1)
 
 
 def wait_for_service_worker(page) -> None:
@@ -372,7 +377,7 @@ def test_the_worker_stores_only_partner_pages_and_assets(page, context, live_ser
     stored = page.evaluate(CACHED_URLS)
     names = {entry.split(" ")[0] for entry in stored}
     paths = {entry.split(" ")[1] for entry in stored}
-    assert names == {"listening-intake-v2"}
+    assert names == {SW_CACHE}
     assert {"/intake/conversations/new", "/intake/conversations"} <= paths
     assert all(
         p.startswith("/assets/") or p in {"/intake/conversations/new", "/intake/conversations"}
@@ -478,7 +483,7 @@ def test_a_new_worker_deletes_old_versions_of_its_cache(page, live_server):
         caches.open('someone-else').then(c => c.put('/theirs', new Response('theirs')))])""")
     sign_in(page, live_server.make_partner())
     wait_for_service_worker(page)
-    assert sorted(page.evaluate("() => caches.keys()")) == ["listening-intake-v2", "someone-else"]
+    assert sorted(page.evaluate("() => caches.keys()")) == [SW_CACHE, "someone-else"]
 
 
 def test_signing_out_forgets_the_pages_but_keeps_the_outbox(page, context, live_server):

@@ -255,3 +255,65 @@ def test_the_feed_reads_as_an_accessible_page_in_a_phone_browser(page, live_url)
     # Chromium labels XSLT as deprecated with a banner of its own: not our page, not audited
     page.evaluate("() => document.querySelectorAll('xslt-warning-banner').forEach(e => e.remove())")
     assert run_axe(page) == []
+
+
+def test_a_visitor_reads_the_tracker_in_portuguese_on_a_phone(page, live_url):
+    """The language link keeps the page and is remembered (a cookie); every page on the way
+    is in Portuguese, fits 390 px and passes axe; what staff typed stays as typed."""
+    _, pledge_ids = live_url
+    page.goto("/pledges")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Português").click()
+    page.wait_for_url("**/pledges?lang=pt")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("o que foi prometido")
+    assert page.evaluate("document.documentElement.lang") == "pt"
+    expect(page.get_by_role("heading", name="Quem ouvimos")).to_have_count(1)
+    expect(page.get_by_role("link", name="Housing", exact=True)).to_have_count(1)  # as typed
+    violations, seen = {}, []
+
+    def check(name):
+        page.wait_for_load_state()
+        page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
+        assert page.evaluate("document.documentElement.lang") == "pt", name
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        seen.append(name)
+        if found := run_axe(page):
+            violations[name] = found
+
+    check("tracker")
+    shot(page, "i18n-pt-01-tracker")
+    page.get_by_role("link", name="Housing", exact=True).click()  # no ?lang: the cookie
+    page.wait_for_url("**/pledges/themes/housing")
+    expect(page.get_by_role("heading", name="Disseram", exact=True)).to_have_count(1)
+    check("theme")
+    page.locator(".app-pledge a").first.click()
+    page.wait_for_url("**/pledges/*")
+    expect(page.get_by_role("heading", name="O compromisso assumido")).to_have_count(1)
+    expect(page.get_by_role("heading", name="Atualizações do progresso")).to_have_count(1)
+    check("pledge")
+    shot(page, "i18n-pt-02-pledge")
+    follow = "Receber emails quando houver progresso neste compromisso"
+    page.get_by_role("link", name=follow).click()
+    page.get_by_label("Endereço de email").fill("não é um email")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Receber emails").click()
+    expect(page.get_by_text("Escreva um endereço de email no formato correto")).to_have_count(2)
+    check("follow form with an error")
+    page.goto("/pledges/events")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Workshops e assembleia")
+    check("events")
+    page.goto("/open-data")
+    check("open data")
+    page.goto("/accessibility")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Declaração de acessibilidade")
+    expect(page.get_by_role("heading", name="Até que ponto este site é acessível")).to_have_count(1)
+    check("accessibility statement")
+    page.goto("/pledges/99999999")  # the browser logs the 404 itself
+    expect(page.get_by_role("heading", level=1)).to_have_text("Página não encontrada")
+    expect(page.get_by_text("Não existe nenhum compromisso com esse número.")).to_have_count(1)
+    check("not found")
+    assert violations == {}, violations
+    assert len(seen) == 8
+    page.get_by_role("navigation", name="Idioma").get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    page.goto("/pledges")
+    expect(page.get_by_role("heading", name="Who we heard from")).to_have_count(1)

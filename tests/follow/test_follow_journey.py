@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 
 from sqlalchemy import select
 
@@ -152,3 +153,30 @@ def test_an_address_the_mail_server_refuses_is_one_log_line_not_a_traceback(
     assert all(record.exc_info is None for record in caplog.records)
     [line] = [r.getMessage() for r in caplog.records if "refused the address" in r.getMessage()]
     assert "SMTP [550]" in line and "refused@example.org" not in line
+
+
+def test_a_follow_asked_in_portuguese_gets_its_emails_in_portuguese(
+    client, inbox, make_pledge, post_update
+):
+    pledge = make_pledge()
+    db.session.commit()
+    client.get(f"/pledges/{pledge.id}?lang=pt")
+    assert client.post(f"/follow/pledges/{pledge.id}", data={"email": "leitor@example.com"})
+    [confirmation] = inbox.to("leitor@example.com")
+    text = body_of(confirmation)
+    assert (
+        confirmation["Subject"]
+        == "Confirme que quer receber emails sobre o progresso dos compromissos"
+    )
+    assert "pediu para receber emails sobre o compromisso “Every NHS trust" in text
+    assert "Someone" not in text
+    client.post(_link(confirmation, "confirm"))
+    client.get("/pledges?lang=en")  # the page's language later does not matter: the follow's does
+    post_update(
+        pledge, "Three trusts are now accredited.", status="at-risk", posted_on=date(2024, 3, 1)
+    )
+    notice = body_of(inbox.to("leitor@example.com")[1])
+    assert "Estado: Em risco" in notice and "Atualização de 1 de março de 2024:" in notice
+    assert "Three trusts are now accredited." in notice  # as staff typed it
+    assert "Recebe este email porque segue o compromisso" in notice
+    assert db.session.scalar(select(Subscription.locale)) == "pt"

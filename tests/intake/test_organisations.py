@@ -165,3 +165,30 @@ def test_errors_appear_beside_the_field_and_keep_what_was_typed(
 def test_unknown_organisation_is_404(world, signed_in):
     _campaign, admin, *_rest = world
     assert signed_in(admin).get("/intake/organisations/999999/edit").status_code == 404
+
+
+def test_the_list_is_paged_and_filtered_by_name(world, signed_in):
+    _campaign, admin, *_ = world
+    for i in range(59):
+        db.session.add(Organisation(name=f"Group {i:02d} {'Mind' if i % 3 == 0 else 'Club'}"))
+    db.session.add(Organisation(name="100% Youth_Club"))
+    db.session.commit()
+    client = signed_in(admin)
+    first = client.get("/intake/organisations").get_data(as_text=True)
+    assert "61 organisations" in first and "(page 1 of 3)" in first
+    assert first.count('class="nhsuk-table__row"') == 1 + 25  # the header row and 25 rows
+    assert "100% Youth_Club" in first and "Group 23 Club" in first and "Group 24 Mind" not in first
+    third = client.get("/intake/organisations?page=3").get_data(as_text=True)
+    assert "Showing 51 to 61 (page 3 of 3)" in third and "Peckham Community Centre" in third
+    for bad in ("0", "-3", "x", "99", "9" * 40):
+        assert client.get(f"/intake/organisations?page={bad}").status_code == 200, bad
+    minds = client.get("/intake/organisations?name=+mind+").get_data(as_text=True)
+    assert "20 organisations" in minds and "Group 03 Mind" in minds and "Group 01 Club" not in minds
+    assert 'value="mind"' in minds  # what was typed stays in the box
+    literal = client.get("/intake/organisations?name=%25").get_data(as_text=True)
+    assert "1 organisation –" in literal and "100% Youth_Club" in literal  # % is not a wildcard
+    both = client.get("/intake/organisations?name=mind&status=facilitating").get_data(as_text=True)
+    assert "have a name containing “mind”" in both
+    page2 = client.get("/intake/organisations?name=Group&page=2").get_data(as_text=True)
+    assert 'href="/intake/organisations?name=Group&amp;page=3"' in page2
+    assert 'href="/intake/organisations?name=Group&amp;status=contacted"' in page2

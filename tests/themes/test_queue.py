@@ -81,8 +81,8 @@ def test_queue_is_ordered_by_uncertainty_times_people(campaign, answer):
     cards = queue.groups(campaign.id)
     assert [c.lead.response.id for c in cards] == [clear_many.id, close_some.id, sure_few.id]
     assert [round(c.gain, 2) for c in cards] == [6.0, 2.94, 0.99]
-    page, n_cards, n_answers = workspace.needs_review(campaign)
-    assert (n_cards, n_answers) == (3, 3) and page[0].lead.people == 10
+    page = workspace.needs_review(campaign)
+    assert (page.total_cards, page.total) == (3, 3) and page.cards[0].lead.people == 10
 
 
 def test_identical_and_near_identical_answers_are_one_card(campaign, answer):
@@ -208,3 +208,37 @@ def test_sub_theme_examples_are_distinct(campaign, run, answer):
     keys = [queue.same_answer_key(r.redacted_text) for r in view.representatives]
     assert len(keys) == 3 and len(set(keys)) == 3
     assert view.representatives[0].id == responses[0].id
+
+
+def test_the_review_page_shows_twenty_cards_a_page_in_queue_order(
+    campaign, answer, client, login, make_user
+):
+    for i in range(45):
+        answer(f"Answer number {i} about the estate", people=1 + i % 7, migration=0.3 - i / 500)
+    order = [c.lead.response.id for c in queue.groups(campaign.id)]
+    seen = []
+    for number in (1, 2, 3):
+        result = workspace.needs_review(campaign, number)
+        assert (result.page, result.pages, result.total_cards, result.total) == (number, 3, 45, 45)
+        seen += [c.lead.response.id for c in result.cards]
+    assert seen == order and len(workspace.needs_review(campaign, 3).cards) == 5
+    login(make_user("reviewer"))
+    base = "/themes/review?campaign=queue-test"
+    html = client.get(base + "&page=2").get_data(as_text=True)
+    assert "showing cards 21 to 40 of 45 (page 2 of 3)" in html
+    assert html.count('class="app-queue__card"') == 20
+    assert f'id="response-{order[20]}"' in html and f'id="response-{order[19]}"' not in html
+    assert 'href="/themes/review?campaign=queue-test&amp;page=3"' in html  # next / page 3
+    for bad in ("0", "-1", "abc", "99", "1e9", "9" * 40):
+        assert client.get(f"{base}&page={bad}").status_code == 200, bad
+    last = client.get(base + "&page=99").get_data(as_text=True)
+    assert "(page 3 of 3)" in last and last.count('class="app-queue__card"') == 5
+    # a decision on page 2 comes back to page 2
+    here = "/themes/review?campaign=queue-test&page=2"
+    assert f'name="next" value="{here.replace("&", "&amp;")}"' in html
+    decided = client.post(
+        f"/themes/review/{order[20]}/decide",
+        data={"action": "confirm", "theme": "none", "next": here},
+    )
+    assert decided.status_code == 303 and decided.headers["Location"].endswith(here)
+    assert workspace.needs_review(campaign).total_cards == 44

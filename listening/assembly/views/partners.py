@@ -6,6 +6,7 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from listening.assembly import bp, queries
+from listening.assembly.models import STATUSES
 from listening.assembly.views.common import staff_campaign
 from listening.extensions import db
 from listening.organisations.models import Organisation
@@ -30,6 +31,7 @@ def show_partner(organisation_id: int):
         conversations=conversations,
         analysis_published=published,
         themes=themes,
+        statuses=STATUSES,
         by_borough=[row for row in queries.people_by_borough(campaign, organisation.id) if row[1]],
     )
 

@@ -8,25 +8,42 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from listening.extensions import db
-from listening.intake import bp
+from listening.intake import bp, listing
 from listening.intake.models import Area
 from listening.organisations import operations
 from listening.organisations.forms import OrganisationForm
 from listening.organisations.models import ORGANISATION_TYPES, OUTREACH_STATUSES
 from listening.security import admin_required
 
+ORGANISATIONS_PER_PAGE = 25
+
 
 @bp.get("/organisations")
 @admin_required
 def list_organisations():
     status = request.args.get("status")
-    organisations = operations.list_organisations()
-    if status in OUTREACH_STATUSES:
-        organisations = [o for o in organisations if o.outreach_status == status]
+    status = status if status in OUTREACH_STATUSES else None
+    name = " ".join((request.args.get("name") or "").split())[:100]
+    rows, total, page = operations.page_organisations(
+        name, status, listing.page_number(request.args.get("page")), ORGANISATIONS_PER_PAGE
+    )
+    pages = max(1, -(-total // ORGANISATIONS_PER_PAGE))
+
+    def href(number: int | None = None, **changes) -> str:
+        args = {"name": name, "status": status, "page": number} | changes
+        return url_for("intake.list_organisations", **{k: v for k, v in args.items() if v})
+
     return render_template(
         "intake/organisations.html",
-        organisations=organisations,
-        status=status if status in OUTREACH_STATUSES else None,
+        organisations=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        first=(page - 1) * ORGANISATIONS_PER_PAGE + 1,
+        page_items=listing.page_items(page, pages, href),
+        href=href,
+        name=name,
+        status=status,
         status_names=OUTREACH_STATUSES,
         type_names=ORGANISATION_TYPES,
     )

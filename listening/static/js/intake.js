@@ -10,6 +10,7 @@
 
 import * as outbox from './outbox.js'
 import { showGuidanceIfNeeded } from './safeguarding.js'
+import { dateLocale, nt, t } from './messages.js'
 
 const NEW_PATH = '/intake/conversations/new'
 const LIST_PATH = '/intake/conversations'
@@ -50,8 +51,6 @@ function el (tag, attrs, children) {
   })
   return node
 }
-
-function plural (n, one, many) { return n + ' ' + (n === 1 ? one : many) }
 
 export function newUuid () {
   if (window.crypto && typeof window.crypto.randomUUID === 'function') {
@@ -115,32 +114,32 @@ function answerIndex (area) { return parseInt(area.name.split('-')[1], 10) || 0 
 export function validate (body) {
   const errors = {}
   const add = function (field, message) { errors[field] = [message] }
-  if (!body.borough) add('borough', 'Select the borough where the conversation took place')
+  if (!body.borough) add('borough', t('Select the borough where the conversation took place'))
   if (!body.organisation) {
-    add('organisation', 'Select the organisation that facilitated the conversation')
+    add('organisation', t('Select the organisation that facilitated the conversation'))
   }
   if (!body.date) {
-    add('date', 'Enter the date of the conversation')
+    add('date', t('Enter the date of the conversation'))
   } else if (!/^\d{4}-\d{2}-\d{2}$/.test(body.date) || isNaN(Date.parse(body.date))) {
-    add('date', 'Enter the date of the conversation')
+    add('date', t('Enter the date of the conversation'))
   } else if (body.date > tomorrow()) {
-    add('date', 'Date of the conversation must be today or in the past')
+    add('date', t('Date of the conversation must be today or in the past'))
   } else if (body.date < '2000-01-01') {
-    add('date', 'Date of the conversation must be after 1 January 2000')
+    add('date', t('Date of the conversation must be after 1 January 2000'))
   }
-  if (!body.format) add('format', 'Select the format of the conversation')
+  if (!body.format) add('format', t('Select the format of the conversation'))
   if (typeof body.people_count !== 'number') {
-    add('people_count', 'Enter how many people took part, as a number like 3')
+    add('people_count', t('Enter how many people took part, as a number like 3'))
   } else if (body.people_count < 1 || body.people_count > MAX_PEOPLE) {
-    add('people_count', 'Number of people must be between 1 and 10,000')
+    add('people_count', t('Number of people must be between 1 and 10,000'))
   }
   if (!body.responses.length) {
-    add('responses', 'Enter at least one thing people said')
+    add('responses', t('Enter at least one thing people said'))
   } else if (body.responses.some(function (a) { return a.length > MAX_ANSWER_LENGTH })) {
-    add('responses', 'Answer must be 20,000 characters or fewer')
+    add('responses', t('Answer must be 20,000 characters or fewer'))
   }
   if (body.consent_to_quote === null) {
-    add('consent_to_quote', 'Select whether they agreed to be quoted anonymously')
+    add('consent_to_quote', t('Select whether they agreed to be quoted anonymously'))
   }
   return Object.keys(errors).length ? errors : null
 }
@@ -165,16 +164,16 @@ function tomorrow () {
 
 // A warning, not an error: a date outside the campaign's dates is probably a slip of the finger.
 function longDate (iso) {
-  return new Date(iso + 'T12:00:00').toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })
+  return new Date(iso + 'T12:00:00').toLocaleDateString(dateLocale(), { day: 'numeric', month: 'long', year: 'numeric' })
 }
 
 export function periodWarning (date, startsOn, endsOn) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date || '') || isNaN(Date.parse(date))) return ''
   if (startsOn && date < startsOn) {
-    return longDate(date) + ' is before this campaign started (' + longDate(startsOn) + ').'
+    return t('%(date)s is before this campaign started (%(start)s).', { date: longDate(date), start: longDate(startsOn) })
   }
   if (endsOn && date > endsOn) {
-    return longDate(date) + ' is after this campaign ended (' + longDate(endsOn) + ').'
+    return t('%(date)s is after this campaign ended (%(end)s).', { date: longDate(date), end: longDate(endsOn) })
   }
   return ''
 }
@@ -194,7 +193,7 @@ function watchDate (form) {
       const p = document.createElement('p')
       p.className = 'app-warning'
       const strong = document.createElement('strong')
-      strong.textContent = 'Check the date:'
+      strong.textContent = t('Check the date:')
       p.appendChild(strong)
       p.appendChild(document.createTextNode(' ' + message))
       box.appendChild(p)
@@ -252,7 +251,7 @@ function showFieldError (form, field, message) {
   const group = control.closest('.nhsuk-form-group')
   const id = (field === 'responses' ? control.id : field) + '-error'
   const error = el('span', { className: 'nhsuk-error-message', id: id }, [
-    el('span', { className: 'nhsuk-u-visually-hidden', text: 'Error: ' }), message
+    el('span', { className: 'nhsuk-u-visually-hidden', text: t('Error: ') }), message
   ])
   const fieldset = control.closest('fieldset')
   if (control.type === 'radio' || control.type === 'checkbox') {
@@ -288,7 +287,7 @@ export function showErrors (form, errors, intro) {
   ])
   const summary = el('div', { className: 'nhsuk-error-summary', tabindex: '-1' }, [
     el('div', { role: 'alert' }, [
-      el('h2', { className: 'nhsuk-error-summary__heading', text: 'There is a problem' }), body
+      el('h2', { className: 'nhsuk-error-summary__heading', text: t('There is a problem') }), body
     ])
   ])
   form.parentNode.insertBefore(summary, form.parentNode.firstChild)
@@ -323,7 +322,7 @@ function addAnswer (form, focus) {
   area.value = ''
   const label = copy.querySelector('label')
   label.setAttribute('for', area.id)
-  label.textContent = 'Answer ' + (index + 1)
+  label.textContent = t('Answer %(number)s', { number: index + 1 })
   last.parentNode.insertBefore(copy, last.nextSibling)
   if (index + 1 >= MAX_ANSWERS) form.querySelector('#add-answer').hidden = true
   if (focus) area.focus()
@@ -380,8 +379,8 @@ function restoreIntoForm (form, record) {
   })
   const errors = record.errors && Object.keys(record.errors).length ? record.errors : { uuid: [record.message] }
   showErrors(form, errors, record.state === 'conflict'
-    ? 'This conversation will be sent as a new conversation once you submit it again.'
-    : 'Correct the answers below and submit the conversation again.')
+    ? t('This conversation will be sent as a new conversation once you submit it again.')
+    : t('Correct the answers below and submit the conversation again.'))
 }
 
 // ---------------------------------------------------------------- status on the page
@@ -401,22 +400,22 @@ function describe (record) {
   const body = record.body || {}
   const date = body.date ? new Date(body.date + 'T12:00:00') : null
   const when = date && !isNaN(date.getTime())
-    ? date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })
-    : 'an unknown date'
+    ? date.toLocaleDateString(dateLocale(), { day: 'numeric', month: 'long', year: 'numeric' })
+    : t('an unknown date')
   const first = (body.responses && body.responses[0]) || ''
   const quote = first.length > 80 ? first.slice(0, 77) + '…' : first
-  return 'Conversation on ' + when + (quote ? ': “' + quote + '”' : '')
+  return quote ? t('Conversation on %(date)s: “%(quote)s”', { date: when, quote: quote }) : t('Conversation on %(date)s', { date: when })
 }
 
 function problemItem (record) {
   const actions = el('div', { className: 'app-actions nhsuk-u-margin-top-3' })
   const formOnPage = conversationForm()
   const open = formOnPage
-    ? el('button', { type: 'button', className: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', 'data-outbox-open': record.uuid, text: 'Open it to correct it' })
-    : el('a', { href: NEW_PATH + '?restore=' + encodeURIComponent(record.uuid), text: 'Open it to correct it' })
+    ? el('button', { type: 'button', className: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', 'data-outbox-open': record.uuid, text: t('Open it to correct it') })
+    : el('a', { href: NEW_PATH + '?restore=' + encodeURIComponent(record.uuid), text: t('Open it to correct it') })
   actions.appendChild(open)
   actions.appendChild(el('button', {
-    type: 'button', className: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', 'data-outbox-delete': record.uuid, text: 'Delete it from this phone'
+    type: 'button', className: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', 'data-outbox-delete': record.uuid, text: t('Delete it from this phone')
   }))
   const messages = []
   Object.keys(record.errors || {}).forEach(function (field) {
@@ -440,30 +439,30 @@ export function render () {
       warning.hidden = records.length === 0
       const text = warning.querySelector('p')
       if (text && records.length && !pending.length) {
-        text.textContent = plural(problems.length, 'conversation on this phone was', 'conversations on this phone were') +
-          ' not accepted and need correcting. They stay on this phone: open My conversations after you sign in again.'
+        text.textContent = nt('%(num)s conversation on this phone was not accepted and needs correcting.', '%(num)s conversations on this phone were not accepted and need correcting.', problems.length) +
+          ' ' + t('They stay on this phone: open My conversations after you sign in again.')
       }
     }
     if (!panel) return records
     const lines = []
     if (state.justQueued === 'draft') {
-      lines.push(el('p', { className: 'nhsuk-u-margin-bottom-2' }, [el('strong', { text: 'Draft saved on this phone.' }), ' It is kept as a draft, not submitted: continue it from ', el('a', { href: LIST_PATH, text: 'My conversations' }), ' once it is sent.']))
+      lines.push(el('p', { className: 'nhsuk-u-margin-bottom-2' }, [el('strong', { text: t('Draft saved on this phone.') }), ' ' + t('It is kept as a draft, not submitted: continue it from'), ' ', el('a', { href: LIST_PATH, text: t('My conversations') }), ' ' + t('once it is sent.')]))
     } else if (state.justQueued) {
-      lines.push(el('p', { className: 'nhsuk-u-margin-bottom-2' }, [el('strong', { text: 'Conversation saved on this phone.' }), ' You can log the next one.']))
+      lines.push(el('p', { className: 'nhsuk-u-margin-bottom-2' }, [el('strong', { text: t('Conversation saved on this phone.') }), ' ' + t('You can log the next one.')]))
     }
     if (pending.length) {
-      lines.push(el('p', { className: 'nhsuk-u-margin-bottom-2', text: pending.length + ' saved on this phone, not yet sent.' }))
+      lines.push(el('p', { className: 'nhsuk-u-margin-bottom-2', text: nt('%(num)s saved on this phone, not yet sent.', '%(num)s saved on this phone, not yet sent.', pending.length) }))
       if (state.authNeeded) {
-        lines.push(el('p', {}, [el('a', { href: LOGIN_URL, text: 'Sign in again to send ' + plural(pending.length, 'saved conversation', 'saved conversations') }), '. They stay safe on this phone until then.']))
+        lines.push(el('p', {}, [el('a', { href: LOGIN_URL, text: nt('Sign in again to send %(num)s saved conversation', 'Sign in again to send %(num)s saved conversations', pending.length) }), '. ' + t('They stay safe on this phone until then.')]))
       } else if (state.networkDown || navigator.onLine === false) {
-        lines.push(el('p', { text: 'They will be sent when you are back online. Keep this phone: do not clear its browsing data.' }))
+        lines.push(el('p', { text: t('They will be sent when you are back online. Keep this phone: do not clear its browsing data.') }))
       } else {
-        lines.push(el('p', { text: 'Sending…' }))
+        lines.push(el('p', { text: t('Sending…') }))
       }
     } else if (!problems.length && (state.sentHere > 0 || state.justQueued)) {
-      lines.push(el('p', { text: 'All sent. ' + plural(state.sentHere, 'conversation', 'conversations') + ' sent from this page.' }))
+      lines.push(el('p', { text: t('All sent.') + ' ' + nt('%(num)s conversation sent from this page.', '%(num)s conversations sent from this page.', state.sentHere) }))
       if (state.draftsSentHere) {
-        lines.push(el('p', {}, [plural(state.draftsSentHere, 'draft is', 'drafts are') + ' waiting for you under Drafts in ', el('a', { href: LIST_PATH, text: 'My conversations' }), '.']))
+        lines.push(el('p', {}, [nt('%(num)s draft is waiting for you under Drafts in', '%(num)s drafts are waiting for you under Drafts in', state.draftsSentHere) + ' ', el('a', { href: LIST_PATH, text: t('My conversations') }), '.']))
       }
     }
     const next = el('div', {}, lines)
@@ -479,11 +478,11 @@ export function render () {
       panel.problems.className = 'nhsuk-warning-callout'
       panel.problems.appendChild(el('h2', { className: 'nhsuk-warning-callout__label' }, [
         el('span', { role: 'text' }, [
-          el('span', { className: 'nhsuk-u-visually-hidden', text: 'Important: ' }),
-          plural(problems.length, 'conversation needs', 'conversations need') + ' your attention'
+          el('span', { className: 'nhsuk-u-visually-hidden', text: t('Important: ') }),
+          nt('%(num)s conversation needs your attention', '%(num)s conversations need your attention', problems.length)
         ])
       ]))
-      panel.problems.appendChild(el('p', { text: 'They are kept on this phone and were not sent.' }))
+      panel.problems.appendChild(el('p', { text: t('They are kept on this phone and were not sent.') }))
       panel.problems.appendChild(el('ul', { className: 'nhsuk-list' }, problems.map(problemItem)))
     }
     return records
@@ -684,7 +683,7 @@ function wireProblemButtons () {
         if (record && form) restoreIntoForm(form, record)
       })
     } else if (remove) {
-      if (!window.confirm('Delete this conversation from this phone? It has not been sent.')) return
+      if (!window.confirm(t('Delete this conversation from this phone? It has not been sent.'))) return
       outbox.remove(remove.getAttribute('data-outbox-delete')).then(render)
     }
   })

@@ -4,7 +4,7 @@
 // the truth; the cache is a fallback when offline); assets are served from the cache and
 // refreshed in the background. Bump VERSION when this file's lists change.
 
-const VERSION = 'v2'
+const VERSION = 'v3'
 const CACHE = 'listening-intake-' + VERSION
 const PAGES = ['/intake/conversations/new', '/intake/conversations']
 const ASSETS = [
@@ -13,6 +13,7 @@ const ASSETS = [
   '/assets/css/app.css',
   '/assets/js/init.js',
   '/assets/js/intake.js',
+  '/assets/js/messages.js',
   '/assets/js/outbox.js',
   '/assets/js/safeguarding.js',
   '/assets/manifest.json',
