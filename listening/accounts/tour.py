@@ -91,21 +91,26 @@ STEPS = {
     ),
     Role.SAFEGUARDING_LEAD: (
         (
-            "Open your cases",
+            N_("Open your cases"),
             "safeguarding.list_cases",
-            "Answers flagged as a possible disclosure in the campaigns you lead. Mark each one "
-            "seen, then record what was done. You are emailed a link, never the answer itself.",
+            N_(
+                "Answers flagged as a possible disclosure in the campaigns you lead. Mark each "
+                "one seen, then record what was done. You are emailed a link, never the answer "
+                "itself."
+            ),
         ),
         (
-            "See what the public sees",
+            N_("See what the public sees"),
             "assembly.list_pledges",
-            "Flagged answers never reach themes, quotes or these pages. A false alarm you "
-            "release becomes an ordinary answer again.",
+            N_(
+                "Flagged answers never reach themes, quotes or these pages. A false alarm you "
+                "release becomes an ordinary answer again."
+            ),
         ),
         (
-            "Check your account",
+            N_("Check your account"),
             "accounts.show_account",
-            "Change your password, and open these first steps again.",
+            N_("Change your password, and open these first steps again."),
         ),
     ),
 }

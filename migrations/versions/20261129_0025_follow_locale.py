@@ -1,7 +1,7 @@
 """follow: the language a follow was asked in, so its emails are written in it ('en' before)
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 Create Date: 2026-11-29 19:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0022"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
