@@ -31,7 +31,7 @@ from __future__ import annotations
 from listening.intake.redaction.engine import FULL, PRIORITY, TAG_RE, Stages, detect
 from listening.intake.redaction.legacy import EMAIL_RE, PHONE_RE, Span
 
-REDACTOR_VERSION = "2"
+REDACTOR_VERSION = "3"  # 3: answers not in English get their own name layer
 TAGS = PRIORITY
 
 __all__ = [

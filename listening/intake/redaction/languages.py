@@ -56,7 +56,7 @@ _TITLES = _set(
     "pan pani pana panu panem panią państwo",
     "abti eedo habaryar adeer aabo hooyo xaaji",
     "ìyá iya bàbá baba alhaji alhaja olóyè oloye",
-    "السيد السيدة الحاج الحاجة الأستاذ الأستاذة الدكتور الدكتورة الشيخ أم أبو",
+    "السيد السيدة الحاج الحاجة الأستاذ الأستاذة الدكتور الدكتورة الشيخ",
     "জনাব মিসেস মিস্টার শ্রী শ্রীমতী ডাক্তার",
 )
 _RELATIONS = _set(
@@ -131,6 +131,7 @@ def gazetteer(language: str) -> frozenset[str]:
             continue
         names = [*locale.territories.values(), *locale.languages.values()]
         names += [zone.get("city", "") for zone in locale.time_zones.values()]
+        names += [zone.rsplit("/", 1)[-1].replace("_", " ") for zone in locale.time_zones]
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 names += [*locale.months[context][width].values()]
@@ -205,8 +206,11 @@ def _to_pause(words: _Words, i: int) -> int:
     or a function word, and is at most three words long (given name and family names)."""
     j = i + 1
     while j < len(words.words) and j - i < 3 and words.joined(j):
-        if words.folded[j] in _stop_words() or not _caseless(words.words[j]):
+        folded = words.folded[j]
+        if folded in _stop_words() or not _caseless(words.words[j]):
             break
+        if folded.startswith("و") and folded not in names_list():
+            break  # Arabic writes "and" (wa-) joined to the next word: the name has ended
         j += 1
     return j
 
