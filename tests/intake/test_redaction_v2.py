@@ -178,7 +178,15 @@ def test_cli_redact_one_json_object_per_line(offline_runner):
         {"start": 0, "end": 4, "kind": "name"},
         {"start": 10, "end": 22, "kind": "phone"},
     ]
-    assert rows[1] == {"text": "", "redacted": "", "spans": []}
+    assert rows[1] == {"text": "", "redacted": "", "spans": [], "language": None}
     assert rows[2]["redacted"] == "Age UK Lewisham helped"
     assert rows[3]["spans"] == [{"start": 0, "end": 7, "kind": "name"}]
     assert rows[3]["redacted"] == "[name] said so"
+
+
+def test_cli_redact_detects_each_lines_language(offline_runner):
+    lines = ["আমার নাম শাহানা পারভীন, আমি তিন সন্তান নিয়ে এক ঘরে থাকি।", "Rent"]
+    result = offline_runner.invoke(args=["privacy", "redact"], input="\n".join(lines) + "\n")
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["language"] for r in rows] == ["bn", None]
+    assert rows[0]["redacted"] == "আমার নাম [name], আমি তিন সন্তান নিয়ে এক ঘরে থাকি।"
