@@ -147,7 +147,9 @@ def main() -> None:
     for label, with_language in (("with language", True), ("language unknown", False)):
         started = time.perf_counter()
         for i, text in enumerate(texts):
-            redaction.redact(text, language=rows[i % len(rows)]["language"] if with_language else None)
+            redaction.redact(
+                text, language=rows[i % len(rows)]["language"] if with_language else None
+            )
         seconds = time.perf_counter() - started
         print(f"speed ({label}): {len(texts) / seconds:,.0f} answers/s over {len(texts)} answers")
 

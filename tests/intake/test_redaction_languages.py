@@ -76,7 +76,9 @@ def test_ordinary_answers_in_other_languages_are_not_over_redacted():
 @pytest.mark.parametrize("language", [None, "en"])
 def test_unknown_language_takes_the_english_path(language):
     text = "my neighbour folasade adeyemi rang me on 07700 900123"
-    assert redact(text, language=language) == redact(text) == "my neighbour [name] rang me on [phone]"
+    assert (
+        redact(text, language=language) == redact(text) == "my neighbour [name] rang me on [phone]"
+    )
 
 
 def test_a_layer_can_be_switched_off():

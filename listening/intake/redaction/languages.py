@@ -88,7 +88,7 @@ _TURKISH_PLACE_SUFFIX = re.compile(r"^['’](?:d|t)[ae](?:ki|n|yım|yim|yız)?$|
 _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0981-\u0983\u09bc-\u09d7\u09e2\u09e3"
 _WORD = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
-_SENTENCE_END = frozenset(".!?।؟\n:;\"“”«»")
+_SENTENCE_END = frozenset('.!?।؟\n:;"“”«»')
 _NER_VETO = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})
 
 
