@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from listening.intake import redaction  # noqa: E402
 from listening.intake.redaction import Stages  # noqa: E402
+from listening.intake.redaction.languages import RULES  # noqa: E402
 
 TABLE = Path(__file__).parent / "data" / "redaction_multilingual.csv"
 SEED = "redaction-ml-2026"
@@ -41,6 +42,10 @@ CONFIGS = [
     ("+ normalisation (digits, NFKC)", Stages(ner=False, names=False, local=False), True),
     ("+ local phones and dates of birth", Stages(ner=False, names=False), True),
     ("+ name layer (shipped)", Stages(), True),
+    *[
+        (f"  shipped without {rule}", Stages(name_rules_off=frozenset({rule})), True)
+        for rule in RULES
+    ],
 ]
 
 
@@ -118,7 +123,8 @@ def main() -> None:
         cells = []
         for split, chosen in splits.items():
             tally, misses = score(chosen, stages, with_language)
-            detail[split] = (tally, misses)
+            if stages == Stages() and with_language:
+                detail[split] = (tally, misses)
             keep_ord = tuple(tally["keep_ordinary"])
             cells += [pct(share(tally, False)), f"{pct(share(tally, True))} ({pct(keep_ord)})"]
         print(f"{name:40} {cells[0]:>8} | {cells[1]:>20} | {cells[2]:>7} | {cells[3]}")

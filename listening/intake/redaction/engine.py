@@ -67,6 +67,7 @@ class Stages:
     legacy: bool = True
     local: bool = True  # national phone numbers, dates of birth in other languages
     names: bool = True  # the name layer for answers not in English (languages.py)
+    name_rules_off: frozenset[str] = frozenset()  # rules of that layer left out (ablation)
 
 
 FULL = Stages()
@@ -284,7 +285,7 @@ def detect(
     if stages.local:
         found += languages.local_spans(analysed)
     if stages.names and not english:
-        found += languages.name_spans(analysed, language)
+        found += languages.name_spans(analysed, language, stages.name_rules_off)
     tags = [m.span() for m in TAG_RE.finditer(analysed)]
     found = [s for s in found if s[0] < s[1] and not any(s[0] < e and b < s[1] for b, e in tags)]
     spans = [(*norm.to_original(b, e), kind) for b, e, kind in found]

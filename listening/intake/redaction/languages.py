@@ -147,8 +147,9 @@ def _cue_phrases() -> list[list[str]]:
 class _Words:
     """The words of a text with their offsets and what precedes them."""
 
-    def __init__(self, text: str, language: str) -> None:
-        self.text, self.language = text, language
+    def __init__(self, text: str, language: str, off: frozenset[str] = frozenset()) -> None:
+        self.text, self.language, self.off = text, language, off
+        self.names = frozenset() if "names list" in off else names_list()
         self.spans = [m.span() for m in _WORD.finditer(text)]
         self.words = [text[b:e] for b, e in self.spans]
         self.folded = [_fold(w) for w in self.words]
@@ -177,7 +178,7 @@ def _name_like(words: _Words, i: int, after_cue: bool) -> bool:
     if word in legacy.PLACE_NOUNS or folded in _TITLES | _RELATIONS | _NOT_PEOPLE:
         return False
     if _caseless(word):
-        return after_cue or folded in names_list()
+        return after_cue or folded in words.names
     return _capitalised(word)
 
 
@@ -190,7 +191,7 @@ def _extend(words: _Words, i: int) -> int:
                 break
             j += 2
         elif _caseless(words.words[j]):
-            if words.folded[j] not in names_list():
+            if words.folded[j] not in words.names:
                 break
             j += 1
         elif _name_like(words, j, False) and not _place_after(words, j):
@@ -209,7 +210,7 @@ def _to_pause(words: _Words, i: int) -> int:
         folded = words.folded[j]
         if folded in _stop_words() or not _caseless(words.words[j]):
             break
-        if folded.startswith("و") and folded not in names_list():
+        if folded.startswith("و") and folded not in words.names:
             break  # Arabic writes "and" (wa-) joined to the next word: the name has ended
         j += 1
     return j
@@ -233,6 +234,10 @@ def _cue_before(words: _Words, i: int) -> bool:
     return False
 
 
+def _listed_place(words: _Words, i: int) -> bool:
+    return "gazetteer" not in words.off and words.folded[i] in gazetteer(words.language)
+
+
 def _placey(words: _Words, i: int, vetoed: set[int]) -> bool:
     """Word i names a place or an organisation rather than a person."""
     end = words.spans[i][1]
@@ -241,7 +246,7 @@ def _placey(words: _Words, i: int, vetoed: set[int]) -> bool:
         return True
     if _place_after(words, i + 1) or words.words[i] in legacy.PLACE_NOUNS:
         return True
-    if words.folded[i] in gazetteer(words.language):
+    if _listed_place(words, i):
         return True
     return i > 0 and words.folded[i - 1] in _PLACE_PREPOSITIONS
 
@@ -258,12 +263,19 @@ def _ner_vetoed(text: str, words: _Words) -> set[int]:
     return found
 
 
-def name_spans(text: str, language: str) -> list[tuple[int, int, str]]:
-    """Names in an answer written in `language` (an ISO 639-1 code other than English)."""
-    words = _Words(text, language)
+RULES = ("cues", "capitals", "names list", "gazetteer", "ner veto")  # for the ablation
+
+
+def name_spans(
+    text: str, language: str, off: frozenset[str] = frozenset()
+) -> list[tuple[int, int, str]]:
+    """Names in an answer written in `language` (an ISO 639-1 code other than English);
+    `off` switches rules of `RULES` off (the bench's ablation)."""
+    words = _Words(text, language, off)
     if not words.words:
         return []
-    vetoed = _ner_vetoed(text, words) if _LATIN.search(text) else set()
+    latin = _LATIN.search(text) and "ner veto" not in off
+    vetoed = _ner_vetoed(text, words) if latin else set()
     spans, i = [], 0
     while i < len(words.words):
         end = _name_at(words, i, vetoed)
@@ -278,11 +290,11 @@ def name_spans(text: str, language: str) -> list[tuple[int, int, str]]:
 def _name_at(words: _Words, i: int, vetoed: set[int]) -> int | None:
     """The end of a name starting at word i, or None."""
     word = words.words[i]
-    if _cue_before(words, i):
+    if "cues" not in words.off and _cue_before(words, i):
         strong = any(words.folded[max(0, i - len(p)) : i] == p for p in _cue_phrases())
         if strong and _caseless(word) and _name_like(words, i, True):
             return _to_pause(words, i)
-        if words.folded[i] in gazetteer(words.language):
+        if _listed_place(words, i):
             return None  # "my mother English…" (Turkish "Annem İngilizce…")
         if _name_like(words, i, True) or (strong and word.islower() and len(word) > 1):
             return _extend(words, i)
@@ -291,9 +303,9 @@ def _name_at(words: _Words, i: int, vetoed: set[int]) -> int | None:
     if nxt and words.folded[i + 1] in _AFTER_NAME and _capitalised(word):
         return i + 1
     if _caseless(word):
-        both = nxt and words.folded[i + 1] in names_list()
-        return _extend(words, i) if both and words.folded[i] in names_list() else None
-    if not _name_like(words, i, False) or _placey(words, i, vetoed):
+        both = nxt and words.folded[i + 1] in words.names
+        return _extend(words, i) if both and words.folded[i] in words.names else None
+    if "capitals" in words.off or not _name_like(words, i, False) or _placey(words, i, vetoed):
         return None
     if words.starts_sentence(i):
         # A sentence's first word is capitalised anyway: a name only with a surname after it.
