@@ -175,7 +175,7 @@ def _name_like(words: _Words, i: int, after_cue: bool) -> bool:
     word, folded = words.words[i], words.folded[i]
     if len(word) < 2 or folded in _stop_words() or word.rstrip(".") in legacy.TITLES:
         return False
-    if word in legacy.PLACE_NOUNS or folded in _TITLES | _RELATIONS | _NOT_PEOPLE:
+    if word in legacy.PLACE_NOUNS or folded in _TITLES | _RELATIONS | _NOT_PEOPLE | _AFTER_NAME:
         return False
     if _caseless(word):
         return after_cue or folded in words.names
