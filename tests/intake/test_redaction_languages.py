@@ -136,7 +136,15 @@ def test_digits_of_other_scripts_are_read_as_digits():
     ],
 )
 def test_places_countries_and_months_are_not_names(language, text):
-    assert name_spans(text, language) == []
+    assert find_pii(text, language=language) == []
+
+
+def test_the_rules_alone_know_places_by_preposition_suffix_and_gazetteer():
+    """Without the English NER's veto (the default of `name_spans`)."""
+    assert name_spans("Em Peckham as rendas subiram e fomos para Londres.", "pt") == []
+    assert name_spans("Kira arttı ve Lewisham'daki evden çıktık.", "tr") == []
+    assert name_spans("Waxaan ka imid Soomaaliya sanadkii hore.", "so") == []
+    assert name_spans("Ontem a Joana Ferreira veio cá.", "pt") == [(8, 22, "name")]
 
 
 def test_the_gazetteer_is_the_languages_own():

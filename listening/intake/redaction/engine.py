@@ -285,7 +285,7 @@ def detect(
     if stages.local:
         found += languages.local_spans(analysed)
     if stages.names and not english:
-        found += languages.name_spans(analysed, language, stages.name_rules_off)
+        found += languages.name_spans(analysed, language, stages.name_rules_off, _place_entities)
     tags = [m.span() for m in TAG_RE.finditer(analysed)]
     found = [s for s in found if s[0] < s[1] and not any(s[0] < e and b < s[1] for b, e in tags)]
     spans = [(*norm.to_original(b, e), kind) for b, e, kind in found]
@@ -294,6 +294,11 @@ def detect(
         raw = legacy._regex_spans(text)
         spans += [s for s in raw if not any(s[0] < e and b < s[1] for b, e in tags)]
     return _merge(spans)
+
+
+def _place_entities(text: str) -> list[tuple[int, int]]:
+    """Spans the English NER labels a place, group or organisation (the name layer's veto)."""
+    return [(e.start_char, e.end_char) for e in nlp()(text).ents if e.label_ in languages.NER_VETO]
 
 
 def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int, str]:

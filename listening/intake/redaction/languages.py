@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 from listening.intake.redaction import legacy
@@ -89,7 +90,8 @@ _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0981-\u0983\u09bc-\u09d
 _WORD = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _SENTENCE_END = frozenset('.!?।؟\n:;"“”«»')
-_NER_VETO = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})
+NER_VETO = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})  # NER labels that are not people
+Places = Callable[[str], list[tuple[int, int]]]
 
 
 @cache
@@ -251,31 +253,34 @@ def _placey(words: _Words, i: int, vetoed: set[int]) -> bool:
     return i > 0 and words.folded[i - 1] in _PLACE_PREPOSITIONS
 
 
-def _ner_vetoed(text: str, words: _Words) -> set[int]:
+def _ner_vetoed(words: _Words, places: Places) -> set[int]:
     """Words that English NER puts inside a place, group or organisation (a veto only)."""
-    from listening.intake.redaction.engine import nlp
-
     found = set()
-    for entity in nlp()(text).ents:
-        if entity.label_ in _NER_VETO:
-            b, e = entity.start_char, entity.end_char
-            found |= {i for i, (s, t) in enumerate(words.spans) if s >= b and t <= e}
+    for b, e in places(words.text):
+        found |= {i for i, (s, t) in enumerate(words.spans) if s >= b and t <= e}
     return found
 
 
 RULES = ("cues", "capitals", "names list", "gazetteer", "ner veto")  # for the ablation
 
 
+def _no_places(text: str) -> list[tuple[int, int]]:
+    return []
+
+
 def name_spans(
-    text: str, language: str, off: frozenset[str] = frozenset()
+    text: str, language: str, off: frozenset[str] = frozenset(), places: Places = _no_places
 ) -> list[tuple[int, int, str]]:
-    """Names in an answer written in `language` (an ISO 639-1 code other than English);
-    `off` switches rules of `RULES` off (the bench's ablation)."""
+    """Names in an answer written in `language` (an ISO 639-1 code other than English).
+
+    `places(text)`: character spans that a NER labels a place, group or organisation (the
+    engine passes English NER's; a veto only). `off`: rules of `RULES` left out (ablation).
+    """
     words = _Words(text, language, off)
     if not words.words:
         return []
     latin = _LATIN.search(text) and "ner veto" not in off
-    vetoed = _ner_vetoed(text, words) if latin else set()
+    vetoed = _ner_vetoed(words, places) if latin else set()
     spans, i = [], 0
     while i < len(words.words):
         end = _name_at(words, i, vetoed)
