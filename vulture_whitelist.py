@@ -152,3 +152,5 @@ closed_at  # SafeguardingCase fields read by templates/intake/safeguarding_case.
 closed_by
 seen_by
 beats  # Heartbeat: how many beats a run's thread wrote (read by tests/themes/test_heartbeat.py)
+_.process_text  # Presidio's SpacyNlpEngine.process_text, overridden in redaction.engine (one parse)
+RULES  # intake.redaction.languages: the name layer's rules, read by bench/redaction_languages.py
