@@ -155,3 +155,5 @@ beats  # Heartbeat: how many beats a run's thread wrote (read by tests/themes/te
 ERROR_TEXTS  # errors.py: messages for the catalogue only (shown through the `tr` filter)
 remember_locale  # i18n.py: set on `g` by select_locale, read back with g.get() after the request
 localize_callback  # flask-login reads it to translate its sign-in prompt
+_.process_text  # Presidio's SpacyNlpEngine.process_text, overridden in redaction.engine (one parse)
+RULES  # intake.redaction.languages: the name layer's rules, read by bench/redaction_languages.py

@@ -57,7 +57,9 @@ def main() -> None:
     }
     from listening.intake.redaction import redact  # what the app themes: the redacted text
 
-    redacted = [redact(x) for x in texts]
+    blind = [redact(x) for x in texts]  # before: every answer through the English redactor
+    redacted = [redact(x, language=code) for x, code in zip(texts, languages, strict=True)]
+    variants["routed, redacted blind"] = dict(variants["routed"], texts=blind)
     variants["routed, redacted"] = dict(variants["routed"], texts=redacted)
     results = {}
     for name, kwargs in variants.items():
@@ -66,17 +68,19 @@ def main() -> None:
         out = assign_texts(kwargs.pop("texts", texts), DEFAULT_TAXONOMY, **kwargs)
         seconds = time.perf_counter() - t
         results[name] = _score(rows, [o["theme"] for o in out])
-        print(f"{name:16} {seconds:6.2f} s for {len(rows)} (incl. prototypes and model load)")
+        print(f"{name:22} {seconds:6.2f} s for {len(rows)} (incl. prototypes and model load)")
     langs = list(dict.fromkeys(r["language"] for r in rows))
-    changed = sum(x != y for x, y in zip(texts, redacted, strict=True))
-    print(f"redaction changed {changed}/{len(rows)} answers (the table has no personal data)")
+    for name, out in (("English path", blind), ("with language", redacted)):
+        changed = sum(x != y for x, y in zip(texts, out, strict=True))
+        tags = sum(y.count("[name]") for y in out)
+        print(f"redaction ({name}) changed {changed}/{len(rows)} answers, {tags} [name] tags")
     print("\naccuracy (theme above threshold == the theme written for)")
-    print("variant          " + " ".join(f"{x:>4}" for x in langs) + "  non-en   all")
+    print("variant                " + " ".join(f"{x:>4}" for x in langs) + "  non-en   all")
     for name, scores in results.items():
         cells = " ".join(f"{scores[x][0]:>2}/{scores[x][1]}" for x in langs)
         non_en = sum(scores[x][0] for x in langs if x != "en")
         total = sum(v[0] for v in scores.values())
-        print(f"{name:16} {cells}  {non_en:>2}/{len(rows) - 6}  {total:>2}/{len(rows)}")
+        print(f"{name:22} {cells}  {non_en:>2}/{len(rows) - 6}  {total:>2}/{len(rows)}")
 
 
 if __name__ == "__main__":

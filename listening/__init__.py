@@ -50,6 +50,7 @@ def warm_models(app: Flask) -> list[str]:
     from listening.themes import runs
 
     find_pii("Warm-up: call Ada on 07700 900123.")
+    find_pii("Chamo-me Ada, ligue 912 345 678.", language="pt")  # the other languages' layer
     if app.config.get("REDIS_URL"):
         return ["redaction"]
     runs.load_model()

@@ -132,7 +132,7 @@ def approve_quote(quote: Quote, actor: User | None, checked: bool = False) -> Qu
         raise AssemblyError(
             "text", "The answer has changed since this quote was chosen. Choose it again"
         )
-    if not checked and (found := personal_details(quote.text)):
+    if not checked and (found := personal_details(quote.text, quote.response.language)):
         listed = "; ".join(f"“{span.text}” ({span.kind})" for span in found)
         raise AssemblyError(
             "checked",
@@ -148,11 +148,12 @@ def approve_quote(quote: Quote, actor: User | None, checked: bool = False) -> Qu
     return quote
 
 
-def personal_details(text: str):
-    """What the current redactor would still take out of `text` (spans, in order)."""
+def personal_details(text: str, language: str | None = None):
+    """What the current redactor would still take out of `text` (spans, in order), for an
+    answer in `language` (None: not known, the English redactor)."""
     from listening.intake.redaction import find_pii  # loads the model on first use
 
-    return find_pii(text)
+    return find_pii(text, language=language)
 
 
 def withdraw_quote(quote: Quote, actor: User | None) -> Quote:

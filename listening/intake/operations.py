@@ -304,20 +304,22 @@ def _update_responses(
             final += old
             continue
         for row, text in zip(old, new, strict=False):  # an edited answer keeps its row
-            row.text, row.redacted_text = text, redact(text)
-            row.redactor_version, row.language = REDACTOR_VERSION, detect_language(text)
+            row.text, row.language = text, detect_language(text)
+            row.redacted_text = redact(text, language=row.language)
+            row.redactor_version = REDACTOR_VERSION
             final.append(row)
         for row in old[len(new) :]:
             conversation.responses.remove(row)  # delete-orphan: only this answer goes
-        final += [
-            Response(
-                text=text,
-                redacted_text=redact(text),
-                redactor_version=REDACTOR_VERSION,
-                language=detect_language(text),
+        for text in new[len(old) :]:
+            language = detect_language(text)  # chooses the redactor's name layer
+            final.append(
+                Response(
+                    text=text,
+                    redacted_text=redact(text, language=language),
+                    redactor_version=REDACTOR_VERSION,
+                    language=language,
+                )
             )
-            for text in new[len(old) :]
-        ]
     _renumber(conversation, final)
     return before, [r.redacted_text for r in final]
 

@@ -94,17 +94,27 @@ def purge_originals_command(days):
 
 
 @privacy_cli.command("redact", with_appcontext=False)
-def redact_command():
+@click.option(
+    "--show-language", is_flag=True, help='Add "language" (the detected ISO code) to each line.'
+)
+def redact_command(show_language):
     """One answer per line on stdin → {"text", "redacted", "spans"} per line (no database).
 
-    Span offsets count characters (code points) of "text"; kinds are the tag names.
+    Span offsets count characters (code points) of "text"; kinds are the tag names. The
+    language is detected per line and chooses the redactor's layers (unsure: the English
+    ones); `--show-language` prints it too.
     """
     from listening.intake.redaction import find_pii, redact
+    from listening.language import detect_language
 
     lines = stdin_lines()
     for text in lines:
-        spans = [{"start": s.start, "end": s.end, "kind": s.kind} for s in find_pii(text)]
-        row = {"text": text, "redacted": redact(text), "spans": spans}
+        language = detect_language(text)
+        found = find_pii(text, language=language)
+        spans = [{"start": s.start, "end": s.end, "kind": s.kind} for s in found]
+        row = {"text": text, "redacted": redact(text, language=language), "spans": spans}
+        if show_language:
+            row["language"] = language
         click.echo(json.dumps(row, ensure_ascii=False))
 
 

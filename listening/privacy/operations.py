@@ -20,6 +20,7 @@ from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import operations as intake
 from listening.intake.models import Conversation, ConversationStatus, Response
+from listening.language import detect_language
 from listening.themes import erasure as themes_erasure
 from listening.timeutil import utcnow
 
@@ -374,7 +375,8 @@ def reredact_batch(response_ids: list[int], actor: User | None) -> ReredactRepor
     for row in rows:
         source = row.text if row.text is not None else row.redacted_text
         report.from_redacted += row.text is None
-        new = redact(source)
+        language = row.language if row.language is not None else detect_language(source)
+        new = redact(source, language=language)
         report.checked += 1
         if new != row.redacted_text:
             old_wordings.setdefault(row.conversation.campaign_id, set()).add(row.redacted_text)

@@ -48,7 +48,7 @@ class Choices:
 
 def passes_guard(quote: Quote) -> bool:
     """The current redactor finds nothing personal in the quote's published text."""
-    return not assembly_quotes.personal_details(quote.text)
+    return not assembly_quotes.personal_details(quote.text, quote.response.language)
 
 
 def available(campaign: Campaign, run: ThemeRun | None = None) -> Choices:

@@ -155,3 +155,20 @@ def test_detect_languages_fills_answers_stored_before_it_was_recorded(client, wo
     assert _languages(ref) == ["pt", "so", None]
     again = runner.invoke(args=["intake", "detect-languages"])
     assert json.loads(again.output.splitlines()[-1]) == {"looked_at": 1, "detected": 0}
+
+
+def test_answers_are_redacted_with_their_language(client, world, conversation_payload):
+    """A Bengali answer loses the name after "my name is" and keeps its other words; a Polish
+    answer keeps its ordinary words (the English NER used to tag them as names)."""
+    _campaign, partner, _reviewer = world
+    ref = str(uuid.uuid4())
+    bengali = "আমার নাম শাহানা পারভীন, আমি তিন সন্তান নিয়ে এক ঘরে থাকি।"
+    polish = "Czynsz wzrósł o dwieście funtów, a pensja została taka sama."
+    payload = conversation_payload(responses=[bengali, polish])
+    assert _put(client, partner, payload, ref).status_code == 201
+    conversation = db.session.scalar(select(Conversation).where(Conversation.uuid == ref))
+    stored = [(r.language, r.redacted_text) for r in conversation.responses]
+    assert stored == [
+        ("bn", "আমার নাম [name], আমি তিন সন্তান নিয়ে এক ঘরে থাকি।"),
+        ("pl", polish),
+    ]

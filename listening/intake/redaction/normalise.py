@@ -2,7 +2,9 @@
 
 NFKC folds look-alike characters (full-width digits, ligatures, non-breaking spaces) and
 format characters (Unicode category Cf: zero-width spaces and joiners, soft hyphens, bidi
-controls) are removed, so "Fati\u200bma" is analysed as "Fatima". Spans found in the
+controls) are removed, so "Fati\u200bma" is analysed as "Fatima". Digits of other scripts
+(Arabic-Indic "٠٧٧٠٠", Bengali "০৭৭০০") become ASCII digits, one for one, so number patterns
+see them. Spans found in the
 normalised text are mapped back so callers always redact the text they passed.
 """
 
@@ -39,11 +41,16 @@ def normalise(text: str) -> Normalised:
     for match in _CLUSTER.finditer(text):
         kept = "".join(c for c in match[0] if unicodedata.category(c) != "Cf")
         piece = unicodedata.normalize("NFKC", kept)
-        piece = "".join(c for c in piece if unicodedata.category(c) != "Cf")
+        piece = "".join(_ascii_digit(c) for c in piece if unicodedata.category(c) != "Cf")
         out.append(piece)
         starts += [match.start()] * len(piece)
         ends += [match.end()] * len(piece)
     return Normalised("".join(out), tuple(starts), tuple(ends))
+
+
+def _ascii_digit(char: str) -> str:
+    value = unicodedata.decimal(char, None)
+    return str(value) if value is not None and not char.isascii() else char
 
 
 def identity(text: str) -> Normalised:
