@@ -209,8 +209,8 @@ def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat, multili
     if skipped:
         run.parameters = {**(run.parameters or {}), "skipped_responses": skipped}
     if result.routed_ids:
-        routed = {"other_language_responses": len(result.routed_ids)}
-        run.parameters = {**(run.parameters or {}), **routed}
+        other = {"other_language_responses": len(result.routed_ids)}
+        run.parameters = {**(run.parameters or {}), **other}
     run.cross_val_accuracy = result.cross_val_accuracy
     run.timings = {**tracker.timings, "total": round(time.monotonic() - started, 3)}
     run.status, run.progress, run.message = RunStatus.SUCCEEDED, 100, "Finished"
