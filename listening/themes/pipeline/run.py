@@ -223,8 +223,8 @@ def route_other_languages(texts, languages, rows, english: ThemeAssigner, multil
     """Re-score the answers in another known language in the multilingual model's space.
 
     Returns the rows (routed ones replaced; a routed row may come in as None) and the routed
-    answers' multilingual vectors, in order. Their confidence is not calibrated (the
-    calibration was fitted on MiniLM's scores), so none is auto-accepted.
+    answers' multilingual vectors, in order. None is auto-accepted: the calibration (whose
+    probability they keep as `confidence`) was fitted on MiniLM's scores, not this model's.
     """
     routed = [i for i, code in enumerate(languages) if is_routed(code)]
     if not routed:
@@ -241,7 +241,7 @@ def route_other_languages(texts, languages, rows, english: ThemeAssigner, multil
     x = multilingual.encode([texts[i] for i in routed])
     rows = list(rows)
     for i, row in zip(routed, other.assign([str(i) for i in routed], x), strict=True):
-        rows[i] = replace(row, confidence=None, auto_accepted=False)
+        rows[i] = replace(row, auto_accepted=False)
     return rows, x
 
 
