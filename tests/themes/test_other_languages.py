@@ -107,9 +107,7 @@ def test_the_queue_groups_other_languages_by_text_only(mixed_campaign):
     assert set(queue._vectors([spanish, english], Embedder().model_id)) == {english.id}
 
 
-def test_new_answers_in_other_languages_are_assigned_and_placed(
-    mixed_campaign, make_conversation
-):
+def test_new_answers_in_other_languages_are_assigned_and_placed(mixed_campaign, make_conversation):
     campaign, _ = mixed_campaign
     run = _run(campaign)
     new = make_conversation(campaign, [TURKISH, "The landlord won't fix the damp"])

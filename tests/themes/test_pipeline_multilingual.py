@@ -64,7 +64,7 @@ def test_only_answers_in_another_known_language_are_routed(embedder):
 OTHER = {
     "x0": ("pl", POLISH),
     "x1": ("es", "El moho negro vuelve cada invierno y el casero no arregla la gotera del techo."),
-    "x2": ("pt", "Os preços da comida sobem todos os meses e o salário já não chega para as contas."),
+    "x2": ("pt", "Os preços da comida sobem todos os meses e o salário já não chega."),
 }
 
 
