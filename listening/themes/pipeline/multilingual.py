@@ -128,8 +128,9 @@ def matched_scale(
 # nearest sub-theme of its theme in e5's space, where each sub-theme is represented by its
 # prototypes embedded by e5: never a MiniLM vector beside an e5 one. The prototypes and the
 # threshold were chosen on the dev split of bench/data/multilingual_subthemes.csv by a fixed
-# rule (bench/multilingual.py; figures in bench/README.md).
-PLACEMENT_PROTOTYPES = "examples"
+# rule (most right minus wrong placements; bench/multilingual.py, figures in bench/README.md):
+# the label and keywords; no level under which an answer is left out did better than none.
+PLACEMENT_PROTOTYPES = "label"
 PLACEMENT_THRESHOLD = 0.0
 
 
