@@ -200,7 +200,8 @@ def sub_theme_prototype_centroids(run: ThemeRun, multilingual):
         )
         for s in subs
     }
-    found = (prototype_centroids(prototypes, multilingual), {s.id: s.theme_id for s in subs})
+    centroids = prototype_centroids(prototypes, multilingual.uncached())
+    found = (centroids, {s.id: s.theme_id for s in subs})
     with _lock:
         for stale in [k for k in _prototypes if k[0] == run.id]:
             del _prototypes[stale]

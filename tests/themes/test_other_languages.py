@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from listening.extensions import db
 from listening.themes import embedding, operations, queries, queue, runs
@@ -43,6 +43,11 @@ def _cached(text, model_id) -> bool:
     return db.session.scalar(query) is not None
 
 
+def _stored(model_id) -> int:
+    query = select(func.count(EmbeddingCache.id)).where(EmbeddingCache.model_id == model_id)
+    return db.session.scalar(query)
+
+
 @pytest.fixture
 def mixed_campaign(themes_campaign, make_conversation):
     conversation = make_conversation(themes_campaign, [SPANISH, POLISH], borough="lambeth")
@@ -67,6 +72,7 @@ def test_a_run_themes_other_languages_with_the_multilingual_model(mixed_campaign
     e5, minilm = MultilingualEmbedder().model_id, Embedder().model_id
     assert _cached(SPANISH, e5) and _cached(POLISH, e5)
     assert not _cached(SPANISH, minilm) and not _cached(POLISH, minilm)
+    assert _stored(e5) == 2  # answers only: not the taxonomy's phrases nor sub-theme labels
     # both answers wait for a human (no calibration for the multilingual model's scores)
     waiting = {i.response.id for i in queue.items(campaign.id)}
     assert {r.id for r in conversation.responses} <= waiting
@@ -119,4 +125,5 @@ def test_new_answers_in_other_languages_are_assigned_and_placed(mixed_campaign, 
     assert turkish.sub_theme_id is not None
     assert db.session.get(SubTheme, turkish.sub_theme_id).theme_id == turkish.theme_id
     assert _cached(TURKISH, MultilingualEmbedder().model_id)
+    assert _stored(MultilingualEmbedder().model_id) == 3
     assert not _cached(TURKISH, Embedder().model_id)

@@ -69,6 +69,11 @@ class MultilingualEmbedder:
         self.num_threads = num_threads
         self.cache = cache
 
+    def uncached(self) -> MultilingualEmbedder:
+        """A twin without the cache, for texts that are not answers (taxonomy phrases,
+        sub-theme labels): only answers' vectors are stored."""
+        return MultilingualEmbedder(num_threads=self.num_threads)
+
     @property
     def model_id(self) -> str:
         """Name and weights digest, e.g. "multilingual-e5-small-q4@1571fc982750"."""

@@ -155,7 +155,7 @@ def _place_routed(
             )
             for s in discovery.subthemes
         },
-        multilingual,
+        multilingual.uncached(),
     )
     owner = {s.key: s.theme for s in discovery.subthemes}
     chosen = place(vectors, themes, centroids, owner, threshold)
@@ -229,7 +229,7 @@ def route_other_languages(texts, languages, rows, english: ThemeAssigner, multil
     routed = [i for i, code in enumerate(languages) if is_routed(code)]
     if not routed:
         return rows, np.zeros((0, multilingual.dimension), np.float32)
-    other = ThemeAssigner(english.themes, embedder=multilingual, self_training=False)
+    other = ThemeAssigner(english.themes, embedder=multilingual.uncached(), self_training=False)
     other.fit()
     other.none_similarity, other.temperature = matched_scale(
         english.phrase_embeddings_,
