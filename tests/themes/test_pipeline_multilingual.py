@@ -134,3 +134,6 @@ def test_place_keeps_to_the_theme_and_the_threshold():
     assert place(vectors, themes, centroids, owner, threshold=0.0) == ["h:1", "h:0", "w:0", None]
     assert place(vectors, themes, centroids, owner, threshold=0.9) == [None, None, "w:0", None]
     assert place(vectors, [None] * 4, centroids, owner) == [None] * 4
+    # no theme, no sub-theme, even where the emerging ones (theme None) are near
+    emerging = {"h:0": None, "h:1": "housing", "w:0": "work"}
+    assert place(vectors[:1], [None], centroids, emerging, threshold=0.0) == [None]

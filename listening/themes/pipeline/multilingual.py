@@ -179,14 +179,18 @@ def place(
     threshold: float = PLACEMENT_THRESHOLD,
 ) -> list:
     """For each vector, the key of the nearest centroid owned by its theme (`owner`: key →
-    theme), or None when there is none or the cosine is under `threshold`."""
+    theme), or None when there is none or the cosine is under `threshold`.
+
+    An answer with no theme joins no sub-theme: the emerging sub-themes are what unthemed
+    English answers share, and a label's likeness is too little to add another language's
+    answer to one (a reviewer sees it in the queue instead)."""
     by_theme: dict = {}
     for key, theme in owner.items():
         if key in centroids:
             by_theme.setdefault(theme, []).append(key)
     out = []
     for vector, theme in zip(np.asarray(vectors, dtype=np.float32), themes, strict=True):
-        keys = by_theme.get(theme, [])
+        keys = by_theme.get(theme, []) if theme is not None else []
         if not keys or not np.any(vector):
             out.append(None)
             continue
