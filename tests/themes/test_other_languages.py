@@ -127,3 +127,20 @@ def test_new_answers_in_other_languages_are_assigned_and_placed(mixed_campaign, 
     assert _cached(TURKISH, MultilingualEmbedder().model_id)
     assert _stored(MultilingualEmbedder().model_id) == 3
     assert not _cached(TURKISH, Embedder().model_id)
+
+
+def test_split_and_merge_leave_other_languages_out_of_minilm(mixed_campaign, make_user):
+    campaign, conversation = mixed_campaign
+    run = _run(campaign)
+    reviewer = make_user("reviewer")
+    spanish = conversation.responses[0]
+    sub = db.session.get(SubTheme, queries.model_row(spanish.id, run.id).sub_theme_id)
+    assert len(queries.sub_theme_members(sub)) >= 3
+    new = operations.split_sub_theme(sub, reviewer)  # a 2-means of the English answers only
+    db.session.commit()
+    assert queries.model_row(spanish.id, run.id).sub_theme_id == sub.id
+    assert spanish.id not in queries.sub_theme_members(new)
+    operations.merge_sub_themes(sub, [new], reviewer)  # described again from English answers
+    db.session.commit()
+    assert spanish.id not in sub.representative_ids
+    assert not _cached(SPANISH, Embedder().model_id)
