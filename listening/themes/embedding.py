@@ -15,7 +15,7 @@ import threading
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from listening.extensions import db
 from listening.intake.models import Response
@@ -24,6 +24,7 @@ from listening.timeutil import utcnow
 
 _assigners: dict[tuple, object] = {}
 _centroids: dict[tuple, dict[int | None, dict[int, np.ndarray]]] = {}
+_prototypes: dict[tuple, tuple[dict[int, np.ndarray], dict[int, int | None]]] = {}
 _lock = threading.Lock()
 
 
@@ -78,6 +79,20 @@ def make_embedder():
 
     probe = Embedder()
     return Embedder(cache=DatabaseEmbeddingCache(probe.model_id))
+
+
+def make_multilingual_embedder():
+    """The multilingual embedder for answers in other languages, backed by the database cache
+    under its own model id (its vectors never meet MiniLM's)."""
+    from listening.themes.pipeline.multilingual import MultilingualEmbedder
+
+    probe = MultilingualEmbedder()
+    return MultilingualEmbedder(cache=DatabaseEmbeddingCache(probe.model_id))
+
+
+def not_routed():
+    """SQL: answers embedded by MiniLM (English or unknown language; see `is_routed`)."""
+    return or_(Response.language.is_(None), Response.language == "en")
 
 
 # -- fitted state: arrays as safetensors, the rest as JSON; the fitted assigner per run ----
@@ -139,6 +154,7 @@ def sub_theme_centroids(run: ThemeRun, embedder) -> dict[int | None, dict[int, n
             SubTheme.run_id == run.id,
             SubTheme.merged_into_id.is_(None),
             Assignment.run_id == run.id,
+            not_routed(),  # answers in other languages are not in MiniLM's space
         )
     ).all()
     vectors = embedder.encode([text or "" for _, _, text in rows]) if rows else None
@@ -155,6 +171,52 @@ def sub_theme_centroids(run: ThemeRun, embedder) -> dict[int | None, dict[int, n
             del _centroids[stale]
         _centroids[key] = sums
     return sums
+
+
+def sub_theme_prototype_centroids(run: ThemeRun, multilingual):
+    """({sub-theme id → unit centroid of its prototypes in the multilingual space}, {sub-theme
+    id → theme id}) of the run's live sub-themes, as a run places answers in other languages
+    (`multilingual.subtheme_prototypes`); kept per process like `sub_theme_centroids`."""
+    from listening.themes.pipeline.multilingual import prototype_centroids, subtheme_prototypes
+
+    key = (run.id, run.finished_at, _sub_themes_signature(run.id), _examples_signature(run.id))
+    with _lock:
+        if key in _prototypes:
+            return _prototypes[key]
+    subs = db.session.scalars(
+        select(SubTheme).where(SubTheme.run_id == run.id, SubTheme.merged_into_id.is_(None))
+    ).all()
+    wanted = {rid for s in subs for rid in s.representative_ids or []}
+    texts = dict(
+        db.session.execute(
+            select(Response.id, Response.redacted_text).where(Response.id.in_(wanted))
+        ).all()
+    )
+    prototypes = {
+        s.id: subtheme_prototypes(
+            s.display_label,
+            s.keywords or [],
+            [texts[i] or "" for i in s.representative_ids or [] if i in texts],
+        )
+        for s in subs
+    }
+    centroids = prototype_centroids(prototypes, multilingual.uncached())
+    found = (centroids, {s.id: s.theme_id for s in subs})
+    with _lock:
+        for stale in [k for k in _prototypes if k[0] == run.id]:
+            del _prototypes[stale]
+        _prototypes[key] = found
+    return found
+
+
+def _examples_signature(run_id: int) -> tuple:
+    """Changes when a sub-theme's examples, label or keywords change (merge, split, rename)."""
+    rows = db.session.execute(
+        select(SubTheme.id, SubTheme.representative_ids, SubTheme.reviewer_label, SubTheme.keywords)
+        .where(SubTheme.run_id == run_id, SubTheme.merged_into_id.is_(None))
+        .order_by(SubTheme.id)
+    ).all()
+    return tuple((i, tuple(r or ()), label, tuple(k or ())) for i, r, label, k in rows)
 
 
 def _sub_themes_signature(run_id: int) -> tuple:
@@ -176,6 +238,8 @@ def forget_cached(run_id: int | None = None) -> None:
     with _lock:
         for key in [k for k in _centroids if run_id is None or k[0] == run_id]:
             del _centroids[key]
+        for key in [k for k in _prototypes if run_id is None or k[0] == run_id]:
+            del _prototypes[key]
         for key in [k for k in _assigners if run_id is None or k[0] == run_id]:
             del _assigners[key]
 

@@ -366,7 +366,19 @@ def _vectors(response_ids: Sequence[int]) -> np.ndarray:
     )
 
 
+def _in_minilm_space(response_ids: Sequence[int]) -> list[int]:
+    """Those answers a run embeds with MiniLM: answers in other languages are left out of
+    MiniLM's clusters and descriptions (their space is the multilingual model's)."""
+    from listening.themes.pipeline.multilingual import is_routed
+
+    responses = queries.responses_by_id(response_ids)
+    return [rid for rid in response_ids if not is_routed(responses[rid].language)]
+
+
 def _two_means(members: list[int], random_state: int) -> list[int]:
+    """The smaller half of a seeded 2-means of the English (and unknown) answers; answers in
+    other languages stay where they are."""
+    members = _in_minilm_space(members)
     if len(members) < 2:
         return []
     from sklearn.cluster import KMeans
@@ -386,6 +398,7 @@ def _describe(run_id: int, theme_id: int | None, changed: Sequence[SubTheme]) ->
     rows = queries.effective(run.campaign_id)
     subs = queries.live_sub_themes(run_id, theme_id, emerging=theme_id is None)
     members = {s.id: [r.response_id for r in rows if r.sub_theme_id == s.id] for s in subs}
+    members = {sub_id: _in_minilm_space(ids) for sub_id, ids in members.items()}
     subs = [s for s in subs if members[s.id]]
     ids = [rid for s in subs for rid in members[s.id]]
     labels = [n for n, s in enumerate(subs) for _ in members[s.id]]

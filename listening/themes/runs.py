@@ -24,7 +24,9 @@ from listening.themes.embedding import (
     assigner_for,
     dump_state,
     make_embedder,
+    make_multilingual_embedder,
     sub_theme_centroids,
+    sub_theme_prototype_centroids,
 )
 from listening.themes.models import Assignment, AssignmentSource, RunStatus, SubTheme, ThemeRun
 from listening.timeutil import utcnow
@@ -48,7 +50,7 @@ class RunStopped(Exception):
     """The run was cancelled, or marked failed as orphaned, while its job was computing."""
 
 
-def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None:
+def execute_run(run_id: int, embedder=None, on_progress=None, multilingual=None) -> ThemeRun | None:
     """Do a queued run; on failure mark it failed and leave the previous results current.
 
     Only a queued run is started (claimed under a row lock), so a job delivered twice never
@@ -65,7 +67,7 @@ def execute_run(run_id: int, embedder=None, on_progress=None) -> ThemeRun | None
     db.session.commit()
     heartbeat = Heartbeat(run_id, current_app.config["THEMES_HEARTBEAT_TIMEOUT"] / 4)
     try:
-        _execute(run, embedder, on_progress, heartbeat)
+        _execute(run, embedder, on_progress, heartbeat, multilingual)
         db.session.commit()
     except RunStopped:
         db.session.rollback()  # nothing of this run is saved
@@ -142,14 +144,15 @@ def mark_failed(run_id: int, exc: BaseException) -> ThemeRun | None:
     return run
 
 
-def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat) -> None:
-    from listening.themes.pipeline import Document, Theme, run_pipeline
+def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat, multilingual) -> None:
+    from listening.themes.pipeline import Document, Embedder, Theme, run_pipeline
+    from listening.themes.pipeline.multilingual import MultilingualEmbedder, is_routed
 
     started = time.monotonic()
     themes = operations.ensure_themes(run.campaign)
     taxonomy = [Theme(t.slug, t.name, t.description) for t in themes]
     rows = db.session.execute(
-        select(Response.id, Response.redacted_text)
+        select(Response.id, Response.redacted_text, Response.language)
         .join(Conversation, Conversation.id == Response.conversation_id)
         .where(
             Conversation.campaign_id == run.campaign_id,
@@ -158,15 +161,20 @@ def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat) -> None
         )
         .order_by(Response.id)
     ).all()
-    documents = [Document(str(rid), text or "") for rid, text in rows]
+    documents = [Document(str(rid), text or "") for rid, text, _ in rows]
+    languages = {str(rid): language for rid, _, language in rows}
     labels = queries.reviewer_labels(run.campaign_id, {t.slug for t in themes})
     labels = {doc.id: labels[doc.id] for doc in documents if doc.id in labels}
     previous = queries.current_run(run.campaign_id)
     previous_id, run_id, seed = getattr(previous, "id", None), run.id, run.seed
     params = _pipeline_params(run.parameters or {})
     tracker = _Progress(run.id, started, on_progress)
+    routed = [d.text for d in documents if is_routed(languages[d.id])]
     if embedder is None:
-        embedder = _prefetched_embedder([d.text for d in documents], tracker)
+        english = [d.text for d in documents if not is_routed(languages[d.id])]
+        embedder = _prefetched(Embedder(), english, tracker)
+    if multilingual is None and routed:
+        multilingual = _prefetched(MultilingualEmbedder(), routed, tracker)
     # From here until the results are written, the session holds no transaction (SQLite takes
     # the write lock at BEGIN), so people can keep working while the model computes.
     db.session.commit()
@@ -177,6 +185,8 @@ def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat) -> None
         random_state=seed,
         embedder=embedder,
         progress=tracker,
+        languages=languages,
+        multilingual=multilingual,
         **params,
     )
     # The save locks the run row (SQLite: the whole database), so no orphan check can fail the
@@ -198,6 +208,9 @@ def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat) -> None
     run.n_responses, run.n_labels = len(documents) - skipped, int(result.n_labels)
     if skipped:
         run.parameters = {**(run.parameters or {}), "skipped_responses": skipped}
+    if result.routed_ids:
+        other = {"other_language_responses": len(result.routed_ids)}
+        run.parameters = {**(run.parameters or {}), **other}
     run.cross_val_accuracy = result.cross_val_accuracy
     run.timings = {**tracker.timings, "total": round(time.monotonic() - started, 3)}
     run.status, run.progress, run.message = RunStatus.SUCCEEDED, 100, "Finished"
@@ -231,26 +244,24 @@ class _MemoryCache:
         self.vectors.update(items)
 
 
-def _prefetched_embedder(texts: list[str], tracker):
-    """Read cached vectors, embed the rest outside any transaction, store them, commit."""
-    from listening.themes.pipeline import Embedder, text_key
+def _prefetched(model, texts: list[str], tracker):
+    """Read cached vectors of `model`, embed the rest outside any transaction, store them,
+    commit; the same kind of embedder over those vectors in memory."""
+    from listening.themes.pipeline import text_key
 
-    model_id = Embedder().model_id
-    stored = DatabaseEmbeddingCache(model_id)
+    stored = DatabaseEmbeddingCache(model.model_id)
     by_key = {text_key(t): t for t in texts}
     vectors = stored.get_many(sorted(by_key))
     db.session.commit()
     missing = [k for k in sorted(by_key) if k not in vectors]
     if missing:
         tracker("embed", 0.0)
-        encoded = Embedder().encode(
-            [by_key[k] for k in missing], progress=lambda f: tracker("embed", f)
-        )
+        encoded = model.encode([by_key[k] for k in missing], progress=lambda f: tracker("embed", f))
         fresh = dict(zip(missing, encoded, strict=True))
         stored.put_many(fresh)
         db.session.commit()
         vectors.update(fresh)
-    return Embedder(cache=_MemoryCache(vectors))
+    return type(model)(cache=_MemoryCache(vectors))
 
 
 def _pipeline_params(parameters: Mapping) -> dict:
@@ -398,11 +409,12 @@ def load_model() -> None:
     _load()
 
 
-def assign_conversations(conversation_ids: Iterable[int], embedder=None) -> int:
+def assign_conversations(conversation_ids: Iterable[int], embedder=None, multilingual=None) -> int:
     """Embed and assign the responses of these conversations with the current run's model.
 
-    Campaigns without a finished run are left for their first full run. Returns the number
-    of responses assigned. Flushes; the caller commits.
+    Answers in a known language other than English are themed and placed in a sub-theme by
+    the multilingual model, as in a full run. Campaigns without a finished run are left for
+    their first full run. Returns the number of responses assigned. Flushes; the caller commits.
     """
     conversations = db.session.scalars(
         select(Conversation).where(
@@ -421,17 +433,27 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None) -> int:
         if run is None or run.assigner_tensors is None or not responses:
             continue
         embedder = embedder or make_embedder()
-        assigned += _assign_with_run(run, responses, embedder)
+        multilingual = multilingual or make_multilingual_embedder()
+        assigned += _assign_with_run(run, responses, embedder, multilingual)
     if assigned:
         signals.public_changed("themes")
     db.session.flush()
     return assigned
 
 
-def _assign_with_run(run: ThemeRun, responses: list[Response], embedder) -> int:
+def _assign_with_run(run: ThemeRun, responses: list[Response], embedder, multilingual) -> int:
+    from listening.themes.pipeline.multilingual import is_routed, place
+    from listening.themes.pipeline.run import route_other_languages
+
     assigner = assigner_for(run, embedder)
-    x = embedder.encode([r.redacted_text or "" for r in responses])
-    results = assigner.assign([str(r.id) for r in responses], x)
+    texts = [r.redacted_text or "" for r in responses]
+    codes = [r.language for r in responses]
+    own = [i for i, code in enumerate(codes) if not is_routed(code)]
+    x = embedder.encode([texts[i] for i in own])
+    results = [None] * len(responses)
+    for i, row in zip(own, assigner.assign([str(responses[i].id) for i in own], x), strict=True):
+        results[i] = row
+    results, z = route_other_languages(texts, codes, results, assigner, multilingual)
     ids = {t.slug: t.id for t in operations.ensure_themes(run.campaign)}
     existing = {
         a.response_id: a
@@ -443,17 +465,30 @@ def _assign_with_run(run: ThemeRun, responses: list[Response], embedder) -> int:
             )
         )
     }
-    centroids = sub_theme_centroids(run, embedder)
-    for response, vector, result in zip(responses, x, results, strict=True):
+    subs = {
+        i: _nearest(_theme_centroids(run, embedder, results[i], ids), x[n])
+        for n, i in enumerate(own)
+    }
+    routed = [i for i in range(len(responses)) if i not in subs]
+    if routed:
+        centroids, owner = sub_theme_prototype_centroids(run, multilingual)
+        themes = [ids.get(results[i].theme) if results[i].theme else None for i in routed]
+        subs.update(zip(routed, place(z, themes, centroids, owner), strict=True))
+    for i, (response, result) in enumerate(zip(responses, results, strict=True)):
         row = existing.get(response.id) or Assignment(
             response_id=response.id, source=AssignmentSource.MODEL, run_id=run.id
         )
         row.theme_id = ids.get(result.theme) if result.theme else None
         row.score, row.scores = float(result.score), {s: float(v) for s, v in result.scores}
         row.confidence, row.auto_accepted = result.confidence, result.auto_accepted
-        row.sub_theme_id = _nearest(centroids.get(row.theme_id) or {}, vector)
+        row.sub_theme_id = subs[i]
         db.session.add(row)
     return len(responses)
+
+
+def _theme_centroids(run: ThemeRun, embedder, result, ids) -> Mapping[int, np.ndarray]:
+    theme_id = ids.get(result.theme) if result.theme else None
+    return sub_theme_centroids(run, embedder).get(theme_id) or {}
 
 
 def _nearest(centroids: Mapping[int, np.ndarray], vector: np.ndarray) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -16,7 +17,7 @@ from listening.accounts.models import User
 from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import polis
-from listening.intake.demo import answers, generate
+from listening.intake.demo import answers, generate, languages
 from listening.intake.demo import organisations as orgs
 from listening.intake.demo import reference as ref
 from listening.intake.demo.seed import DEMO_PASSWORD
@@ -122,6 +123,32 @@ def test_plan_is_deterministic_and_plausible():
     consent = sum(p.consent_to_quote for p in plans) / len(plans)
     assert 0.6 < consent < 0.8
     assert {p.format for p in plans} == set(sizes)
+
+
+def test_answers_in_other_languages_take_whole_one_to_one_conversations():
+    plans = generate.plan_conversations(2023)
+    table = {a.text: a.language for a in languages.answers()}
+    assert len(table) == len(languages.answers()) >= 40
+    assert Counter(table.values()) == dict.fromkeys(
+        ("pt", "es", "pl", "so", "bn", "yo", "ar", "tr"), 6
+    )
+    texts = [t for plan in plans for t in plan.responses]
+    assert all(texts.count(text) == 1 for text in table)
+    for plan in plans:
+        codes = {table.get(t, "en") for t in plan.responses}
+        if codes != {"en"}:
+            assert plan.borough in languages.BOROUGHS and plan.format == "one-to-one"
+            assert len(codes) == 1, plan
+    # the same conversations, people and number of answers as without them
+    plain = generate.plan_conversations(
+        2023, replace(generate.SEL_2023, with_other_languages=False)
+    )
+    assert [(p.uuid, p.people_count, len(p.responses)) for p in plans] == [
+        (p.uuid, p.people_count, len(p.responses)) for p in plain
+    ]
+    assert not set(table) & {
+        t for p in generate.plan_conversations(2023, generate.SEL_2024) for t in p.responses
+    }
 
 
 @settings(max_examples=60, deadline=None)
@@ -233,6 +260,11 @@ def test_seed_users_answers_redaction_and_polis(runner, realdata):
         assert "[" in response.redacted_text
     shown = " ".join(r.redacted_text for r in responses)
     assert "07700 900123" not in shown and "tunde.adeyemi@example.com" not in shown
+    # the answers in other languages are stored with the language they were written in
+    stored = {r.text: r.language for r in responses}
+    assert {a.text: stored.get(a.text) for a in languages.answers()} == {
+        a.text: a.language for a in languages.answers()
+    }
     # the safeguarding rules flag a few demo answers: the demo lead has cases to open
     flagged = [r for r in responses if r.safeguarding_flag]
     cases = db.session.scalars(select(SafeguardingCase)).all()

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from listening.intake.demo import answers as bank
+from listening.intake.demo import languages, round2024
 from listening.intake.demo import organisations as orgs
 from listening.intake.demo import reference as ref
-from listening.intake.demo import round2024
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://listening.invalid/demo")
 
@@ -48,6 +48,7 @@ class Round:
     theme_shift: dict[str, float] = field(default_factory=dict)
     new_answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     with_pii_answers: bool = True
+    with_other_languages: bool = True
 
 
 SEL_2023 = Round(
@@ -68,6 +69,7 @@ SEL_2024 = Round(
     theme_shift=round2024.THEME_SHIFT,
     new_answers=round2024.NEW_ANSWERS,
     with_pii_answers=False,
+    with_other_languages=False,
 )
 # A new answer is drawn this many times as often as one heard before (it is what is new).
 NEW_ANSWER_WEIGHT = 3
@@ -222,7 +224,8 @@ def plan_conversations(seed: int = 2023, spec: Round = SEL_2023) -> list[Planned
                     ),
                 )
             )
-    return _with_pii_answers(plans, rng) if spec.with_pii_answers else plans
+    plans = _with_pii_answers(plans, rng) if spec.with_pii_answers else plans
+    return _with_other_languages(plans, rng) if spec.with_other_languages else plans
 
 
 def _with_pii_answers(plans: list[PlannedConversation], rng: random.Random):
@@ -239,4 +242,31 @@ def _with_pii_answers(plans: list[PlannedConversation], rng: random.Random):
         plan = plans[index]
         kept = plan.responses[: MAX_ANSWERS - 1]
         plans[index] = PlannedConversation(**{**plan.__dict__, "responses": (*kept, pii.text)})
+    return plans
+
+
+def _with_other_languages(plans: list[PlannedConversation], rng: random.Random):
+    """Give one-to-one conversations in Lambeth and Southwark the answers in other languages,
+    one language per conversation, as many answers as it had (so every count stays)."""
+    personal = {pii.text for pii in bank.PII_ANSWERS}
+    free = [
+        i
+        for i, plan in enumerate(plans)
+        if plan.borough in languages.BOROUGHS
+        and plan.format == "one-to-one"
+        and not personal & set(plan.responses)
+    ]
+    rng.shuffle(free)
+    by_language: dict[str, list[str]] = {}
+    for answer in languages.answers():
+        by_language.setdefault(answer.language, []).append(answer.text)
+    for texts in by_language.values():
+        while texts:
+            index = next((i for i in free if len(plans[i].responses) <= len(texts)), free[0])
+            free.remove(index)
+            plan = plans[index]
+            n = min(len(plan.responses), len(texts))
+            taken, texts = texts[:n], texts[n:]
+            responses = (*taken, *plan.responses[n:])
+            plans[index] = PlannedConversation(**{**plan.__dict__, "responses": responses})
     return plans

@@ -12,9 +12,17 @@ import numpy as np
 from .assign import ThemeAssigner
 from .discover import discover
 from .embed import MODEL_NAME, MODEL_SHA256, Embedder
-from .multilingual import matched_scale
+from .multilingual import (
+    PLACEMENT_PROTOTYPES,
+    PLACEMENT_THRESHOLD,
+    is_routed,
+    matched_scale,
+    place,
+    prototype_centroids,
+    subtheme_prototypes,
+)
 from .taxonomy import DEFAULT_TAXONOMY
-from .types import Assignment, Document, RunResult, Theme
+from .types import Assignment, DiscoveryResult, Document, RunResult, Theme
 
 Progress = Callable[[str, float], None]
 _DISTRIBUTIONS = (
@@ -57,37 +65,64 @@ def run_pipeline(
     progress: Progress | None = None,
     assigner_params: Mapping | None = None,
     discovery_params: Mapping | None = None,
+    languages: Mapping[str, str | None] | None = None,
+    multilingual=None,
+    placement_params: Mapping | None = None,
 ) -> RunResult:
     """Theme a corpus; `labels` maps document id → reviewer's theme slug. Deterministic per seed.
 
     Labelled documents keep the reviewer's theme; the labels also train the assigner.
+    With `languages` (document id → ISO code or None) and a `multilingual` embedder, the
+    documents in a known language other than English are never embedded by MiniLM: they are
+    themed as `themes assign` themes them (`route_other_languages`) and join the nearest
+    sub-theme of their theme in the multilingual model's space (`multilingual.place`);
+    sub-themes, keywords, the assigner's training and the map come from the others alone.
     """
     report = progress or (lambda stage, fraction: None)
     embedder = embedder or Embedder()
     documents = list(documents)
+    codes = [(languages or {}).get(d.id) for d in documents] if multilingual else []
+    routed = {i for i, code in enumerate(codes) if is_routed(code)}
+    own = [d for i, d in enumerate(documents) if i not in routed]
     report("embed", 0.0)
-    x = embedder.encode([d.text for d in documents], progress=lambda f: report("embed", f))
+    x = embedder.encode([d.text for d in own], progress=lambda f: report("embed", f))
     report("assign", 0.0)
-    aligned = [(labels or {}).get(d.id) for d in documents]
+    aligned = [(labels or {}).get(d.id) for d in own]
     assigner = ThemeAssigner(
         taxonomy, embedder=embedder, random_state=random_state, **(assigner_params or {})
     )
-    assigner.fit(x if len(documents) else None, aligned if labels else None)
-    assignments = assigner.assign([d.id for d in documents], x) if documents else []
-    assignments = (
-        [_keep_decision(a, labels.get(a.doc_id)) for a in assignments] if labels else (assignments)
-    )
+    assigner.fit(x if len(own) else None, aligned if labels else None)
+    rows = iter(assigner.assign([d.id for d in own], x) if own else [])
+    assignments = [None if i in routed else next(rows) for i in range(len(documents))]
+    vectors = np.zeros((0, 384), np.float32)
+    if routed:
+        texts = [d.text for d in documents]
+        assignments, vectors = route_other_languages(
+            texts, codes, assignments, assigner, multilingual
+        )
+        assignments = [replace(a, doc_id=d.id) for a, d in zip(assignments, documents, strict=True)]
+    if labels:
+        assignments = [_keep_decision(a, labels.get(a.doc_id)) for a in assignments]
     report("discover", 0.0)
     discovery = discover(
-        documents,
+        own,
         x,
-        assignments,
+        [a for i, a in enumerate(assignments) if i not in routed],
         random_state=random_state,
         progress=lambda f: report("discover", f),
         embedder=embedder,
         **(discovery_params or {}),
     )
+    if routed:
+        picked = [documents[i] for i in sorted(routed)]
+        themes = [assignments[i].theme for i in sorted(routed)]
+        discovery = _place_routed(
+            discovery, own, picked, themes, vectors, multilingual, **(placement_params or {})
+        )
     report("done", 1.0)
+    found = versions()
+    if routed:
+        found["multilingual_model"] = multilingual.model_id
     return RunResult(
         assignments=tuple(assignments),
         discovery=discovery,
@@ -95,9 +130,44 @@ def run_pipeline(
         random_state=random_state,
         n_labels=getattr(assigner, "n_labels_", 0),
         cross_val_accuracy=getattr(assigner, "cross_val_accuracy_", None),
-        versions=versions(),
+        versions=found,
         assigner_state=assigner.get_state(),
+        routed_ids=tuple(documents[i].id for i in sorted(routed)),
     )
+
+
+def _place_routed(
+    discovery: DiscoveryResult,
+    own: Sequence[Document],
+    routed: Sequence[Document],
+    themes: Sequence[str | None],
+    vectors: np.ndarray,
+    multilingual,
+    prototypes: str = PLACEMENT_PROTOTYPES,
+    threshold: float = PLACEMENT_THRESHOLD,
+) -> DiscoveryResult:
+    """Add the routed documents to the sub-themes found among the others (or to none)."""
+    text = {d.id: d.text for d in own}
+    centroids = prototype_centroids(
+        {
+            s.key: subtheme_prototypes(
+                s.label, s.keywords, [text[i] for i in s.representative_ids], prototypes
+            )
+            for s in discovery.subthemes
+        },
+        multilingual.uncached(),
+    )
+    owner = {s.key: s.theme for s in discovery.subthemes}
+    chosen = place(vectors, themes, centroids, owner, threshold)
+    joined: dict[str, list[str]] = {}
+    for doc, key in zip(routed, chosen, strict=True):
+        if key is not None:
+            joined.setdefault(key, []).append(doc.id)
+    subthemes = tuple(
+        replace(s, doc_ids=s.doc_ids + tuple(joined.get(s.key, ()))) for s in discovery.subthemes
+    )
+    pairs = tuple((doc_id, key) for key, ids in joined.items() for doc_id in ids)
+    return replace(discovery, subthemes=subthemes, doc_subtheme=discovery.doc_subtheme + pairs)
 
 
 def _keep_decision(assignment: Assignment, label: str | None) -> Assignment:
@@ -133,7 +203,7 @@ def assign_texts(
         assigner.fit(x if labels is not None else None, labels)
     rows = assigner.assign([str(i) for i in range(len(texts))], x) if texts else []
     if languages is not None and multilingual is not None:
-        rows = _route(texts, languages, rows, assigner, multilingual)
+        rows = route_other_languages(texts, languages, rows, assigner, multilingual)[0]
     out = [
         {
             "text": text,
@@ -149,12 +219,17 @@ def assign_texts(
     return out
 
 
-def _route(texts, languages, rows, english: ThemeAssigner, multilingual) -> list[Assignment]:
-    """Re-score the answers in another known language in the multilingual model's space."""
-    routed = [i for i, code in enumerate(languages) if code not in (None, "en")]
+def route_other_languages(texts, languages, rows, english: ThemeAssigner, multilingual):
+    """Re-score the answers in another known language in the multilingual model's space.
+
+    Returns the rows (routed ones replaced; a routed row may come in as None) and the routed
+    answers' multilingual vectors, in order. None is auto-accepted: the calibration (whose
+    probability they keep as `confidence`) was fitted on MiniLM's scores, not this model's.
+    """
+    routed = [i for i, code in enumerate(languages) if is_routed(code)]
     if not routed:
-        return rows
-    other = ThemeAssigner(english.themes, embedder=multilingual, self_training=False)
+        return rows, np.zeros((0, multilingual.dimension), np.float32)
+    other = ThemeAssigner(english.themes, embedder=multilingual.uncached(), self_training=False)
     other.fit()
     other.none_similarity, other.temperature = matched_scale(
         english.phrase_embeddings_,
@@ -166,8 +241,8 @@ def _route(texts, languages, rows, english: ThemeAssigner, multilingual) -> list
     x = multilingual.encode([texts[i] for i in routed])
     rows = list(rows)
     for i, row in zip(routed, other.assign([str(i) for i in routed], x), strict=True):
-        rows[i] = row
-    return rows
+        rows[i] = replace(row, auto_accepted=False)
+    return rows, x
 
 
 def discover_texts(

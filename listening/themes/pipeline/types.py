@@ -72,3 +72,5 @@ class RunResult:
     cross_val_accuracy: float | None
     versions: dict[str, str] = field(default_factory=dict)
     assigner_state: dict[str, Any] = field(default_factory=dict, repr=False)
+    # documents embedded and themed by the multilingual model (another language than English)
+    routed_ids: tuple[str, ...] = ()
