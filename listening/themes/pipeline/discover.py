@@ -209,14 +209,26 @@ NOUN_PHRASES = [
 
 
 class _Backend:
-    """Our Embedder as a BERTopic embedding backend (for KeyBERTInspired and MMR word vectors)."""
+    """Our Embedder as a BERTopic embedding backend (for KeyBERTInspired and MMR word vectors).
 
-    def __new__(cls, embedder):
+    Texts in `known` (the answers being described) reuse their vectors; anything else (the
+    candidate keywords) is embedded once per backend.
+    """
+
+    def __new__(cls, embedder, known: dict[str, np.ndarray] | None = None):
         from bertopic.backend import BaseEmbedder
+
+        memo: dict[str, np.ndarray] = dict(known or {})
 
         class Backend(BaseEmbedder):
             def embed(self, documents, verbose=False):
-                return embedder.encode([str(d) for d in documents])
+                texts = [str(d) for d in documents]
+                missing = sorted({t for t in texts if t not in memo})
+                if missing:
+                    memo.update(zip(missing, embedder.encode(missing), strict=True))
+                if not texts:
+                    return np.zeros((0, embedder.dimension), dtype=np.float32)
+                return np.vstack([memo[t] for t in texts])
 
         return Backend()
 
@@ -241,7 +253,8 @@ def describe(
     if n_clusters == 0 or not any(keyword_terms(t) for t in texts):
         return empty, empty
     try:
-        model = _describer(embedder, n_keywords, random_state)
+        known = dict(zip(texts, x, strict=True))
+        model = _describer(embedder, n_keywords, random_state, known)
         model.fit(texts, embeddings=x, y=np.asarray(labels))
     except (ValueError, TypeError):
         # A vocabulary of one term (BERTopic's c-TF-IDF cannot take it) or only stop words:
@@ -268,7 +281,7 @@ def _frequent_terms(texts, labels, n_clusters: int, n: int) -> list[list[str]]:
     return [[t for t, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:n]] for c in counts]
 
 
-def _describer(embedder, n_keywords: int, random_state: int):
+def _describer(embedder, n_keywords: int, random_state: int, known=None):
     from bertopic import BERTopic
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
@@ -297,7 +310,7 @@ def _describer(embedder, n_keywords: int, random_state: int):
         ],
     }
     return BERTopic(
-        embedding_model=_Backend(words_embedder),
+        embedding_model=_Backend(words_embedder, known),
         umap_model=BaseDimensionalityReduction(),
         hdbscan_model=BaseCluster(),
         vectorizer_model=CountVectorizer(
@@ -474,11 +487,10 @@ def project_2d(
         rows = np.flatnonzero(group == g)
         spread = x[rows] - sums[g] / sizes[g]
         if len(rows) > 2 and np.any(spread):
-            _, _, axes = np.linalg.svd(spread, full_matrices=False)
-            axes *= np.where(axes[:, :1] < 0, -1.0, 1.0)  # deterministic signs
-            local = spread @ axes[:2].T
-            if local.shape[1] < 2:
-                local = np.hstack([local, np.zeros((len(rows), 1))])
+            _, vectors = np.linalg.eigh(spread.T @ spread)  # ascending: the last two lead
+            axes = vectors[:, ::-1][:, :2]
+            axes *= np.where(axes[:1] < 0, -1.0, 1.0)  # deterministic signs
+            local = spread @ axes
             scale = np.percentile(np.linalg.norm(local, axis=1), 90) or 1.0
             radius = 0.45 * reach[g] * (0.5 + 0.5 * math.sqrt(sizes[g] / sizes.max()))
             local *= radius / scale
