@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
 from .preprocess import keyword_terms, stop_words, tagger
-from .reduce import prepare_numba, umap_model
+from .reduce import prepare_numba, quiet, umap_model
 from .types import Assignment, DiscoveryResult, Document, SubTheme
 
 UNASSIGNED = "unassigned"
@@ -126,8 +125,7 @@ class SubThemeDiscoverer:
             calculate_probabilities=False,
             verbose=False,
         )
-        with warnings.catch_warnings():  # "transform of new data unavailable": none comes
-            warnings.filterwarnings("ignore", message=".*precomputed_knn.*")
+        with quiet():
             topics, _ = model.fit_transform(texts, embeddings=x)
         return _attach_outliers(np.asarray(topics, dtype=np.int64), x)
 

@@ -14,6 +14,9 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -104,3 +107,20 @@ def umap_model(x: np.ndarray, n_components: int, n_neighbors: int, min_dist: flo
         precomputed_knn=(*knn, None),
     )
 
+
+
+def warm() -> None:
+    """Compile UMAP's functions now (or load them from numba's cache), e.g. as a worker starts,
+    so its first run does not pay for it."""
+    x = np.random.default_rng(0).normal(size=(64, 8)).astype(np.float32)
+    with quiet():
+        umap_model(x, 5, 15, 0.0, 0).fit_transform(x)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Hide UMAP's note that a model fitted on precomputed neighbours cannot transform new data
+    (none is ever given)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*precomputed_knn.*")
+        yield
