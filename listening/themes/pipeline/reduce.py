@@ -85,7 +85,8 @@ def cosine_knn(x: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np
         near_dist = np.take_along_axis(dist, near, axis=1)
         order = np.lexsort((near, near_dist), axis=1)
         indices[start : start + block] = np.take_along_axis(near, order, axis=1)
-        distances[start : start + block] = np.maximum(np.take_along_axis(near_dist, order, axis=1), 0)
+        ordered = np.take_along_axis(near_dist, order, axis=1)
+        distances[start : start + block] = np.maximum(ordered, 0)
     return indices, distances
 
 
@@ -106,7 +107,6 @@ def umap_model(x: np.ndarray, n_components: int, n_neighbors: int, min_dist: flo
         n_jobs=1,
         precomputed_knn=(*knn, None),
     )
-
 
 
 def warm() -> None:
