@@ -776,9 +776,12 @@ def bench_scale(sizes: list[int], profile: str = "") -> None:
             pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
         assigner = ThemeAssigner.from_state(result.assigner_state, embedder=Embedder())
         new = synthetic(100, seed=99)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         assigner.assign([str(i) for i in range(100)], Embedder().encode(new))
-        print(f"assign 100 new answers, model warm: {time.perf_counter() - start:.2f}s")
+        print(
+            f"assign 100 new answers, model warm: {time.perf_counter() - start:.2f}s wall / "
+            f"{time.process_time() - cpu:.2f}s CPU (load average {load_average()})"
+        )
         del result, assigner
 
 

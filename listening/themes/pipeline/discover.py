@@ -110,6 +110,11 @@ class SubThemeDiscoverer:
         from sklearn.feature_extraction.text import CountVectorizer
 
         size = self.min_cluster_size or max(5, round(math.sqrt(len(texts)) / 2))
+        # BERTopic joins each topic's documents and vectorises the joins (c-TF-IDF for merging
+        # topics): give it ids, so a join is a list of ids whose terms are already known,
+        # rather than a long text for spaCy to lemmatise again.
+        ids = [f"d{i}" for i in range(len(texts))]
+        by_id = {i: terms.get(t) or keyword_terms(t) for i, t in zip(ids, texts, strict=True)}
         model = BERTopic(
             embedding_model=None,
             umap_model=umap_model(x, 5, 15, 0.0, self.random_state),
@@ -119,15 +124,19 @@ class SubThemeDiscoverer:
                 cluster_selection_method="eom",
                 prediction_data=False,
             ),
-            vectorizer_model=CountVectorizer(analyzer=lambda t: terms.get(t) or keyword_terms(t)),
+            vectorizer_model=CountVectorizer(analyzer=lambda doc: _terms_of_ids(doc, by_id)),
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             nr_topics=self.max_subthemes,
             calculate_probabilities=False,
             verbose=False,
         )
         with quiet():
-            topics, _ = model.fit_transform(texts, embeddings=x)
+            topics, _ = model.fit_transform(ids, embeddings=x)
         return _attach_outliers(np.asarray(topics, dtype=np.int64), x)
+
+
+def _terms_of_ids(joined: str, by_id: dict[str, list[str]]) -> list[str]:
+    return [term for doc_id in joined.split() for term in by_id.get(doc_id, ())]
 
 
 def _attach_outliers(labels: np.ndarray, x: np.ndarray) -> np.ndarray:
