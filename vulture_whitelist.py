@@ -152,3 +152,4 @@ closed_at  # SafeguardingCase fields read by templates/intake/safeguarding_case.
 closed_by
 seen_by
 beats  # Heartbeat: how many beats a run's thread wrote (read by tests/themes/test_heartbeat.py)
+_.CACHE_DIR  # numba's config, read by numba's cache locator (listening/themes/pipeline/reduce.py)
