@@ -157,3 +157,4 @@ remember_locale  # i18n.py: set on `g` by select_locale, read back with g.get() 
 localize_callback  # flask-login reads it to translate its sign-in prompt
 _.process_text  # Presidio's SpacyNlpEngine.process_text, overridden in redaction.engine (one parse)
 RULES  # intake.redaction.languages: the name layer's rules, read by bench/redaction_languages.py
+_.CACHE_DIR  # numba's config, read by numba's cache locator (listening/themes/pipeline/reduce.py)

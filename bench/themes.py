@@ -516,10 +516,13 @@ def bench_discover(threads: int, corpora: list[Corpus]) -> None:
     corpus = corpora[0]
     texts, y = corpus.texts, corpus.y
     docs = [Document(str(i), t) for i, t in enumerate(texts)]
+    first: tuple[float, float] | None = None
     for author in corpus.authors:
+        print(f"(load average 1/5/15 min {load_average()})", flush=True)
         start, cpu = time.perf_counter(), time.process_time()
         result = run_pipeline(docs, corpus.authors[author], embedder=Embedder(num_threads=threads))
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        first = first or (wall, cpu)
         key = dict(result.discovery.doc_subtheme)
         ours = np.asarray([key.get(d.id, "none") for d in docs], dtype=object)
         emerging = np.mean([k.startswith("unassigned") for k in ours])
@@ -536,6 +539,7 @@ def bench_discover(threads: int, corpora: list[Corpus]) -> None:
         print(f"   {sub.key:16s} {len(sub.doc_ids):4d}  {sub.label!r:44s} {words}")
         for doc_id in sub.representative_ids[:2]:
             print(f"   {'':21s}- {texts[int(doc_id)][:90]}")
+    print(f"(load average 1/5/15 min {load_average()})", flush=True)
     start, cpu = time.perf_counter(), time.process_time()
     model = BERTopic(embedding_model=load_torch(threads))
     topics = np.asarray(model.fit_transform(texts)[0])
@@ -545,6 +549,11 @@ def bench_discover(threads: int, corpora: list[Corpus]) -> None:
         f"BERTopic() defaults (its own torch embedding included): {wall:.0f}s wall / {cpu:.0f}s "
         f"CPU; {len(set(topics) - {-1})} topics + {np.mean(~inliers):.0%} outliers; NMI vs "
         f"committees {nmi(y, topics):.3f} (inliers only {nmi(y[inliers], topics[inliers]):.3f})"
+    )
+    print(
+        f"Cambridge ratio, ours (author {next(iter(corpus.authors))}, first in the process) / "
+        f"BERTopic(): wall {first[0] / wall:.2f}, CPU {first[1] / cpu:.2f} (target ≤ 0.33); "
+        f"load average at end {load_average()}"
     )
     names = model.get_topic_info()["Name"].tolist()
     print("BERTopic() default labels: " + " | ".join(names[1:9]))
@@ -767,9 +776,12 @@ def bench_scale(sizes: list[int], profile: str = "") -> None:
             pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
         assigner = ThemeAssigner.from_state(result.assigner_state, embedder=Embedder())
         new = synthetic(100, seed=99)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         assigner.assign([str(i) for i in range(100)], Embedder().encode(new))
-        print(f"assign 100 new answers, model warm: {time.perf_counter() - start:.2f}s")
+        print(
+            f"assign 100 new answers, model warm: {time.perf_counter() - start:.2f}s wall / "
+            f"{time.process_time() - cpu:.2f}s CPU (load average {load_average()})"
+        )
         del result, assigner
 
 

@@ -97,7 +97,10 @@ def fail_orphaned_runs() -> int:
 
 
 def warm() -> None:
-    """Load the embedding model now (e.g. in a worker before it takes jobs)."""
+    """Load the embedding model and UMAP's compiled code now (in a worker before it takes
+    jobs)."""
     from listening.themes import runs
+    from listening.themes.pipeline.reduce import warm as warm_umap
 
     runs.load_model()
+    warm_umap()

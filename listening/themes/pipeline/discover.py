@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .preprocess import keyword_terms, stop_words, tagger
+from .reduce import prepare_numba, quiet, umap_model
 from .types import Assignment, DiscoveryResult, Document, SubTheme
 
 UNASSIGNED = "unassigned"
@@ -102,37 +103,40 @@ class SubThemeDiscoverer:
         return best
 
     def _bertopic(self, texts: list[str], x: np.ndarray, terms: dict) -> np.ndarray:
+        prepare_numba()
         from bertopic import BERTopic
         from bertopic.vectorizers import ClassTfidfTransformer
         from hdbscan import HDBSCAN
         from sklearn.feature_extraction.text import CountVectorizer
-        from umap import UMAP
 
         size = self.min_cluster_size or max(5, round(math.sqrt(len(texts)) / 2))
+        # BERTopic joins each topic's documents and vectorises the joins (c-TF-IDF for merging
+        # topics): give it ids, so a join is a list of ids whose terms are already known,
+        # rather than a long text for spaCy to lemmatise again.
+        ids = [f"d{i}" for i in range(len(texts))]
+        by_id = {i: terms.get(t) or keyword_terms(t) for i, t in zip(ids, texts, strict=True)}
         model = BERTopic(
             embedding_model=None,
-            umap_model=UMAP(
-                n_neighbors=min(15, len(texts) - 1),
-                n_components=5,
-                min_dist=0.0,
-                metric="cosine",
-                random_state=self.random_state,
-                n_jobs=1,
-            ),
+            umap_model=umap_model(x, 5, 15, 0.0, self.random_state),
             hdbscan_model=HDBSCAN(
                 min_cluster_size=size,
                 metric="euclidean",
                 cluster_selection_method="eom",
                 prediction_data=False,
             ),
-            vectorizer_model=CountVectorizer(analyzer=lambda t: terms.get(t) or keyword_terms(t)),
+            vectorizer_model=CountVectorizer(analyzer=lambda doc: _terms_of_ids(doc, by_id)),
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             nr_topics=self.max_subthemes,
             calculate_probabilities=False,
             verbose=False,
         )
-        topics, _ = model.fit_transform(texts, embeddings=x)
+        with quiet():
+            topics, _ = model.fit_transform(ids, embeddings=x)
         return _attach_outliers(np.asarray(topics, dtype=np.int64), x)
+
+
+def _terms_of_ids(joined: str, by_id: dict[str, list[str]]) -> list[str]:
+    return [term for doc_id in joined.split() for term in by_id.get(doc_id, ())]
 
 
 def _attach_outliers(labels: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -212,14 +216,26 @@ NOUN_PHRASES = [
 
 
 class _Backend:
-    """Our Embedder as a BERTopic embedding backend (for KeyBERTInspired and MMR word vectors)."""
+    """Our Embedder as a BERTopic embedding backend (for KeyBERTInspired and MMR word vectors).
 
-    def __new__(cls, embedder):
+    Texts in `known` (the answers being described) reuse their vectors; anything else (the
+    candidate keywords) is embedded once per backend.
+    """
+
+    def __new__(cls, embedder, known: dict[str, np.ndarray] | None = None):
         from bertopic.backend import BaseEmbedder
+
+        memo: dict[str, np.ndarray] = dict(known or {})
 
         class Backend(BaseEmbedder):
             def embed(self, documents, verbose=False):
-                return embedder.encode([str(d) for d in documents])
+                texts = [str(d) for d in documents]
+                missing = sorted({t for t in texts if t not in memo})
+                if missing:
+                    memo.update(zip(missing, embedder.encode(missing), strict=True))
+                if not texts:
+                    return np.zeros((0, embedder.dimension), dtype=np.float32)
+                return np.vstack([memo[t] for t in texts])
 
         return Backend()
 
@@ -238,12 +254,14 @@ def describe(
     stop words, then "Main": KeyBERTInspired → MaximalMarginalRelevance (the keywords) and
     "phrases": PartOfSpeech noun phrases → MaximalMarginalRelevance (label candidates).
     """
+    prepare_numba()  # before BERTopic imports UMAP
     n_clusters = int(labels.max()) + 1 if len(labels) else 0
     empty = [[] for _ in range(n_clusters)]
     if n_clusters == 0 or not any(keyword_terms(t) for t in texts):
         return empty, empty
     try:
-        model = _describer(embedder, n_keywords, random_state)
+        known = dict(zip(texts, x, strict=True))
+        model = _describer(embedder, n_keywords, random_state, known)
         model.fit(texts, embeddings=x, y=np.asarray(labels))
     except (ValueError, TypeError):
         # A vocabulary of one term (BERTopic's c-TF-IDF cannot take it) or only stop words:
@@ -270,7 +288,7 @@ def _frequent_terms(texts, labels, n_clusters: int, n: int) -> list[list[str]]:
     return [[t for t, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:n]] for c in counts]
 
 
-def _describer(embedder, n_keywords: int, random_state: int):
+def _describer(embedder, n_keywords: int, random_state: int, known=None):
     from bertopic import BERTopic
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
@@ -299,7 +317,7 @@ def _describer(embedder, n_keywords: int, random_state: int):
         ],
     }
     return BERTopic(
-        embedding_model=_Backend(words_embedder),
+        embedding_model=_Backend(words_embedder, known),
         umap_model=BaseDimensionalityReduction(),
         hdbscan_model=BaseCluster(),
         vectorizer_model=CountVectorizer(
@@ -445,31 +463,73 @@ def make_label(keywords: Sequence[str], n: int = 3) -> str:
     return text[0].upper() + text[1:]
 
 
-def project_2d(embeddings: np.ndarray, random_state: int = 0, sample: int = 5000) -> np.ndarray:
-    """Seeded 2-D map coordinates: UMAP fitted on up to `sample` points, PCA for tiny sets."""
-    x = np.asarray(embeddings, dtype=np.float32)
+def project_2d(
+    embeddings: np.ndarray, groups: Sequence[str] | None = None, random_state: int = 0
+) -> np.ndarray:
+    """2-D map coordinates from the sub-themes found, without fitting another UMAP.
+
+    Each group's (sub-theme's) centre is placed by metric MDS (SMACOF from the classical MDS
+    solution, so deterministic) of the cosine distances between group centroids; its answers
+    spread around it along the two main axes (PCA) of their own differences from the centroid,
+    within a disc that keeps clear of the nearest other group. Linear in the number of answers.
+    """
+    x = np.asarray(embeddings, dtype=np.float64)
     if len(x) < 3:
         return np.zeros((len(x), 2), dtype=np.float64)
-    if len(x) < 30:
-        from sklearn.decomposition import PCA
+    keys = list(groups) if groups is not None else [""] * len(x)
+    _, group = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
+    k = int(group.max()) + 1
+    sums = np.zeros((k, x.shape[1]))
+    np.add.at(sums, group, x)
+    sizes = np.bincount(group, minlength=k)
+    centres = _layout_centres(_normalise(sums), random_state)
+    if k > 1:
+        gaps = np.linalg.norm(centres[:, None] - centres[None], axis=2)
+        np.fill_diagonal(gaps, np.inf)
+        reach = gaps.min(axis=1)
+    else:
+        reach = np.full(1, 2.0)
+    out = np.zeros((len(x), 2))
+    for g in range(k):
+        rows = np.flatnonzero(group == g)
+        spread = x[rows] - sums[g] / sizes[g]
+        if len(rows) > 2 and np.any(spread):
+            _, vectors = np.linalg.eigh(spread.T @ spread)  # ascending: the last two lead
+            axes = vectors[:, ::-1][:, :2]
+            axes *= np.where(axes[:1] < 0, -1.0, 1.0)  # deterministic signs
+            local = spread @ axes
+            scale = np.percentile(np.linalg.norm(local, axis=1), 90) or 1.0
+            radius = 0.45 * reach[g] * (0.5 + 0.5 * math.sqrt(sizes[g] / sizes.max()))
+            local *= radius / scale
+        else:
+            local = np.zeros((len(rows), 2))
+        out[rows] = centres[g] + local
+    return out
 
-        return PCA(2, random_state=random_state).fit_transform(x).astype(np.float64)
-    from umap import UMAP
 
-    rng = np.random.default_rng(random_state)
-    fit_rows = np.sort(rng.choice(len(x), sample, replace=False)) if len(x) > sample else None
-    reducer = UMAP(
-        n_components=2,
-        n_neighbors=15,
-        min_dist=0.1,
-        metric="cosine",
-        random_state=random_state,
-        n_jobs=1,
+def _layout_centres(centroids: np.ndarray, random_state: int) -> np.ndarray:
+    """Group centres in 2-D: metric MDS of the centroids' cosine distances."""
+    k = len(centroids)
+    if k == 1:
+        return np.zeros((1, 2))
+    distance = np.clip(1.0 - centroids @ centroids.T, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    if k == 2:
+        return np.asarray([[0.0, 0.0], [max(float(distance[0, 1]), 1e-3), 0.0]])
+    # classical MDS (Torgerson) as the start: deterministic
+    centring = np.eye(k) - 1.0 / k
+    inner = -0.5 * centring @ (distance**2) @ centring
+    values, vectors = np.linalg.eigh(inner)
+    top = np.argsort(values)[::-1][:2]
+    start = vectors[:, top] * np.sqrt(np.clip(values[top], 1e-12, None))
+    if k == 3:
+        return start
+    from sklearn.manifold import smacof
+
+    placed, _ = smacof(
+        distance, n_components=2, init=start, n_init=1, random_state=random_state, max_iter=300
     )
-    if fit_rows is None:
-        return reducer.fit_transform(x).astype(np.float64)
-    reducer.fit(x[fit_rows])
-    return reducer.transform(x).astype(np.float64)
+    return placed
 
 
 def discover(
@@ -514,7 +574,9 @@ def discover(
         keywords = tuple(found.keywords_[cluster])
         subthemes.append(SubTheme(key, theme, label, keywords, tuple(members), reps))
         doc_subtheme.extend((doc_id, key) for doc_id in members)
-    coords = project_2d(x, random_state) if len(x) else np.zeros((0, 2))
+    sub_of = dict(doc_subtheme)
+    groups = [sub_of.get(d.id, "") for d in documents]
+    coords = project_2d(x, groups, random_state) if len(x) else np.zeros((0, 2))
     coordinates = tuple(
         (d.id, round(float(a), 5), round(float(b), 5))
         for d, (a, b) in zip(documents, coords, strict=True)
