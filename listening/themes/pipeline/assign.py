@@ -42,10 +42,11 @@ def theme_phrases(theme: Theme) -> list[str]:
 class ThemeAssigner:
     """Score documents against a taxonomy; `fit` learns from the corpus and reviewer labels.
 
-    Centring (`centre`, corpus of at least `min_centre` answers): the mean vector of the corpus
-    is subtracted from answers and phrases alike before cosine similarity, which removes the
-    direction every MiniLM vector shares (anisotropy); the "no theme" level moves down by the
-    mean drop of the corpus's best similarity, so about as many answers stay themeless.
+    Centring (`centre`, off by default: it did not help every held-out corpus; corpus of at
+    least `min_centre` answers): the mean vector of the corpus is subtracted from answers and
+    phrases alike before cosine similarity, which removes the direction every MiniLM vector
+    shares (anisotropy); the "no theme" level moves down by the mean drop of the corpus's best
+    similarity, so about as many answers stay themeless.
     Zero-shot: each theme's score mixes the cosine similarity to its closest phrase with the
     similarity to the mean of its phrases, turned into probability-like scores by a softmax
     with `temperature` that includes a "no theme" option at `none_similarity`.
@@ -73,7 +74,7 @@ class ThemeAssigner:
         threshold: float = 0.3,
         temperature: float = 0.04,
         none_similarity: float = 0.3,
-        self_training: bool = False,
+        self_training: bool = True,
         min_self_training: int = 50,
         label_prior: float = 50.0,
         C: float = 1.0,
@@ -82,7 +83,7 @@ class ThemeAssigner:
         phrase_max_weight: float = 0.5,
         self_training_weight: float = 0.5,
         min_calibration_labels: int = MIN_LABELS,
-        centre: bool = True,
+        centre: bool = False,
         min_centre: int = 20,
         neighbours: int = 10,
         neighbour_weight: float = 0.5,
