@@ -280,6 +280,11 @@ STAGES = {
     ),
 }
 DEFAULT_STAGE = "+ neighbours (default)"
+# A stage that adds one thing keeps the dev-chosen parameter of the stage it builds on.
+BUILDS_ON = {
+    "+ neighbours (default)": "phrases + self-training",
+    "centred + self-train. + neighb.": "centred + self-training",
+}
 
 
 @dataclass
@@ -298,9 +303,11 @@ def fit_config(taxonomy, embedder, x, params, labels=None, seed=0) -> ThemeAssig
     return assigner.fit(x, labels)
 
 
-def choose(corpus: Corpus, taxonomy, embedder, x, stage: str) -> Scored:
-    """Fit one stage with its parameter chosen on the dev split by macro-F1."""
+def choose(corpus: Corpus, taxonomy, embedder, x, stage: str, inherited=None) -> Scored:
+    """Fit one stage with its parameter chosen on the dev split by macro-F1 (on top of the
+    parameters `inherited` from the stage it builds on, chosen the same way)."""
     base, grid = STAGES[stage]
+    base = {**(inherited or {}), **base}
     candidates = [dict(base)] if grid is None else [{**base, grid[0]: v} for v in grid[1]]
     best = None
     for params in candidates:
@@ -351,7 +358,8 @@ def bench_eval(embedder: Embedder, corpora: list[Corpus]) -> dict:
         for author, taxonomy in corpus.authors.items():
             tag = f"{corpus.name}/{author}" + ("*" if corpus.tuned_on == author else "")
             for stage in STAGES:
-                scored = choose(corpus, taxonomy, embedder, x, stage)
+                before = results.get((corpus.name, author, BUILDS_ON.get(stage)))
+                scored = choose(corpus, taxonomy, embedder, x, stage, before and before[0].params)
                 figs = row_figures(corpus, scored, ThemeAssigner([]).threshold)
                 results[(corpus.name, author, stage)] = (scored, figs)
                 eng_p, eng_c = figs["engine"]
