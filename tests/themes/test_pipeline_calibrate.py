@@ -37,7 +37,7 @@ def test_the_shipped_rule_asks_the_lower_confidence_bound_to_reach_the_target():
     plain = accept_threshold(score, correct, target=0.95, z=0.0)
     taken = correct[score >= bounded]
     n, share, z = len(taken), taken.mean(), 1.645
-    wilson = (share + z * z / (2 * n) - z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)))
+    wilson = share + z * z / (2 * n) - z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
     assert wilson / (1 + z * z / n) >= 0.95
     assert 20 <= n < int((score >= plain).sum())  # stricter than the plain share, not empty
 

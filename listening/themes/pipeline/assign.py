@@ -52,12 +52,12 @@ class ThemeAssigner:
     with `temperature` that includes a "no theme" option at `none_similarity`.
     Self-training (corpus of at least `min_self_training` answers): a logistic regression on the
     confident half of each theme's zero-shot answers adapts the themes to how this corpus talks.
-    Reviewer labels: a second logistic regression (labels plus the unlabelled confident answers),
-    blended with the scores above.
     Neighbour smoothing (`neighbours` > 0, corpus of at least `min_self_training` answers): each
     answer's theme distribution is mixed (`neighbour_weight`) with the mean distribution of its
     `neighbours` nearest corpus answers (at most `max_anchors`, a seeded sample, kept in the
-    state so new answers are scored against the same corpus); its "no theme" mass is kept. Its regularisation C (from `C_grid`) and its blend weight are
+    state so new answers are scored against the same corpus); its "no theme" mass is kept.
+    Reviewer labels: a second logistic regression (labels plus the unlabelled confident answers),
+    blended with the scores above. Its regularisation C (from `C_grid`) and its blend weight are
     the pair with the best cross-validated accuracy on the reviewers' labels alone (folds refit
     everything that saw labels); with too few labels to cross-validate, the weight is
     n_labels / (n_labels + label_prior), so reviewers count more as their decisions accumulate.
@@ -393,11 +393,8 @@ class ThemeAssigner:
 
     # -- scoring ----------------------------------------------------------------------------
 
-    def similarities(self, embeddings: np.ndarray) -> np.ndarray:
-        """Zero-shot cosine similarity of each document to each theme, shape (n, k)."""
-        return self._similarities(self._prepare(embeddings))
-
     def _similarities(self, x: np.ndarray) -> np.ndarray:
+        """Zero-shot cosine similarity of each (prepared) answer to each theme, shape (n, k)."""
         phrases = self._phrases()
         sims = x @ phrases.T
         out = np.zeros((len(x), len(self.themes)), dtype=np.float64)
@@ -423,11 +420,8 @@ class ThemeAssigner:
             proba = (1 - w) * proba + w * adapted
         return proba
 
-    def zero_shot_proba(self, embeddings: np.ndarray) -> np.ndarray:
-        """Softmax over themes plus a "no theme" option; columns are themes, rows sum to ≤ 1."""
-        return self._zero_shot(self._prepare(embeddings))
-
     def _zero_shot(self, x: np.ndarray) -> np.ndarray:
+        """Softmax over themes plus a "no theme" option; columns are themes, rows sum to ≤ 1."""
         sims = self._similarities(x)
         none = self.none_similarity - self.none_offset_
         logits = np.hstack([sims, np.full((len(sims), 1), none)])
