@@ -25,15 +25,15 @@ def test_the_threshold_is_the_lowest_that_keeps_the_target_precision():
     assert accept_threshold(score[:10], correct[:10], min_accepted=20) == float("inf")
 
 
-def test_the_shipped_rule_asks_the_lower_confidence_bound_to_reach_the_target():
+def test_a_lower_confidence_bound_can_be_asked_to_reach_the_target():
     score = np.linspace(1.0, 0.01, 100)
     correct = np.ones(100, dtype=bool)
     correct[[30, 60, 61, 62, 63, 64]] = False
     # 59/62 right is enough for the plain share, far from a lower bound of 0.95: nothing passes.
-    assert accept_threshold(score, correct, target=0.95, min_accepted=20) == float("inf")
+    assert accept_threshold(score, correct, 0.95, 20, z=1.645) == float("inf")
     score = np.linspace(1.0, 0.01, 1000)
     correct = np.random.default_rng(1).random(1000) < np.linspace(1.0, 0.6, 1000)
-    bounded = accept_threshold(score, correct, target=0.95)
+    bounded = accept_threshold(score, correct, target=0.95, z=1.645)
     plain = accept_threshold(score, correct, target=0.95, z=0.0)
     taken = correct[score >= bounded]
     n, share, z = len(taken), taken.mean(), 1.645
