@@ -122,3 +122,53 @@ def test_state_round_trips_without_pickle(embedder, sel_embeddings, sel_document
     np.testing.assert_allclose(
         restored.predict_proba(sel_embeddings), fitted.predict_proba(sel_embeddings)
     )
+
+
+def test_neighbours_smooth_scores_against_the_fitted_corpus(embedder, sel_embeddings):
+    x = sel_embeddings
+    smoothed = ThemeAssigner(DEFAULT_TAXONOMY, embedder=embedder, min_self_training=10).fit(x)
+    plain = ThemeAssigner(
+        DEFAULT_TAXONOMY, embedder=embedder, min_self_training=10, neighbour_weight=0.0
+    ).fit(x)
+    assert len(smoothed.anchors_) == len(x)
+    after, before = smoothed.predict_proba(x), plain.predict_proba(x)
+    assert not np.allclose(after, before)
+    # Only the split between themes moves; the "no theme" mass of each answer is kept.
+    np.testing.assert_allclose(after.sum(axis=1), before.sum(axis=1), rtol=1e-5)
+    # An answer's scores do not depend on the batch it is scored in.
+    np.testing.assert_allclose(smoothed.predict_proba(x[3:5]), after[3:5], rtol=1e-5)
+    restored = ThemeAssigner.from_state(smoothed.get_state())
+    np.testing.assert_allclose(restored.predict_proba(x), after, rtol=1e-6)
+    sampled = ThemeAssigner(
+        DEFAULT_TAXONOMY, embedder=embedder, min_self_training=10, max_anchors=7
+    ).fit(x)
+    assert sampled.anchors_.shape == (7, x.shape[1])
+    small = ThemeAssigner(DEFAULT_TAXONOMY, embedder=embedder).fit(x[:20])  # < 50 answers
+    assert len(small.anchors_) == 0
+
+
+def test_centring_subtracts_the_corpus_mean(embedder, sel_embeddings, sel_documents, sel_labels):
+    x = sel_embeddings
+    centred = ThemeAssigner(DEFAULT_TAXONOMY, embedder=embedder, centre=True).fit(x)
+    np.testing.assert_allclose(centred.centre_, x.mean(axis=0), atol=1e-6)
+    assert centred.none_offset_ > 0  # centred cosines are lower: "no theme" moves down with them
+    labels = [sel_labels[d.id] for d in sel_documents]
+    right = sum(p == t for p, t in zip(centred.predict(x), labels, strict=True))
+    assert right / len(labels) >= 0.85
+    restored = ThemeAssigner.from_state(centred.get_state())
+    np.testing.assert_allclose(restored.predict_proba(x), centred.predict_proba(x), rtol=1e-6)
+    tiny = ThemeAssigner(DEFAULT_TAXONOMY, embedder=embedder, centre=True).fit(x[:5])
+    assert len(tiny.centre_) == 0  # the mean of a handful of answers is no corpus mean
+
+
+def test_states_saved_before_centring_and_neighbours_still_load(embedder, sel_embeddings):
+    fitted = ThemeAssigner(DEFAULT_TAXONOMY, embedder=embedder).fit(sel_embeddings)
+    state = fitted.get_state()
+    for key in ("centre", "none_offset", "anchors", "anchor_scores"):
+        del state[key]
+    for key in ("centre", "min_centre", "neighbours", "neighbour_weight", "max_anchors"):
+        del state["params"][key]
+    restored = ThemeAssigner.from_state(state)
+    np.testing.assert_allclose(
+        restored.predict_proba(sel_embeddings), fitted.predict_proba(sel_embeddings), rtol=1e-6
+    )

@@ -18,18 +18,35 @@ def test_the_threshold_is_the_lowest_that_keeps_the_target_precision():
     score = np.linspace(1.0, 0.01, 100)
     correct = np.ones(100, dtype=bool)
     correct[[30, 60, 61, 62, 63, 64]] = False
-    threshold = accept_threshold(score, correct, target=0.95, min_accepted=20)
+    threshold = accept_threshold(score, correct, target=0.95, min_accepted=20, z=0.0)
     accepted = score >= threshold
     assert correct[accepted].mean() >= 0.95
     assert accepted.sum() == 62  # top 62: 59/62 = 0.952; top 63: 59/63 = 0.937, never higher
     assert accept_threshold(score[:10], correct[:10], min_accepted=20) == float("inf")
 
 
+def test_a_lower_confidence_bound_can_be_asked_to_reach_the_target():
+    score = np.linspace(1.0, 0.01, 100)
+    correct = np.ones(100, dtype=bool)
+    correct[[30, 60, 61, 62, 63, 64]] = False
+    # 59/62 right is enough for the plain share, far from a lower bound of 0.95: nothing passes.
+    assert accept_threshold(score, correct, 0.95, 20, z=1.645) == float("inf")
+    score = np.linspace(1.0, 0.01, 1000)
+    correct = np.random.default_rng(1).random(1000) < np.linspace(1.0, 0.6, 1000)
+    bounded = accept_threshold(score, correct, target=0.95, z=1.645)
+    plain = accept_threshold(score, correct, target=0.95, z=0.0)
+    taken = correct[score >= bounded]
+    n, share, z = len(taken), taken.mean(), 1.645
+    wilson = share + z * z / (2 * n) - z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    assert wilson / (1 + z * z / n) >= 0.95
+    assert 20 <= n < int((score >= plain).sum())  # stricter than the plain share, not empty
+
+
 def test_tied_scores_are_accepted_or_refused_together():
     score = np.array([0.9] * 19 + [0.8] * 3)
     correct = np.array([True] * 19 + [True, False, False])
     # The first 20 in score order are all right, but a threshold of 0.8 takes all 22 (20/22).
-    assert accept_threshold(score, correct, target=0.95, min_accepted=19) == 0.9
+    assert accept_threshold(score, correct, target=0.95, min_accepted=19, z=0.0) == 0.9
 
 
 def test_platt_scaling_is_monotone_in_score_and_margin_and_round_trips():

@@ -42,11 +42,20 @@ def theme_phrases(theme: Theme) -> list[str]:
 class ThemeAssigner:
     """Score documents against a taxonomy; `fit` learns from the corpus and reviewer labels.
 
+    Centring (`centre`, off by default: it did not help every held-out corpus; corpus of at
+    least `min_centre` answers): the mean vector of the corpus is subtracted from answers and
+    phrases alike before cosine similarity, which removes the direction every MiniLM vector
+    shares (anisotropy); the "no theme" level moves down by the mean drop of the corpus's best
+    similarity, so about as many answers stay themeless.
     Zero-shot: each theme's score mixes the cosine similarity to its closest phrase with the
     similarity to the mean of its phrases, turned into probability-like scores by a softmax
     with `temperature` that includes a "no theme" option at `none_similarity`.
     Self-training (corpus of at least `min_self_training` answers): a logistic regression on the
     confident half of each theme's zero-shot answers adapts the themes to how this corpus talks.
+    Neighbour smoothing (`neighbours` > 0, corpus of at least `min_self_training` answers): each
+    answer's theme distribution is mixed (`neighbour_weight`) with the mean distribution of its
+    `neighbours` nearest corpus answers (at most `max_anchors`, a seeded sample, kept in the
+    state so new answers are scored against the same corpus); its "no theme" mass is kept.
     Reviewer labels: a second logistic regression (labels plus the unlabelled confident answers),
     blended with the scores above. Its regularisation C (from `C_grid`) and its blend weight are
     the pair with the best cross-validated accuracy on the reviewers' labels alone (folds refit
@@ -74,6 +83,11 @@ class ThemeAssigner:
         phrase_max_weight: float = 0.5,
         self_training_weight: float = 0.5,
         min_calibration_labels: int = MIN_LABELS,
+        centre: bool = False,
+        min_centre: int = 20,
+        neighbours: int = 10,
+        neighbour_weight: float = 0.5,
+        max_anchors: int = 4000,
     ):
         self.themes = tuple(themes)
         self.embedder = embedder
@@ -90,6 +104,11 @@ class ThemeAssigner:
         self.phrase_max_weight = phrase_max_weight
         self.self_training_weight = self_training_weight
         self.min_calibration_labels = min_calibration_labels
+        self.centre = centre
+        self.min_centre = min_centre
+        self.neighbours = neighbours
+        self.neighbour_weight = neighbour_weight
+        self.max_anchors = max_anchors
 
     @property
     def slugs(self) -> list[str]:
@@ -114,6 +133,11 @@ class ThemeAssigner:
             "phrase_max_weight",
             "self_training_weight",
             "min_calibration_labels",
+            "centre",
+            "min_centre",
+            "neighbours",
+            "neighbour_weight",
+            "max_anchors",
         )
         return {name: getattr(self, name) for name in names}
 
@@ -133,16 +157,79 @@ class ThemeAssigner:
         self.blend_weight_, self.label_C_ = None, self.C
         self.calibration_: Calibration = PRIOR
         self._out_of_fold = None
+        self._clear_corpus()
         if embeddings is None:
             return self
-        x = np.asarray(embeddings, dtype=np.float32)
+        raw = np.asarray(embeddings, dtype=np.float32)
+        self._fit_centre(raw)
+        x = self._prepare(raw)
         self._pseudo = (np.zeros(0, dtype=np.int64), [])
         if self.self_training:
             self._fit_self_training(x)
+        self._fit_anchors(x)
         if labels is not None:
-            self._fit_labels(x, labels)
+            self._fit_labels(x, labels, raw)
         self._fit_calibration()
         return self
+
+    def _clear_corpus(self) -> None:
+        dimension = self.phrase_embeddings_.shape[1]
+        self.centre_ = np.zeros(0, dtype=np.float32)
+        self.none_offset_ = 0.0
+        self.anchors_ = np.zeros((0, dimension), dtype=np.float32)
+        self.anchor_scores_ = np.zeros((0, len(self.themes)), dtype=np.float32)
+
+    def _fit_centre(self, raw: np.ndarray) -> None:
+        rows = raw[np.any(raw, axis=1)]
+        if not self.centre or len(rows) < self.min_centre:
+            return
+        before = self._similarities(rows).max(axis=1).mean()
+        self.centre_ = rows.mean(axis=0).astype(np.float32)
+        after = self._similarities(self._prepare(rows)).max(axis=1).mean()
+        self.none_offset_ = float(before - after)
+
+    def _prepare(self, x: np.ndarray) -> np.ndarray:
+        """Answers as the assigner compares them: minus the corpus mean, unit length."""
+        x = np.asarray(x, dtype=np.float32)
+        if not len(self.centre_):
+            return x
+        blank = ~np.any(x, axis=1)
+        shifted = x - self.centre_
+        shifted /= np.maximum(np.linalg.norm(shifted, axis=1, keepdims=True), 1e-12)
+        shifted[blank] = 0.0
+        return shifted
+
+    def _phrases(self) -> np.ndarray:
+        return self._prepare(self.phrase_embeddings_)
+
+    def _fit_anchors(self, x: np.ndarray) -> None:
+        rows = np.flatnonzero(np.any(x, axis=1))
+        if self.neighbours < 1 or len(rows) < self.min_self_training:
+            return
+        if len(rows) > self.max_anchors:
+            rng = np.random.default_rng(self.random_state)
+            rows = np.sort(rng.choice(rows, self.max_anchors, replace=False))
+        scores = self._adapted_proba(x[rows])
+        scores /= np.maximum(scores.sum(axis=1, keepdims=True), 1e-12)
+        self.anchors_ = x[rows]
+        self.anchor_scores_ = scores.astype(np.float32)
+
+    def _smooth(self, x: np.ndarray, proba: np.ndarray) -> np.ndarray:
+        """Mix each row's theme distribution with that of its nearest corpus answers."""
+        if not len(self.anchors_) or not len(x):
+            return proba
+        k = min(self.neighbours, len(self.anchors_))
+        out = proba.copy()
+        for start in range(0, len(x), 2048):
+            part = slice(start, start + 2048)
+            sims = x[part] @ self.anchors_.T
+            nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+            around = self.anchor_scores_[nearest].mean(axis=1)
+            mass = proba[part].sum(axis=1, keepdims=True)
+            own = proba[part] / np.maximum(mass, 1e-12)
+            w = self.neighbour_weight
+            out[part] = mass * ((1 - w) * own + w * around)
+        return out
 
     def _fit_calibration(self) -> None:
         """Reviewer labels' out-of-fold scores replace the prior once there are enough."""
@@ -174,7 +261,7 @@ class ThemeAssigner:
         rows = np.flatnonzero(np.any(x, axis=1))
         if len(rows) < self.min_self_training or len(self.themes) < 2:
             return
-        sims = self.similarities(x[rows])
+        sims = self._similarities(x[rows])
         best = sims.argmax(axis=1)
         ordered = np.sort(sims, axis=1)
         margin = ordered[:, -1] - ordered[:, -2]
@@ -188,7 +275,9 @@ class ThemeAssigner:
             self.self_classes_, self.self_coef_, self.self_intercept_ = learned
             self._pseudo = (rows[keep], pseudo)
 
-    def _fit_labels(self, corpus: np.ndarray, labels: Sequence[str | None]) -> None:
+    def _fit_labels(
+        self, corpus: np.ndarray, labels: Sequence[str | None], raw: np.ndarray
+    ) -> None:
         x, y = self._labelled(corpus, labels)
         self.n_labels_ = len(y)
         if len(set(y)) >= 2:
@@ -198,7 +287,10 @@ class ThemeAssigner:
             )
         elif y:
             # One labelled theme cannot train a classifier; its labelled answers become phrases.
-            self.phrase_embeddings_ = np.vstack([self.phrase_embeddings_, x])
+            # (stored as embedded: phrases are centred when compared)
+            self.phrase_embeddings_ = np.vstack(
+                [self.phrase_embeddings_, self._labelled(raw, labels)[0]]
+            )
             extra = np.full(len(y), self.slugs.index(y[0]), dtype=np.int64)
             self.phrase_theme_ = np.concatenate([self.phrase_theme_, extra])
 
@@ -301,22 +393,26 @@ class ThemeAssigner:
 
     # -- scoring ----------------------------------------------------------------------------
 
-    def similarities(self, embeddings: np.ndarray) -> np.ndarray:
-        """Zero-shot cosine similarity of each document to each theme, shape (n, k)."""
-        x = np.asarray(embeddings, dtype=np.float32)
-        sims = x @ self.phrase_embeddings_.T
+    def _similarities(self, x: np.ndarray) -> np.ndarray:
+        """Zero-shot cosine similarity of each (prepared) answer to each theme, shape (n, k)."""
+        phrases = self._phrases()
+        sims = x @ phrases.T
         out = np.zeros((len(x), len(self.themes)), dtype=np.float64)
         for index in range(len(self.themes)):
             own = self.phrase_theme_ == index
-            centroid = self.phrase_embeddings_[own].mean(axis=0)
+            centroid = phrases[own].mean(axis=0)
             centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
             w = self.phrase_max_weight
             out[:, index] = w * sims[:, own].max(axis=1) + (1 - w) * (x @ centroid)
         return out
 
     def _base_proba(self, x: np.ndarray) -> np.ndarray:
-        """Scores before the reviewers' model: zero-shot, adapted by self-training."""
-        proba = self.zero_shot_proba(x)
+        """Scores before the reviewers' model: adapted scores smoothed over the corpus."""
+        return self._smooth(x, self._adapted_proba(x))
+
+    def _adapted_proba(self, x: np.ndarray) -> np.ndarray:
+        """Zero-shot scores, adapted by self-training."""
+        proba = self._zero_shot(x)
         if len(self.self_classes_):
             learned = _softmax(x.astype(np.float64) @ self.self_coef_.T + self.self_intercept_)
             adapted = _spread(learned, self._columns(self.self_classes_), proba, keep_none=True)
@@ -324,10 +420,11 @@ class ThemeAssigner:
             proba = (1 - w) * proba + w * adapted
         return proba
 
-    def zero_shot_proba(self, embeddings: np.ndarray) -> np.ndarray:
+    def _zero_shot(self, x: np.ndarray) -> np.ndarray:
         """Softmax over themes plus a "no theme" option; columns are themes, rows sum to ≤ 1."""
-        sims = self.similarities(embeddings)
-        logits = np.hstack([sims, np.full((len(sims), 1), self.none_similarity)])
+        sims = self._similarities(x)
+        none = self.none_similarity - self.none_offset_
+        logits = np.hstack([sims, np.full((len(sims), 1), none)])
         return _softmax(logits / self.temperature)[:, :-1]
 
     def label_weight(self) -> float:
@@ -340,7 +437,8 @@ class ThemeAssigner:
 
     def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
         """Probability-like score of every theme for every document, shape (n, k)."""
-        x = np.asarray(embeddings, dtype=np.float32).reshape(-1, self.phrase_embeddings_.shape[1])
+        raw = np.asarray(embeddings, dtype=np.float32)
+        x = self._prepare(raw.reshape(-1, self.phrase_embeddings_.shape[1]))
         proba = self._base_proba(x)
         weight = self.label_weight()
         if weight > 0:
@@ -400,6 +498,10 @@ class ThemeAssigner:
             "blend_weight": self.blend_weight_,
             "label_C": self.label_C_,
             "calibration": self.calibration_.to_dict(),
+            "centre": self.centre_,
+            "none_offset": self.none_offset_,
+            "anchors": self.anchors_,
+            "anchor_scores": self.anchor_scores_,
         }
 
     @classmethod
@@ -420,6 +522,16 @@ class ThemeAssigner:
         self.label_C_ = state.get("label_C", self.C)
         calibration = state.get("calibration")  # absent from states saved before it
         self.calibration_ = Calibration.from_dict(calibration) if calibration else PRIOR
+        self._clear_corpus()  # states saved before centring and smoothing have neither
+        if "centre" in state:
+            self.centre_ = np.asarray(state["centre"], dtype=np.float32).reshape(-1)
+            self.none_offset_ = float(state["none_offset"])
+            self.anchors_ = np.asarray(state["anchors"], dtype=np.float32).reshape(
+                -1, self.phrase_embeddings_.shape[1]
+            )
+            self.anchor_scores_ = np.asarray(state["anchor_scores"], dtype=np.float32).reshape(
+                -1, len(self.themes)
+            )
         return self
 
 
