@@ -11,20 +11,12 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from listening.language import NAMES
 from tests.browser.conftest import PHONE, audit, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
-OTHER_LANGUAGES = {
-    "pt": "Portuguese",
-    "es": "Spanish",
-    "pl": "Polish",
-    "so": "Somali",
-    "bn": "Bengali",
-    "yo": "Yoruba",
-    "ar": "Arabic",
-    "tr": "Turkish",
-}
+OTHER_LANGUAGES = {code: NAMES[code] for code in ("pt", "es", "pl", "so", "bn", "yo", "ar", "tr")}
 
 
 def _seed_campaign() -> tuple[str, list[str]]:
