@@ -56,12 +56,19 @@ def assign_command(taxonomy_path):
 @themes_cli.command("discover", with_appcontext=False)
 @TAXONOMY_OPTION
 def discover_command(taxonomy_path):
-    """One answer per line on stdin → one JSON document of sub-themes on stdout (no database)."""
+    """One answer per line on stdin → one JSON document of sub-themes on stdout (no database).
+
+    Each line's language is detected; lines in another language are themed and placed in a
+    sub-theme by the multilingual model, as in a run in the app."""
+    from listening.language import detect_language
     from listening.themes.pipeline import discover_texts
+    from listening.themes.pipeline.multilingual import MultilingualEmbedder
 
     taxonomy = _taxonomy(taxonomy_path)
     lines = stdin_lines()
-    click.echo(json.dumps(discover_texts(lines, taxonomy), ensure_ascii=False))
+    languages = [detect_language(line) for line in lines]
+    out = discover_texts(lines, taxonomy, languages=languages, multilingual=MultilingualEmbedder())
+    click.echo(json.dumps(out, ensure_ascii=False))
 
 
 @themes_cli.command("run")

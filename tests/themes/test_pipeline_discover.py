@@ -167,3 +167,36 @@ def test_discover_cli_bad_taxonomy_is_a_clear_error(tmp_path):
     bad.write_text("[]")
     result = app.test_cli_runner().invoke(args=["themes", "discover", "--taxonomy", str(bad)])
     assert result.exit_code == 2 and "non-empty JSON list" in result.output
+
+
+@pytest.mark.slow
+def test_discover_cli_routes_lines_in_other_languages_like_a_run_in_the_app():
+    """Lines in another language are themed by the multilingual model and join a sub-theme of
+    their theme; the English lines are numbered and themed as before."""
+    import csv
+    from pathlib import Path
+
+    from listening import create_app
+
+    demo = Path(__file__).resolve().parents[2] / "listening/intake/demo/other_languages.csv"
+    with demo.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["theme"] == "housing"][:6]
+    english = [text for text, _ in SEL_CORPUS]
+    app = create_app({"TESTING": True, "SECRET_KEY": "x"})
+    stdin = "\n".join(english + [r["text"] for r in rows]) + "\n"
+    result = app.test_cli_runner().invoke(args=["themes", "discover"], input=stdin)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    theme_of = {s["id"]: s["theme"] for s in out["subthemes"]}
+    other = out["documents"][len(english) :]
+    assert [d["line"] for d in other] == list(range(len(english), len(english) + len(rows)))
+    assert sum(d["theme"] == "housing" for d in other) >= 4, other
+    for row in other:
+        if row["theme"] is not None:
+            assert row["subtheme"] is not None and theme_of[row["subtheme"]] == row["theme"]
+    housing = [
+        d["theme"]
+        for d, (_, slug) in zip(out["documents"], SEL_CORPUS, strict=False)
+        if slug == "housing"
+    ]
+    assert housing.count("housing") >= len(housing) - 1

@@ -250,11 +250,23 @@ def discover_texts(
     taxonomy: Sequence[Theme] = DEFAULT_TAXONOMY,
     embedder: Embedder | None = None,
     random_state: int = 0,
+    languages: Sequence[str | None] | None = None,
+    multilingual=None,
 ) -> dict:
-    """The `themes discover` document: the app's full run on lines numbered from 0."""
+    """The `themes discover` document: the app's full run on lines numbered from 0.
+
+    With `languages` (one ISO code or None per line) and a `multilingual` embedder, lines in a
+    known language other than English are routed as a run in the app routes them."""
     texts = [t if isinstance(t, str) else "" for t in texts]
     documents = [Document(str(i), t) for i, t in enumerate(texts)]
-    result = run_pipeline(documents, taxonomy, embedder=embedder, random_state=random_state)
+    result = run_pipeline(
+        documents,
+        taxonomy,
+        embedder=embedder,
+        random_state=random_state,
+        languages={str(i): code for i, code in enumerate(languages)} if languages else None,
+        multilingual=multilingual,
+    )
     ids = {sub.key: n for n, sub in enumerate(result.discovery.subthemes)}
     subthemes = [
         {
