@@ -16,6 +16,7 @@ from listening.accounts import operations as accounts
 from listening.extensions import db
 from listening.intake import operations
 from listening.intake.importers import import_file
+from listening.intake.importers.reading import COLUMNS
 from listening.intake.models import Conversation, Response
 from listening.intake.operations import ConversationInput
 
@@ -79,19 +80,7 @@ def test_an_import_stores_the_language(world):
     campaign, _partner, reviewer = world
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "conversation_ref",
-            "date",
-            "borough",
-            "organisation",
-            "format",
-            "people_count",
-            "groups",
-            "consent_to_quote",
-            "response",
-        ]
-    )
+    writer.writerow(COLUMNS)
     writer.writerow(
         ["C1", "2023-07-01", "Southwark", "Peckham Community Centre", "one-to-one", "1", "", "yes"]
         + [SOMALI]
@@ -131,20 +120,17 @@ def _csv(staff) -> str:
     return response.get_data(as_text=True).lstrip("\ufeff")
 
 
-def test_detect_languages_fills_answers_stored_before_it_was_recorded(client, world, runner):
+def test_detect_languages_fills_answers_stored_before_it_was_recorded(
+    client, world, runner, conversation_payload
+):
     _campaign, partner, _reviewer = world
     ref = str(uuid.uuid4())
-    payload = {
-        "campaign": "sel-2023",
-        "borough": "southwark",
-        "organisation": "Peckham Community Centre",
-        "date": "2023-07-01",
-        "format": "small-group",
-        "people_count": 2,
-        "groups": [],
-        "consent_to_quote": False,
-        "responses": [PORTUGUESE, SOMALI, "Rent"],
-    }
+    payload = conversation_payload(
+        people_count=2,
+        groups=[],
+        consent_to_quote=False,
+        responses=[PORTUGUESE, SOMALI, "Rent"],
+    )
     assert _put(client, partner, payload, ref).status_code == 201
     for row in db.session.scalars(select(Response)):
         row.language = None  # as after migration 0022 on an existing database
