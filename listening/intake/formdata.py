@@ -67,10 +67,7 @@ def initial_data(conversation) -> dict:
         "people_count": conversation.people_count,
         "groups": [g.slug for g in conversation.groups],
         "consent_to_quote": {True: "yes", False: "no"}.get(conversation.consent_to_quote),
-        "responses": [
-            r.text if r.text is not None else r.redacted_text for r in conversation.responses
-        ]
-        or [""],
+        "responses": [r.source_text for r in conversation.responses] or [""],
     }
 
 

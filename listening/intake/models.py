@@ -188,6 +188,12 @@ class Response(db.Model):
 
     conversation: Mapped[Conversation] = relationship(back_populates="responses")
 
+    @property
+    def source_text(self) -> str:
+        """The original while it is kept, else (after the retention purge) the redacted text:
+        what redaction, language id and safeguarding read."""
+        return self.text if self.text is not None else self.redacted_text
+
 
 class InstallationSecret(db.Model):
     """A random key made once per installation (migration 0013, or the first import if the row

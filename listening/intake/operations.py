@@ -292,7 +292,7 @@ def _update_responses(
 
     kept = [t.strip() for t in texts if t and t.strip()]
     rows = list(conversation.responses)
-    current = [r.text if r.text is not None else r.redacted_text for r in rows]  # purged: redacted
+    current = [r.source_text for r in rows]  # purged: redacted
     if current == kept:
         return None
     before = [r.redacted_text for r in rows]
@@ -385,7 +385,7 @@ def detect_missing_languages(after_id: int = 0, batch: int = 500) -> tuple[int, 
     )
     found: dict[str, int] = {}
     for row in rows:
-        row.language = detect_language(row.text if row.text is not None else row.redacted_text)
+        row.language = detect_language(row.source_text)
         if row.language is not None:
             found[row.language] = found.get(row.language, 0) + 1
     db.session.flush()

@@ -373,7 +373,7 @@ def reredact_batch(response_ids: list[int], actor: User | None) -> ReredactRepor
     report, old_wordings = ReredactReport(), {}
     rows = db.session.scalars(select(Response).where(Response.id.in_(response_ids))).all()
     for row in rows:
-        source = row.text if row.text is not None else row.redacted_text
+        source = row.source_text
         report.from_redacted += row.text is None
         language = row.language if row.language is not None else detect_language(source)
         new = redact(source, language=language)

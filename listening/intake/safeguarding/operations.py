@@ -75,11 +75,6 @@ def set_guidance(campaign: Campaign, text: str, actor: User) -> None:
     )
 
 
-def screened_text(response: Response) -> str:
-    """The text the detector reads: the original while it is kept, else the redacted one."""
-    return response.text if response.text is not None else (response.redacted_text or "")
-
-
 def _digest(sentence: str) -> str:
     return hashlib.sha256(sentence.strip().encode("utf-8")).hexdigest()[:16]
 
@@ -87,7 +82,7 @@ def _digest(sentence: str) -> str:
 def unreleased_text(response: Response) -> str:
     """What is left to check: the answer less the sentences a lead released as a false alarm
     ("" when nothing was added or changed since)."""
-    text = screened_text(response)
+    text = response.source_text or ""  # what the detector reads
     if not response.safeguarding_released:
         return text
     released = set(response.safeguarding_released.split())
