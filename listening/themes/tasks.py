@@ -97,10 +97,7 @@ def fail_orphaned_runs() -> int:
 
 
 def warm() -> None:
-    """Load the embedding model and UMAP's compiled code now (in a worker before it takes
-    jobs)."""
-    from listening.themes import runs
-    from listening.themes.pipeline.reduce import warm as warm_umap
+    """Load the models, spaCy and UMAP's compiled code now (in a worker before it takes jobs)."""
+    from listening.themes.pipeline.run import warm as warm_pipeline
 
-    runs.load_model()
-    warm_umap()
+    warm_pipeline()

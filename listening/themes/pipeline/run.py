@@ -45,6 +45,19 @@ _DISTRIBUTIONS = (
 )
 
 
+def warm(embedder: Embedder | None = None) -> None:
+    """Load what a run needs once per process: the encoder, spaCy's pipelines (lemmas and
+    sentences; the tagger for labels) and UMAP's compiled code. A worker calls it as it starts,
+    so its first run costs what later ones do."""
+    from .preprocess import get_nlp, tagger
+    from .reduce import warm as warm_umap
+
+    (embedder or Embedder()).encode(["warm up"])
+    get_nlp()
+    tagger()
+    warm_umap()
+
+
 def versions() -> dict[str, str]:
     """Library and model versions, for the reproducibility record of a run."""
     out = {"python": platform.python_version(), "model": f"{MODEL_NAME}@{MODEL_SHA256}"}
