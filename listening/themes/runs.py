@@ -391,17 +391,6 @@ def _carry_over_labels(previous: ThemeRun, run: ThemeRun) -> None:
 # -- newly submitted conversations -------------------------------------------------------
 
 
-def has_current_model(conversation_ids: Iterable[int]) -> bool:
-    """True when some of these conversations belong to a campaign with a finished run."""
-    campaign_ids = db.session.scalars(
-        select(Conversation.campaign_id).where(Conversation.id.in_(list(conversation_ids)))
-    ).all()
-    return any(
-        run is not None and run.assigner_tensors is not None
-        for run in (queries.current_run(cid) for cid in set(campaign_ids))
-    )
-
-
 def load_model() -> None:
     """Load the embedding model into this process (once; later calls return at once)."""
     from listening.themes.pipeline.embed import load_model as _load
@@ -413,8 +402,9 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None, multili
     """Embed and assign the responses of these conversations with the current run's model.
 
     Answers in a known language other than English are themed and placed in a sub-theme by
-    the multilingual model, as in a full run. Campaigns without a finished run are left for
-    their first full run. Returns the number of responses assigned. Flushes; the caller commits.
+    the multilingual model, as in a full run. In a campaign without a finished run they are
+    only embedded (into the shared cache), so its first full run finds them ready and themes
+    them. Returns the number of responses assigned. Flushes; the caller commits.
     """
     conversations = db.session.scalars(
         select(Conversation).where(
@@ -429,16 +419,30 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None, multili
         )
     assigned = 0
     for campaign_id, responses in by_campaign.items():
-        run = queries.current_run(campaign_id)
-        if run is None or run.assigner_tensors is None or not responses:
+        if not responses:
             continue
+        run = queries.current_run(campaign_id)
         embedder = embedder or make_embedder()
         multilingual = multilingual or make_multilingual_embedder()
+        if run is None or run.assigner_tensors is None:
+            _embed_ahead(responses, embedder, multilingual)
+            continue
         assigned += _assign_with_run(run, responses, embedder, multilingual)
     if assigned:
         signals.public_changed("themes")
     db.session.flush()
     return assigned
+
+
+def _embed_ahead(responses: list[Response], embedder, multilingual) -> None:
+    """Cache the vectors a first run will need, each answer by the model a run gives it."""
+    from listening.themes.pipeline.multilingual import is_routed
+
+    texts = [(r.redacted_text or "", is_routed(r.language)) for r in responses]
+    embedder.encode([text for text, routed in texts if not routed])
+    other = [text for text, routed in texts if routed]
+    if other:
+        multilingual.encode(other)
 
 
 def _assign_with_run(run: ThemeRun, responses: list[Response], embedder, multilingual) -> int:

@@ -28,16 +28,13 @@ def run_theme_job(run_id: int) -> None:
 
 
 def assign_conversations_job(*conversation_ids: int) -> None:
-    """Embed and assign just these conversations' responses with the current model."""
+    """Embed and assign just these conversations' responses with the current model (only
+    embed them, for the first run, in a campaign that has none yet)."""
     from listening.themes import runs
 
     ids = [int(i) for i in conversation_ids]
     with jobs.job_app_context():
-        wanted = runs.has_current_model(ids)
-        db.session.rollback()  # hold no transaction (SQLite: the write lock) while loading
-        if not wanted:
-            return  # no finished run yet: the first full run will theme these
-        runs.load_model()
+        runs.load_model()  # before any query: no transaction (SQLite: write lock) held meanwhile
         try:
             runs.assign_conversations(ids)
             db.session.commit()

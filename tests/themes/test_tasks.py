@@ -54,10 +54,20 @@ def test_submitting_through_the_api_assigns_the_new_answers(
     assert row is not None and db.session.get(Theme, row.theme_id).slug == "housing"
 
 
-def test_assign_job_without_a_run_does_nothing(themes_campaign, make_conversation):
+def test_assign_job_without_a_run_only_embeds_for_the_first_run(
+    themes_campaign, make_conversation
+):
+    from listening.themes.embedding import DatabaseEmbeddingCache, make_embedder
+    from listening.themes.pipeline import text_key
+
     conversation = make_conversation(themes_campaign, ["The rent is too high"])
     db.session.commit()  # intake commits before it enqueues
+    key = text_key("The rent is too high")
+    cache = DatabaseEmbeddingCache(make_embedder().model_id)
+    assert cache.get_many([key]) == {}
     tasks.enqueue_assign_conversations([conversation.id])
     assert conversation.responses[0].redacted_text == "The rent is too high"
     assert queries.model_row(conversation.responses[0].id, None) is None
     assert runs.assign_conversations([conversation.id]) == 0
+    vector = cache.get_many([key])[key]
+    assert vector.shape == (384,) and abs(float(vector @ vector) - 1) < 1e-5
