@@ -54,9 +54,7 @@ def test_submitting_through_the_api_assigns_the_new_answers(
     assert row is not None and db.session.get(Theme, row.theme_id).slug == "housing"
 
 
-def test_assign_job_without_a_run_only_embeds_for_the_first_run(
-    themes_campaign, make_conversation
-):
+def test_assign_job_without_a_run_only_embeds_for_the_first_run(themes_campaign, make_conversation):
     from listening.themes.embedding import DatabaseEmbeddingCache, make_embedder
     from listening.themes.pipeline import text_key
 
