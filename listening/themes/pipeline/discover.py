@@ -36,7 +36,7 @@ class SubThemeDiscoverer:
         self,
         random_state: int = 0,
         min_cluster_size: int | None = None,
-        max_subthemes: int = 12,
+        max_subthemes: int = 8,
         n_keywords: int = 8,
         n_representatives: int = 3,
         min_docs: int = 8,
