@@ -689,14 +689,14 @@ def bench_structure(embedder: Embedder, corpora: list[Corpus]) -> None:
 
 def structure_sanity(embedder: Embedder, corpus: Corpus, name: str, params: dict) -> None:
     """Sub-themes per theme and label examples of full runs (seed 0) with the setting `name`:
-    Cambridge (author B), the demo's 256 answers (each theme under 60: KMeans, so no setting
-    here changes them) and 2,000 SEL-like answers made from the same kind of parts."""
-    from listening.intake.demo.answers import bank
+    Cambridge (author B), the answers of the demo's sel-2023 campaign (`demo seed`: 768 answers
+    of 282 conversations, all embedded by MiniLM here) and 2,000 SEL-like answers from parts."""
+    from listening.intake.demo.generate import plan_conversations
 
-    demo = [a.text for a in bank()]
+    demo = [text for plan in plan_conversations() for text in plan.responses]
     runs = (
         ("Cambridge, author B", corpus.texts, corpus.authors["B"]),
-        ("demo", demo, None),
+        ("demo sel-2023", demo, None),
         ("2,000 SEL-like", synthetic(2000), None),
     )
     for title, texts, taxonomy in runs:
