@@ -92,6 +92,22 @@ def test_discoverer_on_larger_group_uses_bertopic_and_is_seeded(embedder):
     assert len(set(first.labels_.tolist())) >= 2
 
 
+def test_max_subthemes_caps_the_clusters_of_a_group(embedder):
+    texts = [
+        f"{a} {b}"
+        for a in ("rent", "mould", "bus", "school", "loneliness", "visa", "food bank", "youth club")
+        for b in range(10)
+    ]
+    x = embedder.encode(texts)
+    free = SubThemeDiscoverer(random_state=3, max_subthemes=12).cluster(texts, x)
+    capped = SubThemeDiscoverer(random_state=3, max_subthemes=3).fit(texts, x)
+    assert len(set(free.tolist())) > 3
+    assert sorted(set(capped.labels_.tolist())) in ([0, 1], [0, 1, 2])
+    assert (
+        capped.labels_ == SubThemeDiscoverer(random_state=3, max_subthemes=3).cluster(texts, x)
+    ).all()
+
+
 def test_large_group_is_clustered_on_a_seeded_sample(embedder):
     texts = [
         f"{a} {b}"

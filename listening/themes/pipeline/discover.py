@@ -36,13 +36,16 @@ class SubThemeDiscoverer:
         self,
         random_state: int = 0,
         min_cluster_size: int | None = None,
-        max_subthemes: int = 12,
+        max_subthemes: int = 8,
         n_keywords: int = 8,
         n_representatives: int = 3,
         min_docs: int = 8,
         min_docs_for_umap: int = 60,
         max_fit_docs: int = 4000,
         embedder=None,
+        size_factor: float = 0.5,
+        selection: str = "eom",
+        n_neighbors: int = 15,
     ):
         self.embedder = embedder
         self.random_state = random_state
@@ -53,9 +56,25 @@ class SubThemeDiscoverer:
         self.min_docs = min_docs
         self.min_docs_for_umap = min_docs_for_umap
         self.max_fit_docs = max_fit_docs
+        self.size_factor = size_factor
+        self.selection = selection
+        self.n_neighbors = n_neighbors
 
     def fit(self, texts: Sequence[str], embeddings: np.ndarray) -> SubThemeDiscoverer:
         """Set `labels_` (cluster per text), `keywords_` and `representatives_` (text indices)."""
+        x = np.asarray(embeddings, dtype=np.float32)
+        self.labels_ = self.cluster(texts, x)
+        described = describe(
+            list(texts), x, self.labels_, self.embedder, self.n_keywords, self.random_state
+        )
+        self.keywords_, self.phrases_ = described
+        self.representatives_ = _representatives(
+            x, self.labels_, self.n_representatives, list(texts)
+        )
+        return self
+
+    def cluster(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """The cluster of each text, numbered 0.. by size (largest first); no keywords."""
         x = np.asarray(embeddings, dtype=np.float32)
         terms = {t: keyword_terms(t) for t in sorted(set(texts))}
         if len(texts) > max(self.max_fit_docs, self.min_docs_for_umap):
@@ -66,15 +85,7 @@ class SubThemeDiscoverer:
             labels[sample] = fitted
         else:
             labels = self._cluster(list(texts), x, terms)
-        self.labels_ = _renumber(labels)
-        described = describe(
-            list(texts), x, self.labels_, self.embedder, self.n_keywords, self.random_state
-        )
-        self.keywords_, self.phrases_ = described
-        self.representatives_ = _representatives(
-            x, self.labels_, self.n_representatives, list(texts)
-        )
-        return self
+        return _renumber(labels)
 
     def _cluster(self, texts: list[str], x: np.ndarray, terms: dict) -> np.ndarray:
         if len(texts) == 0:
@@ -109,7 +120,7 @@ class SubThemeDiscoverer:
         from hdbscan import HDBSCAN
         from sklearn.feature_extraction.text import CountVectorizer
 
-        size = self.min_cluster_size or max(5, round(math.sqrt(len(texts)) / 2))
+        size = self.min_cluster_size or max(5, round(self.size_factor * math.sqrt(len(texts))))
         # BERTopic joins each topic's documents and vectorises the joins (c-TF-IDF for merging
         # topics): give it ids, so a join is a list of ids whose terms are already known,
         # rather than a long text for spaCy to lemmatise again.
@@ -117,11 +128,11 @@ class SubThemeDiscoverer:
         by_id = {i: terms.get(t) or keyword_terms(t) for i, t in zip(ids, texts, strict=True)}
         model = BERTopic(
             embedding_model=None,
-            umap_model=umap_model(x, 5, 15, 0.0, self.random_state),
+            umap_model=umap_model(x, 5, self.n_neighbors, 0.0, self.random_state),
             hdbscan_model=HDBSCAN(
                 min_cluster_size=size,
                 metric="euclidean",
-                cluster_selection_method="eom",
+                cluster_selection_method=self.selection,
                 prediction_data=False,
             ),
             vectorizer_model=CountVectorizer(analyzer=lambda doc: _terms_of_ids(doc, by_id)),
@@ -541,6 +552,18 @@ def _layout_centres(centroids: np.ndarray, random_state: int) -> np.ndarray:
     return placed
 
 
+def theme_groups(
+    embeddings: np.ndarray, assignments: Sequence[Assignment]
+) -> dict[str | None, list[int]]:
+    """Rows to cluster per theme (None: the unassigned remainder); blank answers in none."""
+    x = np.asarray(embeddings, dtype=np.float32)
+    groups: dict[str | None, list[int]] = {}
+    for i, assignment in enumerate(assignments):
+        if np.any(x[i]):  # blank answers have nothing to cluster on
+            groups.setdefault(assignment.theme, []).append(i)
+    return groups
+
+
 def discover(
     documents: Sequence[Document],
     embeddings: np.ndarray,
@@ -552,10 +575,7 @@ def discover(
 ) -> DiscoveryResult:
     """Sub-themes within each assigned theme and across the unassigned remainder (emerging)."""
     x = np.asarray(embeddings, dtype=np.float32)
-    groups: dict[str | None, list[int]] = {}
-    for i, assignment in enumerate(assignments):
-        if np.any(x[i]):  # blank answers have nothing to cluster on
-            groups.setdefault(assignment.theme, []).append(i)
+    groups = theme_groups(x, assignments)
     found_by_theme = {}
     order = sorted(groups, key=lambda g: (g is None, g or ""))
     for step, theme in enumerate(order):
