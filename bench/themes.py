@@ -724,21 +724,26 @@ def bench_calibrate(embedder: Embedder, corpora: list[Corpus]) -> None:
             )
             print(
                 f"{key[0] + '/' + key[1]:16s} {name:40s} {precision:7.3f} {coverage:5.2f} "
-                f"{ece:6.3f}   (threshold {calibration.threshold:.3f}, fitted on {calibration.n})",
+                f"{ece:6.3f}   ({round(coverage * len(corpus.test))} of {len(corpus.test)} "
+                f"accepted; threshold {calibration.threshold:.3f}, fitted on {calibration.n})",
                 flush=True,
             )
     sel = corpora[2]
     x = embed(embedder, sel.texts)
     assigner = fit_config(sel.authors["A"], embedder, x, DEFAULT_PARAMS)
     proba, extra = assigner.score(x)
-    for name in sorted(candidates, key=list(FEATURE_SETS).index):
-        calibration = prior_for(FEATURE_SETS[name], list(fitted))
+    sel_rules = {
+        name: prior_for(FEATURE_SETS[name], list(fitted))
+        for name in sorted(candidates, key=list(FEATURE_SETS).index)
+    }
+    sel_rules["the assigner's own (no anchors)"] = assigner.calibration_
+    for name, calibration in sel_rules.items():
         precision, coverage, ece = auto_figures(
             sel, proba, extra, assigner.slugs, calibration, sel.test
         )
         print(
-            f"sel-phrases/A*   {name} (tuned-on set, no anchors)   "
-            f"{precision:7.3f} {coverage:5.2f} {ece:6.3f}"
+            f"{'sel-phrases/A*':16s} {name + ' (tuned-on set)':40s} "
+            f"{precision:7.3f} {coverage:5.2f} {ece:6.3f}   {calibration.features}"
         )
     section(f"Calibration refitted on reviewer labels (drawn from dev), features {PRIOR.features}")
     for corpus, per_class in ((corpora[0], 50), (corpora[1], 10)):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .calibrate import MIN_LABELS, PRIOR, Calibration, fit_calibration
+from .calibrate import MIN_LABELS, Calibration, fit_calibration, prior_for
 from .types import Assignment, Theme
 
 _PHRASE_SPLIT = re.compile(r"(?<=[.;:!?])\s+|\n+")
@@ -61,9 +61,11 @@ class ThemeAssigner:
     the pair with the best cross-validated accuracy on the reviewers' labels alone (folds refit
     everything that saw labels); with too few labels to cross-validate, the weight is
     n_labels / (n_labels + label_prior), so reviewers count more as their decisions accumulate.
-    Calibration (`calibration_`): the shipped prior, or, with at least `min_calibration_labels`
-    cross-validated reviewer labels, Platt scaling refitted on their out-of-fold scores; each
-    assignment gets its calibrated probability and whether it is auto-accepted.
+    Calibration (`calibration_`): the shipped prior (on best score, margin and the agreement of
+    the answer's nearest anchors; on the scores alone without anchors), or, with at least
+    `min_calibration_labels` cross-validated reviewer labels, Platt scaling on the same features
+    refitted on their out-of-fold scores; each assignment gets its calibrated probability and
+    whether it is auto-accepted.
     """
 
     def __init__(
@@ -155,7 +157,7 @@ class ThemeAssigner:
         self.classes_, self.coef_, self.intercept_ = empty
         self.n_labels_, self.cross_val_accuracy_ = 0, None
         self.blend_weight_, self.label_C_ = None, self.C
-        self.calibration_: Calibration = PRIOR
+        self.calibration_: Calibration = prior_for(anchored=False)
         self._out_of_fold = None
         self._clear_corpus()
         if embeddings is None:
@@ -237,6 +239,7 @@ class ThemeAssigner:
 
     def _fit_calibration(self) -> None:
         """Reviewer labels' out-of-fold scores replace the prior once there are enough."""
+        self.calibration_ = prior_for(anchored=bool(len(self.anchors_)))
         if self._out_of_fold is None:
             return
         proba, y, inputs = self._out_of_fold
@@ -244,7 +247,7 @@ class ThemeAssigner:
             return
         correct = np.asarray(self.slugs, dtype=object)[proba.argmax(axis=1)] == y
         fitted = fit_calibration(
-            proba, correct, "reviewers", self.random_state, inputs, PRIOR.features
+            proba, correct, "reviewers", self.random_state, inputs, self.calibration_.features
         )
         if fitted is not None:
             self.calibration_ = fitted
@@ -556,8 +559,6 @@ class ThemeAssigner:
         self.cross_val_accuracy_ = state["cross_val_accuracy"]
         self.blend_weight_ = state.get("blend_weight")  # absent from states saved before it
         self.label_C_ = state.get("label_C", self.C)
-        calibration = state.get("calibration")  # absent from states saved before it
-        self.calibration_ = Calibration.from_dict(calibration) if calibration else PRIOR
         self._clear_corpus()  # states saved before centring and smoothing have neither
         if "centre" in state:
             self.centre_ = np.asarray(state["centre"], dtype=np.float32).reshape(-1)
@@ -568,6 +569,12 @@ class ThemeAssigner:
             self.anchor_scores_ = np.asarray(state["anchor_scores"], dtype=np.float32).reshape(
                 -1, len(self.themes)
             )
+        calibration = state.get("calibration")  # absent from states saved before it
+        self.calibration_ = (
+            Calibration.from_dict(calibration)
+            if calibration
+            else prior_for(anchored=bool(len(self.anchors_)))
+        )
         return self
 
 

@@ -2,15 +2,21 @@
 auto-accept tier (answers at or above the threshold that was ≥ 95 % correct on labelled data).
 
 Fixed rule (chosen before looking at any test split): Platt scaling, a logistic regression of
-"the best theme is right" on two features of the assigner's scores, the best score and its
-margin over the second. Its threshold is the lowest calibrated probability whose labelled
-answers at or above it are at least `TARGET` correct (at least `MIN_ACCEPTED` of them).
+"the best theme is right" on features of the assigner's answer (below). Its threshold is the
+lowest calibrated probability whose labelled answers at or above it are at least `TARGET`
+correct (at least `MIN_ACCEPTED` of them).
 
-Before a campaign has reviewer labels the `PRIOR` applies: fitted by `bench/themes.py --parts
-calibrate` on the development splits of the labelled bench corpora only (Cambridge ideas under
-two taxonomy authors, Pol.is Bowling Green), with the engine's default settings. With at least
-`MIN_LABELS` reviewer labels, the assigner refits it on their out-of-fold scores (see
-`ThemeAssigner`), so the tier follows how well the model does on this campaign.
+Features: "best", "margin" and, chosen by pooled-dev cross-validated log-loss, "agreement" (the
+share of the answer's nearest corpus anchors whose best theme is the answer's; computed by the
+assigner against the anchors in its state, so an answer scored later gets the corpus run's
+value). Calibrations stored without feature names use the first two.
+
+Before a campaign has reviewer labels the `PRIOR` applies (`SCORES_PRIOR` when the run has no
+corpus anchors): fitted by `bench/themes.py --parts calibrate` on the development splits of the
+labelled bench corpora only (Cambridge ideas under two taxonomy authors, Pol.is Bowling Green),
+with the engine's default settings. With at least `MIN_LABELS` reviewer labels, the assigner
+refits it on their out-of-fold scores (see `ThemeAssigner`), so the tier follows how well the
+model does on this campaign.
 """
 
 from __future__ import annotations
@@ -149,7 +155,23 @@ def fit_calibration(
 
 
 # Fitted by `bench/themes.py --parts calibrate` on the pooled development splits (see its
-# output and bench/README.md); never on a test split.
+# output and bench/README.md); never on a test split. Its features were chosen there by pooled-dev
+# cross-validated log-loss among (best, margin), + agreement, + agreement + zero-shot.
 PRIOR = Calibration(
+    coef=(0.2350, 1.6273, 1.9644),
+    intercept=-1.1000,
+    threshold=0.9158,
+    source="prior",
+    n=882,
+    features=("best", "margin", "agreement"),
+)
+# The same fit on the scores alone (the prior shipped before), for runs without corpus anchors
+# (under 50 answers, or no smoothing), where an answer has no neighbourhood to agree with.
+SCORES_PRIOR = Calibration(
     coef=(0.5249, 2.4858), intercept=-0.1842, threshold=0.9120, source="prior", n=882
 )
+
+
+def prior_for(anchored: bool) -> Calibration:
+    """The shipped prior of a run with (`anchored`) or without corpus anchors."""
+    return PRIOR if anchored else SCORES_PRIOR
