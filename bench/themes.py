@@ -702,7 +702,7 @@ def bench_calibrate(embedder: Embedder, corpora: list[Corpus]) -> None:
         )
     print(f"shipped PRIOR: {PRIOR}")
     print(f"{'corpus/author':16s} {'calibrated on':40s} {'test P':>7s} {'cov':>5s} {'ECE':>6s}")
-    rules = {}
+    rules = {"shipped PRIOR": lambda key: PRIOR}
     for name in sorted(candidates, key=list(FEATURE_SETS).index):
         names = FEATURE_SETS[name]
         rules[f"pooled dev, {name}"] = lambda key, names=names: prior_for(names, list(fitted))
