@@ -136,21 +136,21 @@ def test_answers_scored_later_get_the_corpus_runs_features_deterministically(
 ):
     x = sel_embeddings
     assigner = _anchored(embedder, x)
-    corpus = assigner.confidence_inputs(x)
-    again = _anchored(embedder, x).confidence_inputs(x)  # a second fit, same seed
+    corpus = assigner.score(x)[1]
+    again = _anchored(embedder, x).score(x)[1]  # a second fit, same seed
     restored = ThemeAssigner.from_state(assigner.get_state(), embedder=embedder)
     for name in ("agreement", "zero_shot"):
         np.testing.assert_array_equal(again[name], corpus[name])
-        one_by_one = [restored.confidence_inputs(x[i : i + 1])[name][0] for i in range(len(x))]
+        one_by_one = [restored.score(x[i : i + 1])[1][name][0] for i in range(len(x))]
         np.testing.assert_allclose(one_by_one, corpus[name], rtol=1e-6)
-        reversed_batch = restored.confidence_inputs(x[::-1])[name][::-1]
+        reversed_batch = restored.score(x[::-1])[1][name][::-1]
         np.testing.assert_allclose(reversed_batch, corpus[name], rtol=1e-6)
     ids = [str(i) for i in range(len(x))]
     later = [restored.assign([ids[i]], x[i : i + 1])[0] for i in range(len(x))]
     for one, whole in zip(later, assigner.assign(ids, x), strict=True):
         assert (one.theme, one.auto_accepted) == (whole.theme, whole.auto_accepted)
         assert one.confidence == pytest.approx(whole.confidence, abs=1e-5)
-    blank = restored.confidence_inputs(np.zeros((1, x.shape[1]), np.float32))
+    blank = restored.score(np.zeros((1, x.shape[1]), np.float32))[1]
     assert blank["agreement"][0] == 0.0 and blank["zero_shot"][0] == 0.0
 
 

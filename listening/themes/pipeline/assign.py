@@ -452,8 +452,12 @@ class ThemeAssigner:
         return self.score(embeddings)[0]
 
     def score(self, embeddings: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """`predict_proba` and the per-document features calibration may use besides the scores
-        (`confidence_inputs`), from one pass."""
+        """`predict_proba` and, from the same pass, the per-document features calibration may
+        use besides the scores: "agreement", the share of its nearest corpus anchors (as in
+        smoothing) whose own best theme is its best theme (0 without anchors), and "zero_shot",
+        its best theme's zero-shot probability (before self-training, smoothing and labels); 0
+        for blank answers. Scored against the stored anchors, so an answer gets the same values
+        in the corpus run and when it arrives later."""
         raw = np.asarray(embeddings, dtype=np.float32)
         x = self._prepare(raw.reshape(-1, self.phrase_embeddings_.shape[1]))
         nearest = self._nearest(x)
@@ -465,14 +469,6 @@ class ThemeAssigner:
             proba = (1 - weight) * proba + weight * labelled
         proba[~np.any(x, axis=1)] = 0.0  # blank answers belong to no theme
         return proba, self._confidence_inputs(x, proba, nearest)
-
-    def confidence_inputs(self, embeddings: np.ndarray) -> dict[str, np.ndarray]:
-        """Per document: "agreement", the share of its nearest corpus anchors (as in smoothing)
-        whose own best theme is its best theme (0 without anchors), and "zero_shot", its best
-        theme's zero-shot probability (before self-training, smoothing and labels); 0 for blank
-        answers. Scored against the stored anchors, so an answer gets the same values in the
-        corpus run and when it arrives later."""
-        return self.score(embeddings)[1]
 
     def _confidence_inputs(
         self, x: np.ndarray, proba: np.ndarray, nearest: np.ndarray

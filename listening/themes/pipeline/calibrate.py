@@ -37,7 +37,7 @@ Z = 0.0
 # Features a calibration can use: "best" and "margin" come from the score matrix alone;
 # "agreement" (share of the answer's nearest corpus anchors whose own best theme is the answer's
 # best theme) and "zero_shot" (the best theme's zero-shot probability, before self-training and
-# smoothing) are computed by the assigner (`ThemeAssigner.confidence_inputs`).
+# smoothing) are computed by the assigner (`ThemeAssigner.score`).
 SCORE_FEATURES = ("best", "margin")
 ENGINE_FEATURES = ("agreement", "zero_shot")
 
@@ -62,7 +62,7 @@ class Calibration:
         self, proba: np.ndarray, inputs: Mapping[str, np.ndarray] | None = None
     ) -> np.ndarray:
         """P(best theme is right) per row of an assigner's (n, k) score matrix; `inputs`: the
-        assigner's per-row engine features (`ThemeAssigner.confidence_inputs`) it uses."""
+        assigner's per-row engine features (`ThemeAssigner.score`) it uses."""
         z = features(proba, inputs, self.features) @ np.asarray(self.coef) + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
