@@ -778,10 +778,12 @@ POLIS_FOLDERS = (
 # -- calibrated auto-accept ------------------------------------------------------------------
 
 
-def auto_figures(corpus: Corpus, proba, slugs, calibration, rows) -> tuple[float, float, float]:
+def auto_figures(
+    corpus: Corpus, proba, inputs, slugs, calibration, rows
+) -> tuple[float, float, float]:
     """(precision, coverage, expected calibration error) of the auto-accepted tier on `rows`."""
     pred = np.asarray(slugs, dtype=object)[proba.argmax(axis=1)]
-    p = calibration.probability(proba)
+    p = calibration.probability(proba, inputs)
     theme = proba.max(axis=1) >= ThemeAssigner([]).threshold
     auto = (p >= calibration.threshold) & theme
     correct = (pred == corpus.y)[rows]
@@ -797,65 +799,130 @@ def auto_figures(corpus: Corpus, proba, slugs, calibration, rows) -> tuple[float
     return precision, float(np.mean(keep)), float(ece)
 
 
-def bench_calibrate(embedder: Embedder, corpora: list[Corpus]) -> None:
-    from listening.themes.pipeline.calibrate import PRIOR, fit_calibration
+# Candidate feature sets of the calibration, fixed before any test figure was looked at: the
+# shipped two and at most two extended sets. One is chosen by pooled-dev cross-validation.
+FEATURE_SETS = {
+    "current (best, margin)": ("best", "margin"),
+    "+ agreement": ("best", "margin", "agreement"),
+    "+ agreement + zero-shot": ("best", "margin", "agreement", "zero_shot"),
+}
 
-    section("Calibrated auto-accept: Platt on (best score, margin), fitted on dev splits only")
+
+def cross_validated(x: np.ndarray, correct: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
+    """(log-loss, Brier) of Platt scaling's out-of-fold probabilities, 5 folds stratified by
+    outcome and grouped by answer (Cambridge A and B rows of one idea share a fold)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import brier_score_loss, log_loss
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    folds = StratifiedGroupKFold(5, shuffle=True, random_state=0)
+    p = np.zeros(len(correct))
+    for train, test in folds.split(x, correct, groups):
+        model = LogisticRegression(C=1.0, random_state=0).fit(x[train], correct[train])
+        p[test] = model.predict_proba(x[test])[:, 1]
+    return float(log_loss(correct, p)), float(brier_score_loss(correct, p))
+
+
+def bench_calibrate(embedder: Embedder, corpora: list[Corpus]) -> None:
+    from listening.themes.pipeline.calibrate import PRIOR, features, fit_calibration
+
+    section("Calibrated auto-accept: Platt scaling fitted on dev splits only")
+    print(
+        "Rule (fixed before any test figure): candidate feature sets "
+        + "; ".join(f"{name} = {names}" for name, names in FEATURE_SETS.items())
+        + ". The set with the lowest pooled-dev 5-fold cross-validated log-loss is chosen "
+        "(ties to fewer features); test precision plays no part. Threshold rule unchanged."
+    )
     fitted = {}
     for corpus in corpora[:2]:
         x = embed(embedder, corpus.texts)
         for author, taxonomy in corpus.authors.items():
             assigner = fit_config(taxonomy, embedder, x, DEFAULT_PARAMS)
-            fitted[(corpus.name, author)] = (corpus, assigner.predict_proba(x), assigner.slugs)
+            fitted[(corpus.name, author)] = (corpus, *assigner.score(x), assigner.slugs)
 
-    def pooled(keys):
-        probas, correct = [], []
+    def pooled_dev(keys):
+        probas, inputs, correct, groups = [], [], [], []
         for key in keys:
-            corpus, proba, slugs = fitted[key]
+            corpus, proba, extra, slugs = fitted[key]
             pred = np.asarray(slugs, dtype=object)[proba.argmax(axis=1)]
             probas.append(proba[corpus.dev])
+            inputs.append({k: v[corpus.dev] for k, v in extra.items()})
             correct.append((pred == corpus.y)[corpus.dev])
-        return fit_calibration(np.vstack(probas), np.concatenate(correct), "prior")
+            groups.append([f"{corpus.name}:{i}" for i in corpus.dev])
+        joined = {k: np.concatenate([d[k] for d in inputs]) for k in inputs[0]}
+        return np.vstack(probas), joined, np.concatenate(correct), np.concatenate(groups)
 
-    prior = pooled(list(fitted))
-    print(
-        f"prior = Calibration(coef=({prior.coef[0]:.4f}, {prior.coef[1]:.4f}), intercept="
-        f"{prior.intercept:.4f}, threshold={prior.threshold:.4f}, n={prior.n}) (pooled dev "
-        f"splits: {', '.join(f'{c}/{a}' for c, a in fitted)})"
+    proba, inputs, correct, groups = pooled_dev(list(fitted))
+    print(f"Pooled dev: {len(correct)} answers, {correct.mean():.3f} right")
+    print(f"{'feature set':28s} {'CV log-loss':>11s} {'CV Brier':>9s}")
+    losses = {}
+    for name, names in FEATURE_SETS.items():
+        x = features(proba, inputs, names)
+        losses[name] = cross_validated(x, correct, groups)
+        print(f"{name:28s} {losses[name][0]:11.4f} {losses[name][1]:9.4f}")
+    chosen = min(
+        FEATURE_SETS, key=lambda name: (round(losses[name][0], 4), len(FEATURE_SETS[name]))
     )
-    print(f"shipped PRIOR: coef {PRIOR.coef}, intercept {PRIOR.intercept}, thr {PRIOR.threshold}")
-    print(f"{'corpus/author':16s} {'calibrated on':28s} {'test P':>7s} {'cov':>5s} {'ECE':>6s}")
-    rules = {
-        "pooled dev (shipped prior)": lambda key: PRIOR,
-        "the other corpus's dev only": lambda key: pooled([k for k in fitted if k[0] != key[0]]),
-    }
-    for key, (corpus, proba, slugs) in fitted.items():
+    print(f"Chosen by the dev rule: {chosen}")
+    candidates = {"current (best, margin)", chosen}
+
+    def prior_for(names, keys):
+        proba, inputs, correct, _ = pooled_dev(keys)
+        return fit_calibration(proba, correct, "prior", 0, inputs, names)
+
+    for name in FEATURE_SETS:
+        prior = prior_for(FEATURE_SETS[name], list(fitted))
+        coef = ", ".join(f"{c:.4f}" for c in prior.coef)
+        print(
+            f"{name}: Calibration(coef=({coef}), intercept={prior.intercept:.4f}, "
+            f"threshold={prior.threshold:.4f}, n={prior.n}, features={prior.features})"
+        )
+    print(f"shipped PRIOR: {PRIOR}")
+    print(f"{'corpus/author':16s} {'calibrated on':40s} {'test P':>7s} {'cov':>5s} {'ECE':>6s}")
+    rules = {"shipped PRIOR": lambda key: PRIOR}
+    for name in sorted(candidates, key=list(FEATURE_SETS).index):
+        names = FEATURE_SETS[name]
+        rules[f"pooled dev, {name}"] = lambda key, names=names: prior_for(names, list(fitted))
+        rules[f"other corpus's dev, {name}"] = lambda key, names=names: prior_for(
+            names, [k for k in fitted if k[0] != key[0]]
+        )
+    for key, (corpus, proba, extra, slugs) in fitted.items():
         pred = np.asarray(slugs, dtype=object)[proba.argmax(axis=1)]
         old = proba.max(axis=1)[corpus.test] >= 0.5  # the queue's rule before calibration
         right = (pred == corpus.y)[corpus.test]
         print(
-            f"{key[0] + '/' + key[1]:16s} {'before: score >= 0.5':28s} "
+            f"{key[0] + '/' + key[1]:16s} {'before: score >= 0.5':40s} "
             f"{np.mean(right[old]):7.3f} {np.mean(old):5.2f}"
         )
         for name, rule in rules.items():
             calibration = rule(key)
-            precision, coverage, ece = auto_figures(corpus, proba, slugs, calibration, corpus.test)
+            precision, coverage, ece = auto_figures(
+                corpus, proba, extra, slugs, calibration, corpus.test
+            )
             print(
-                f"{key[0] + '/' + key[1]:16s} {name:28s} {precision:7.3f} {coverage:5.2f} "
-                f"{ece:6.3f}   (threshold {calibration.threshold:.3f}, fitted on {calibration.n})",
+                f"{key[0] + '/' + key[1]:16s} {name:40s} {precision:7.3f} {coverage:5.2f} "
+                f"{ece:6.3f}   ({round(coverage * len(corpus.test))} of {len(corpus.test)} "
+                f"accepted; threshold {calibration.threshold:.3f}, fitted on {calibration.n})",
                 flush=True,
             )
     sel = corpora[2]
     x = embed(embedder, sel.texts)
     assigner = fit_config(sel.authors["A"], embedder, x, DEFAULT_PARAMS)
-    precision, coverage, ece = auto_figures(
-        sel, assigner.predict_proba(x), assigner.slugs, PRIOR, sel.test
-    )
-    print(
-        f"sel-phrases/A*   shipped prior (tuned-on set)   "
-        f"{precision:7.3f} {coverage:5.2f} {ece:6.3f}"
-    )
-    section("Calibration refitted on reviewer labels (drawn from dev), scored on test")
+    proba, extra = assigner.score(x)
+    sel_rules = {
+        name: prior_for(FEATURE_SETS[name], list(fitted))
+        for name in sorted(candidates, key=list(FEATURE_SETS).index)
+    }
+    sel_rules["the assigner's own (no anchors)"] = assigner.calibration_
+    for name, calibration in sel_rules.items():
+        precision, coverage, ece = auto_figures(
+            sel, proba, extra, assigner.slugs, calibration, sel.test
+        )
+        print(
+            f"{'sel-phrases/A*':16s} {name + ' (tuned-on set)':40s} "
+            f"{precision:7.3f} {coverage:5.2f} {ece:6.3f}   {calibration.features}"
+        )
+    section(f"Calibration refitted on reviewer labels (drawn from dev), features {PRIOR.features}")
     for corpus, per_class in ((corpora[0], 50), (corpora[1], 10)):
         x = embed(embedder, corpus.texts)
         for author, taxonomy in corpus.authors.items():
@@ -869,7 +936,7 @@ def bench_calibrate(embedder: Embedder, corpora: list[Corpus]) -> None:
                 assigner = fit_config(taxonomy, embedder, x, DEFAULT_PARAMS, labels, seed)
                 cal = assigner.calibration_
                 precision, coverage, ece = auto_figures(
-                    corpus, assigner.predict_proba(x), assigner.slugs, cal, corpus.test
+                    corpus, *assigner.score(x), assigner.slugs, cal, corpus.test
                 )
                 print(
                     f"{corpus.name}/{author} {len(chosen)} labels (draw {seed}): calibration "

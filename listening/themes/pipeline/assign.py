@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .calibrate import MIN_LABELS, PRIOR, Calibration, fit_calibration
+from .calibrate import MIN_LABELS, Calibration, fit_calibration, prior_for
 from .types import Assignment, Theme
 
 _PHRASE_SPLIT = re.compile(r"(?<=[.;:!?])\s+|\n+")
@@ -61,9 +61,11 @@ class ThemeAssigner:
     the pair with the best cross-validated accuracy on the reviewers' labels alone (folds refit
     everything that saw labels); with too few labels to cross-validate, the weight is
     n_labels / (n_labels + label_prior), so reviewers count more as their decisions accumulate.
-    Calibration (`calibration_`): the shipped prior, or, with at least `min_calibration_labels`
-    cross-validated reviewer labels, Platt scaling refitted on their out-of-fold scores; each
-    assignment gets its calibrated probability and whether it is auto-accepted.
+    Calibration (`calibration_`): the shipped prior (on best score, margin and the agreement of
+    the answer's nearest anchors; on the scores alone without anchors), or, with at least
+    `min_calibration_labels` cross-validated reviewer labels, Platt scaling on the same features
+    refitted on their out-of-fold scores; each assignment gets its calibrated probability and
+    whether it is auto-accepted.
     """
 
     def __init__(
@@ -155,7 +157,7 @@ class ThemeAssigner:
         self.classes_, self.coef_, self.intercept_ = empty
         self.n_labels_, self.cross_val_accuracy_ = 0, None
         self.blend_weight_, self.label_C_ = None, self.C
-        self.calibration_: Calibration = PRIOR
+        self.calibration_: Calibration = prior_for(anchored=False)
         self._out_of_fold = None
         self._clear_corpus()
         if embeddings is None:
@@ -214,32 +216,39 @@ class ThemeAssigner:
         self.anchors_ = x[rows]
         self.anchor_scores_ = scores.astype(np.float32)
 
-    def _smooth(self, x: np.ndarray, proba: np.ndarray) -> np.ndarray:
-        """Mix each row's theme distribution with that of its nearest corpus answers."""
+    def _nearest(self, x: np.ndarray) -> np.ndarray:
+        """Each row's `neighbours` nearest anchors (cosine), shape (n, k); k = 0 without any."""
         if not len(self.anchors_) or not len(x):
-            return proba
+            return np.zeros((len(x), 0), dtype=np.int64)
         k = min(self.neighbours, len(self.anchors_))
-        out = proba.copy()
+        out = np.empty((len(x), k), dtype=np.int64)
         for start in range(0, len(x), 2048):
-            part = slice(start, start + 2048)
-            sims = x[part] @ self.anchors_.T
-            nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-            around = self.anchor_scores_[nearest].mean(axis=1)
-            mass = proba[part].sum(axis=1, keepdims=True)
-            own = proba[part] / np.maximum(mass, 1e-12)
-            w = self.neighbour_weight
-            out[part] = mass * ((1 - w) * own + w * around)
+            sims = x[start : start + 2048] @ self.anchors_.T
+            out[start : start + 2048] = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         return out
+
+    def _smooth(self, proba: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+        """Mix each row's theme distribution with that of its nearest corpus answers."""
+        if not nearest.shape[1]:
+            return proba
+        around = self.anchor_scores_[nearest].mean(axis=1)
+        mass = proba.sum(axis=1, keepdims=True)
+        own = proba / np.maximum(mass, 1e-12)
+        w = self.neighbour_weight
+        return mass * ((1 - w) * own + w * around)
 
     def _fit_calibration(self) -> None:
         """Reviewer labels' out-of-fold scores replace the prior once there are enough."""
+        self.calibration_ = prior_for(anchored=bool(len(self.anchors_)))
         if self._out_of_fold is None:
             return
-        proba, y = self._out_of_fold
+        proba, y, inputs = self._out_of_fold
         if len(y) < self.min_calibration_labels:
             return
         correct = np.asarray(self.slugs, dtype=object)[proba.argmax(axis=1)] == y
-        fitted = fit_calibration(proba, correct, "reviewers", self.random_state)
+        fitted = fit_calibration(
+            proba, correct, "reviewers", self.random_state, inputs, self.calibration_.features
+        )
         if fitted is not None:
             self.calibration_ = fitted
 
@@ -356,7 +365,8 @@ class ThemeAssigner:
             return
         from sklearn.model_selection import StratifiedKFold
 
-        base = self._base_proba(corpus[rows])
+        nearest = self._nearest(corpus[rows])
+        base = self._base_proba(corpus[rows], nearest)
         split = list(
             StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(
                 np.zeros(len(y)), y
@@ -389,7 +399,9 @@ class ThemeAssigner:
                     best = (key, C, float(weight))
         (self.cross_val_accuracy_, _), self.label_C_, self.blend_weight_ = best
         w = self.blend_weight_
-        self._out_of_fold = ((1 - w) * base + w * learned_by_C[self.label_C_], y)
+        out_of_fold = (1 - w) * base + w * learned_by_C[self.label_C_]
+        inputs = self._confidence_inputs(corpus[rows], out_of_fold, nearest)
+        self._out_of_fold = (out_of_fold, y, inputs)
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -406,9 +418,9 @@ class ThemeAssigner:
             out[:, index] = w * sims[:, own].max(axis=1) + (1 - w) * (x @ centroid)
         return out
 
-    def _base_proba(self, x: np.ndarray) -> np.ndarray:
+    def _base_proba(self, x: np.ndarray, nearest: np.ndarray) -> np.ndarray:
         """Scores before the reviewers' model: adapted scores smoothed over the corpus."""
-        return self._smooth(x, self._adapted_proba(x))
+        return self._smooth(self._adapted_proba(x), nearest)
 
     def _adapted_proba(self, x: np.ndarray) -> np.ndarray:
         """Zero-shot scores, adapted by self-training."""
@@ -437,16 +449,39 @@ class ThemeAssigner:
 
     def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
         """Probability-like score of every theme for every document, shape (n, k)."""
+        return self.score(embeddings)[0]
+
+    def score(self, embeddings: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """`predict_proba` and, from the same pass, the per-document features calibration may
+        use besides the scores: "agreement", the share of its nearest corpus anchors (as in
+        smoothing) whose own best theme is its best theme (0 without anchors), and "zero_shot",
+        its best theme's zero-shot probability (before self-training, smoothing and labels); 0
+        for blank answers. Scored against the stored anchors, so an answer gets the same values
+        in the corpus run and when it arrives later."""
         raw = np.asarray(embeddings, dtype=np.float32)
         x = self._prepare(raw.reshape(-1, self.phrase_embeddings_.shape[1]))
-        proba = self._base_proba(x)
+        nearest = self._nearest(x)
+        proba = self._base_proba(x, nearest)
         weight = self.label_weight()
         if weight > 0:
             learned = _softmax(x.astype(np.float64) @ self.coef_.T + self.intercept_)
             labelled = _spread(learned, self._columns(self.classes_), proba, keep_none=False)
             proba = (1 - weight) * proba + weight * labelled
         proba[~np.any(x, axis=1)] = 0.0  # blank answers belong to no theme
-        return proba
+        return proba, self._confidence_inputs(x, proba, nearest)
+
+    def _confidence_inputs(
+        self, x: np.ndarray, proba: np.ndarray, nearest: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        best = proba.argmax(axis=1) if len(proba) else np.zeros(0, dtype=np.int64)
+        agreement = np.zeros(len(x))
+        if nearest.shape[1]:
+            anchor_best = self.anchor_scores_.argmax(axis=1)
+            agreement = np.mean(anchor_best[nearest] == best[:, None], axis=1)
+        zero_shot = self._zero_shot(x)[np.arange(len(x)), best] if len(x) else np.zeros(0)
+        blank = ~np.any(x, axis=1)
+        agreement[blank], zero_shot[blank] = 0.0, 0.0
+        return {"agreement": agreement, "zero_shot": zero_shot}
 
     def _columns(self, classes: list[str]) -> list[int]:
         return [self.slugs.index(c) for c in classes]
@@ -463,9 +498,9 @@ class ThemeAssigner:
     def assign(self, doc_ids: Sequence[str], embeddings: np.ndarray) -> list[Assignment]:
         """Assignments (best theme, its score, all scores high to low, calibrated confidence,
         auto-accepted or not) per document."""
-        proba = self.predict_proba(embeddings)
+        proba, inputs = self.score(embeddings)
         calibration = self.calibration_
-        confidence = calibration.probability(proba) if len(proba) else np.zeros(0)
+        confidence = calibration.probability(proba, inputs) if len(proba) else np.zeros(0)
         out = []
         for doc_id, row, p in zip(doc_ids, proba, confidence, strict=True):
             theme, score = self._best(row)
@@ -520,8 +555,6 @@ class ThemeAssigner:
         self.cross_val_accuracy_ = state["cross_val_accuracy"]
         self.blend_weight_ = state.get("blend_weight")  # absent from states saved before it
         self.label_C_ = state.get("label_C", self.C)
-        calibration = state.get("calibration")  # absent from states saved before it
-        self.calibration_ = Calibration.from_dict(calibration) if calibration else PRIOR
         self._clear_corpus()  # states saved before centring and smoothing have neither
         if "centre" in state:
             self.centre_ = np.asarray(state["centre"], dtype=np.float32).reshape(-1)
@@ -532,6 +565,12 @@ class ThemeAssigner:
             self.anchor_scores_ = np.asarray(state["anchor_scores"], dtype=np.float32).reshape(
                 -1, len(self.themes)
             )
+        calibration = state.get("calibration")  # absent from states saved before it
+        self.calibration_ = (
+            Calibration.from_dict(calibration)
+            if calibration
+            else prior_for(anchored=bool(len(self.anchors_)))
+        )
         return self
 
 
