@@ -78,12 +78,17 @@ def test_bad_input_never_crashes(embedder):
     assert by_id["7"].theme == "housing"
 
 
-def test_discoverer_on_larger_group_uses_bertopic_and_is_seeded(embedder):
-    texts = [
+def eight_topics(repeats: int) -> list[str]:
+    """Eight clearly different topics, `repeats` numbered answers each."""
+    return [
         f"{a} {b}"
         for a in ("rent", "mould", "bus", "school", "loneliness", "visa", "food bank", "youth club")
-        for b in range(10)
+        for b in range(repeats)
     ]
+
+
+def test_discoverer_on_larger_group_uses_bertopic_and_is_seeded(embedder):
+    texts = eight_topics(10)
     x = embedder.encode(texts)
     first = SubThemeDiscoverer(random_state=3).fit(texts, x)
     second = SubThemeDiscoverer(random_state=3).fit(texts, x)
@@ -93,11 +98,7 @@ def test_discoverer_on_larger_group_uses_bertopic_and_is_seeded(embedder):
 
 
 def test_max_subthemes_caps_the_clusters_of_a_group(embedder):
-    texts = [
-        f"{a} {b}"
-        for a in ("rent", "mould", "bus", "school", "loneliness", "visa", "food bank", "youth club")
-        for b in range(10)
-    ]
+    texts = eight_topics(10)
     x = embedder.encode(texts)
     free = SubThemeDiscoverer(random_state=3, max_subthemes=12).cluster(texts, x)
     capped = SubThemeDiscoverer(random_state=3, max_subthemes=3).fit(texts, x)
@@ -109,11 +110,7 @@ def test_max_subthemes_caps_the_clusters_of_a_group(embedder):
 
 
 def test_large_group_is_clustered_on_a_seeded_sample(embedder):
-    texts = [
-        f"{a} {b}"
-        for a in ("rent", "mould", "bus", "school", "loneliness", "visa", "food bank", "youth club")
-        for b in range(12)
-    ]
+    texts = eight_topics(12)
     x = embedder.encode(texts)
     params = {"random_state": 1, "max_fit_docs": 64, "min_docs_for_umap": 60}
     first = SubThemeDiscoverer(**params).fit(texts, x)
