@@ -328,3 +328,11 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def fits_and_passes(page, name: str) -> None:
+    """The page is no wider than the phone and axe finds nothing; saves a screenshot."""
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    screenshot(page, name)
+    assert width <= PHONE["width"], f"{name} is {width} px wide"
+    assert audit(page, name) == []

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from listening.language import NAMES
-from tests.browser.conftest import PHONE, audit, screenshot, sign_in
+from tests.browser.conftest import fits_and_passes, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -63,13 +63,6 @@ def _seed_campaign() -> tuple[str, list[str]]:
     return slug, housing
 
 
-def _fits_and_passes(page, name: str) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    screenshot(page, name)
-    assert width <= PHONE["width"], f"{name} is {width} px wide"
-    assert audit(page, name) == []
-
-
 def test_answers_in_other_languages_join_sub_themes_tagged(page, live_server):
     slug, housing = live_server.query(_seed_campaign)
     sign_in(page, live_server.make_staff("reviewer"))
@@ -94,17 +87,17 @@ def test_answers_in_other_languages_join_sub_themes_tagged(page, live_server):
     assert len(seen) >= 4, seen
     for details in page.locator(".app-sub-theme details").all():
         details.locator("summary").click()
-    _fits_and_passes(page, "themes-languages-theme-390")
+    fits_and_passes(page, "themes-languages-theme-390")
 
     # a reviewer checks them: none is auto-accepted (no calibration for that model's scores)
     page.goto(f"/themes/review?campaign={slug}")
     expect(page.locator(".app-queue__card .app-language").first).to_be_visible()
     assert page.locator(".app-queue__card .app-language").count() >= placed
-    _fits_and_passes(page, "themes-languages-review-390")
+    fits_and_passes(page, "themes-languages-review-390")
 
     page.goto(f"/themes/search?campaign={slug}&q=senhorio")
     row = page.locator("tbody tr")
     expect(row).to_have_count(1)
     expect(row.locator(".app-language")).to_have_text("Portuguese")
     expect(row.locator('[lang="pt"]')).to_contain_text("senhorio")
-    _fits_and_passes(page, "themes-languages-search-390")
+    fits_and_passes(page, "themes-languages-search-390")

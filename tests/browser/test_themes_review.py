@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, audit, screenshot, sign_in
+from tests.browser.conftest import fits_and_passes, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -74,13 +74,6 @@ def _seed_queue() -> tuple[str, int]:
     return slug, housing.id
 
 
-def _fits_and_passes(page, name: str) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    screenshot(page, name)
-    assert width <= PHONE["width"], f"{name} is {width} px wide"
-    assert audit(page, name) == []
-
-
 def test_review_and_search_fit_a_phone_and_a_group_is_decided_once(page, live_server):
     slug, housing_id = live_server.query(_seed_queue)
     sign_in(page, live_server.make_staff("reviewer"))
@@ -89,15 +82,15 @@ def test_review_and_search_fit_a_phone_and_a_group_is_decided_once(page, live_se
     cards = page.locator(".app-queue__card")
     expect(cards).to_have_count(3)  # the three "rent is too high" answers are one card
     expect(cards.first).to_contain_text("Said 3 times")  # and it reaches the most people
-    _fits_and_passes(page, "themes-review-390")
+    fits_and_passes(page, "themes-review-390")
 
     page.goto(f"/themes/search?campaign={slug}&q=help+rent")
     expect(page.locator("tbody tr")).to_have_count(1)
-    _fits_and_passes(page, "themes-search-390")
+    fits_and_passes(page, "themes-search-390")
 
     page.goto(f"/themes/{housing_id}")  # the theme page's answers table stacks too
     expect(page.locator("#answers-other tbody tr")).to_have_count(len(ANSWERS))
-    _fits_and_passes(page, "themes-theme-390")
+    fits_and_passes(page, "themes-theme-390")
 
     page.goto(f"/themes/review?campaign={slug}")
     first = cards.first
