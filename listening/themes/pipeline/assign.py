@@ -211,7 +211,7 @@ class ThemeAssigner:
         if len(rows) > self.max_anchors:
             rng = np.random.default_rng(self.random_state)
             rows = np.sort(rng.choice(rows, self.max_anchors, replace=False))
-        scores = self._adapted_proba(x[rows])
+        scores = self._adapted_proba(x[rows], self._zero_shot(x[rows]))
         scores /= np.maximum(scores.sum(axis=1, keepdims=True), 1e-12)
         self.anchors_ = x[rows]
         self.anchor_scores_ = scores.astype(np.float32)
@@ -366,7 +366,8 @@ class ThemeAssigner:
         from sklearn.model_selection import StratifiedKFold
 
         nearest = self._nearest(corpus[rows])
-        base = self._base_proba(corpus[rows], nearest)
+        zero = self._zero_shot(corpus[rows])
+        base = self._base_proba(corpus[rows], nearest, zero)
         split = list(
             StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(
                 np.zeros(len(y)), y
@@ -400,7 +401,7 @@ class ThemeAssigner:
         (self.cross_val_accuracy_, _), self.label_C_, self.blend_weight_ = best
         w = self.blend_weight_
         out_of_fold = (1 - w) * base + w * learned_by_C[self.label_C_]
-        inputs = self._confidence_inputs(corpus[rows], out_of_fold, nearest)
+        inputs = self._confidence_inputs(corpus[rows], out_of_fold, nearest, zero)
         self._out_of_fold = (out_of_fold, y, inputs)
 
     # -- scoring ----------------------------------------------------------------------------
@@ -418,13 +419,13 @@ class ThemeAssigner:
             out[:, index] = w * sims[:, own].max(axis=1) + (1 - w) * (x @ centroid)
         return out
 
-    def _base_proba(self, x: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+    def _base_proba(self, x: np.ndarray, nearest: np.ndarray, zero: np.ndarray) -> np.ndarray:
         """Scores before the reviewers' model: adapted scores smoothed over the corpus."""
-        return self._smooth(self._adapted_proba(x), nearest)
+        return self._smooth(self._adapted_proba(x, zero), nearest)
 
-    def _adapted_proba(self, x: np.ndarray) -> np.ndarray:
-        """Zero-shot scores, adapted by self-training."""
-        proba = self._zero_shot(x)
+    def _adapted_proba(self, x: np.ndarray, zero: np.ndarray) -> np.ndarray:
+        """The zero-shot scores `zero` (`_zero_shot(x)`), adapted by self-training."""
+        proba = zero
         if len(self.self_classes_):
             learned = _softmax(x.astype(np.float64) @ self.self_coef_.T + self.self_intercept_)
             adapted = _spread(learned, self._columns(self.self_classes_), proba, keep_none=True)
@@ -461,24 +462,25 @@ class ThemeAssigner:
         raw = np.asarray(embeddings, dtype=np.float32)
         x = self._prepare(raw.reshape(-1, self.phrase_embeddings_.shape[1]))
         nearest = self._nearest(x)
-        proba = self._base_proba(x, nearest)
+        zero = self._zero_shot(x)
+        proba = self._base_proba(x, nearest, zero)
         weight = self.label_weight()
         if weight > 0:
             learned = _softmax(x.astype(np.float64) @ self.coef_.T + self.intercept_)
             labelled = _spread(learned, self._columns(self.classes_), proba, keep_none=False)
             proba = (1 - weight) * proba + weight * labelled
         proba[~np.any(x, axis=1)] = 0.0  # blank answers belong to no theme
-        return proba, self._confidence_inputs(x, proba, nearest)
+        return proba, self._confidence_inputs(x, proba, nearest, zero)
 
     def _confidence_inputs(
-        self, x: np.ndarray, proba: np.ndarray, nearest: np.ndarray
+        self, x: np.ndarray, proba: np.ndarray, nearest: np.ndarray, zero: np.ndarray
     ) -> dict[str, np.ndarray]:
         best = proba.argmax(axis=1) if len(proba) else np.zeros(0, dtype=np.int64)
         agreement = np.zeros(len(x))
         if nearest.shape[1]:
             anchor_best = self.anchor_scores_.argmax(axis=1)
             agreement = np.mean(anchor_best[nearest] == best[:, None], axis=1)
-        zero_shot = self._zero_shot(x)[np.arange(len(x)), best] if len(x) else np.zeros(0)
+        zero_shot = zero[np.arange(len(x)), best] if len(x) else np.zeros(0)
         blank = ~np.any(x, axis=1)
         agreement[blank], zero_shot[blank] = 0.0, 0.0
         return {"agreement": agreement, "zero_shot": zero_shot}
