@@ -204,16 +204,19 @@ class OnnxEncoder:
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         groups = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+        def encode(rows: list[int]) -> np.ndarray:
+            return self._batch([encodings[i] for i in rows])
+
         if self.num_threads > 1 and len(groups) > 1:
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(self.num_threads) as pool:
-                done = pool.map(lambda rows: self._batch([encodings[i] for i in rows]), groups)
-                for rows, vectors in zip(groups, done, strict=True):
-                    out[rows] = vectors
+                done = list(pool.map(encode, groups))
         else:
-            for rows in groups:
-                out[rows] = self._batch([encodings[i] for i in rows])
+            done = [encode(rows) for rows in groups]
+        for rows, vectors in zip(groups, done, strict=True):
+            out[rows] = vectors
         return _normalise(out)
 
     def _batch(self, encodings) -> np.ndarray:
