@@ -7,6 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+TMPDIR_TESTS ?= /tmp/listening-tests
 
 .PHONY: install run test test-sqlite test-postgres chromium lint bench clean translations
 
@@ -43,16 +44,21 @@ chromium:
 	    chromium fonts-liberation fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
 	    redis-server poppler-utils)
 
-# The whole suite on SQLite; again on PostgreSQL when LISTENING_TEST_POSTGRES_URL is set (CI).
-test: install chromium test-sqlite test-postgres
+# The whole suite on SQLite and, when LISTENING_TEST_POSTGRES_URL is set (CI), again on
+# PostgreSQL: the two runs go side by side (one per core), each with its own temporary
+# directory, database and Redis (the PostgreSQL run starts a private redis-server), and each
+# run's output is printed whole when it ends.
+test: install chromium
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --basetemp=$(TMPDIR_TESTS)/sqlite $(PYTEST_ARGS)
 
 test-postgres:
 	@if [ -n "$$LISTENING_TEST_POSTGRES_URL" ]; then \
-	  echo "== the suite again on PostgreSQL"; \
-	  LISTENING_TEST_DATABASE_URL="$$LISTENING_TEST_POSTGRES_URL" $(BIN)/pytest $(PYTEST_ARGS); \
+	  echo "== the suite on PostgreSQL"; \
+	  LISTENING_TEST_DATABASE_URL="$$LISTENING_TEST_POSTGRES_URL" LISTENING_TEST_REDIS_URL= \
+	    $(BIN)/pytest --basetemp=$(TMPDIR_TESTS)/postgres $(PYTEST_ARGS); \
 	else echo "(LISTENING_TEST_POSTGRES_URL unset: PostgreSQL run skipped; .ci/run sets it)"; fi
 
 # ruff (lint + format) and vulture (dead code; see [tool.vulture] and vulture_whitelist.py).
