@@ -49,12 +49,15 @@ chromium:
 # directory, database and Redis (the PostgreSQL run starts a private redis-server), and each
 # run's output is printed whole when it ends.
 test: install chromium
+	mkdir -p $(TMPDIR_TESTS)
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
+	mkdir -p $(TMPDIR_TESTS)
 	$(BIN)/pytest --basetemp=$(TMPDIR_TESTS)/sqlite $(PYTEST_ARGS)
 
 test-postgres:
+	@mkdir -p $(TMPDIR_TESTS)
 	@if [ -n "$$LISTENING_TEST_POSTGRES_URL" ]; then \
 	  echo "== the suite on PostgreSQL"; \
 	  LISTENING_TEST_DATABASE_URL="$$LISTENING_TEST_POSTGRES_URL" LISTENING_TEST_REDIS_URL= \
