@@ -49,7 +49,6 @@ chromium:
 # directory, database and Redis (the PostgreSQL run starts a private redis-server), and each
 # run's output is printed whole when it ends.
 test: install chromium
-	mkdir -p $(TMPDIR_TESTS)
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
