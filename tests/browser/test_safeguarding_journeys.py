@@ -290,6 +290,8 @@ def test_the_lead_reads_the_whole_conversation_and_reaches_who_logged_it_at_phon
     row = page.locator("tbody tr").first
     expect(row).to_contain_text("14 May 2024")  # when it was said
     expect(row).to_contain_text(partner.organisation)
+    page.wait_for_load_state()
+    fits_and_passes(page, "safeguarding-cases-390")
     row.get_by_role("link").click()
     main = page.locator("main")
     expect(main).to_contain_text("terrified")
