@@ -49,6 +49,13 @@ class UserForm(FlaskForm):
 
 
 class EditUserForm(FlaskForm):
+    name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    phone = StringField(
+        "Phone number (optional)",
+        validators=[Optional(), Length(max=40, message="Enter a phone number, like 020 7946 0000")],
+        description="A safeguarding lead's number is shown to partners when something they "
+        "log may be a disclosure; a partner's is shown to the lead on a case.",
+    )
     role = SelectField("Role", choices=[(r, r.replace("_", " ").capitalize()) for r in ROLES])
     organisation = StringField(
         "Organisation",

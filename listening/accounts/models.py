@@ -26,6 +26,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    # optional; a safeguarding lead's is shown to partners with the guidance, a partner's to
+    # the lead on a case
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     role: Mapped[str] = mapped_column(String(20), default=Role.PARTNER)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("intake_organisation.id"))
     password_hash: Mapped[str] = mapped_column(String(300))

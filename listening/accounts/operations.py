@@ -39,6 +39,23 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+_PHONE_CHARS = set("0123456789+-() ")
+
+
+def normalise_phone(phone: str | None) -> str:
+    """A phone number as typed, trimmed ("" for none); AccountError when it is not one."""
+    phone = " ".join((phone or "").split())
+    digits = sum(ch.isdigit() for ch in phone)
+    if phone and (set(phone) - _PHONE_CHARS or not 3 <= digits <= 15 or "+" in phone[1:]):
+        raise AccountError("phone", "Enter a phone number, like 020 7946 0000")
+    return phone
+
+
+def tel_href(phone: str) -> str:
+    """The `tel:` link for a phone number ("020 7946 0000" → "tel:02079460000")."""
+    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
 def get_or_create_organisation(name: str, actor: User | None = None) -> Organisation:
     organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
     if organisation is None:
@@ -92,23 +109,36 @@ def create_user(
     return user
 
 
-def update_user(user: User, role: str, organisation_name: str | None, actor: User) -> None:
-    """Change a user's role or organisation (audited, with the values before and after)."""
+def update_user(
+    user: User,
+    role: str,
+    organisation_name: str | None,
+    actor: User,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+) -> None:
+    """Change a user's role, organisation, and (when given) name and phone; audited, with the
+    values before and after."""
     if role not in ROLES:
         raise AccountError("role", f"Role must be one of {', '.join(ROLES)}")
     if role == Role.PARTNER and not organisation_name:
         raise AccountError("organisation", "A partner must belong to an organisation")
     if user.id == actor.id and role != user.role:
         raise AccountError("role", "You cannot change your own role; ask another administrator")
+    phone = user.phone if phone is None else normalise_phone(phone)
+    name = user.name if name is None else " ".join(name.split())
     before = {
         "role": user.role,
         "organisation": user.organisation.name if user.organisation else None,
+        "name": user.name,
+        "phone": user.phone,
     }
-    user.role = role
+    user.role, user.name, user.phone = role, name, phone
     user.organisation = (
         get_or_create_organisation(organisation_name, actor) if organisation_name else None
     )
-    after = {"role": role, "organisation": organisation_name or None}
+    after = {"role": role, "organisation": organisation_name or None, "name": name, "phone": phone}
     if before != after:
         audit.record(user, "accounts.update", actor, before, after)
     db.session.flush()

@@ -24,6 +24,8 @@ from listening.security import Role, admin_required, safe_next
 from listening.timeutil import utcnow
 from listening.urls import public_url
 
+bp.add_app_template_filter(operations.tel_href, "tel")
+
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
@@ -148,7 +150,14 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         try:
             organisation = (form.organisation.data or "").strip() or None
-            operations.update_user(user, form.role.data, organisation, current_user)
+            operations.update_user(
+                user,
+                form.role.data,
+                organisation,
+                current_user,
+                name=form.name.data or "",
+                phone=form.phone.data or "",
+            )
         except operations.AccountError as error:
             getattr(form, error.field).errors = [error.message]
         else:

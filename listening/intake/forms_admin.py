@@ -54,7 +54,7 @@ class GuidanceForm(FlaskForm):
     """Admin: the safeguarding guidance partners see when a flag fires."""
 
     guidance = TextAreaField(
-        "Safeguarding guidance for partners",
+        "This campaign's own guidance for partners (optional)",
         validators=[Length(max=5000, message="Keep the guidance under 5,000 characters")],
     )
 

@@ -29,6 +29,8 @@ DEMO_USERS = (
     ("partner2@example.org", "partner", orgs.PARTNER2_ORGANISATION, "Demo Partner Two"),
     ("safeguarding@example.org", "safeguarding_lead", None, "Demo Safeguarding Lead"),
 )
+# the demo lead's number, shown to partners with the guidance: Ofcom's range for drama
+DEMO_LEAD_PHONE = "020 7946 0000"
 
 
 @dataclass
@@ -83,9 +85,11 @@ def ensure_users(result: SeedResult, roles) -> None:
             continue
         password = None
         if accounts.find_user(email) is None:
-            accounts.create_user(
+            user = accounts.create_user(
                 email, role, DEMO_PASSWORD, organisation_name=organisation, name=name
             )
+            if role == Role.SAFEGUARDING_LEAD:
+                user.phone = DEMO_LEAD_PHONE
             password = DEMO_PASSWORD
             result.count("users")
         result.users.append(DemoUser(email, role, organisation, password))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -34,15 +35,25 @@ from listening.intake.safeguarding import detector
 from listening.security import Role
 from listening.timeutil import utcnow
 
-DEFAULT_GUIDANCE = (
-    "Something said in this conversation may mean that someone is at risk of harm. "
-    "If anyone is in immediate danger, call 999. Otherwise, follow your organisation's "
-    "safeguarding procedure today and tell your safeguarding lead what you heard. "
-    "Do not promise to keep it secret, do not investigate yourself, and write down what was "
-    "said in the person's own words. The campaign's safeguarding lead has been told about "
-    "this conversation. Samaritans: 116 123 (free, any time). "
-    "Childline: 0800 1111. National Domestic Abuse Helpline: 0808 2000 247."
-)
+DEFAULT_SEVERITY = 3  # a kind the rules file gives no severity (or no longer has)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How a partner reaches a campaign's safeguarding lead."""
+
+    name: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What a partner is shown when an answer may be a disclosure: the steps (in the template,
+    translated), the campaign's leads, and the campaign's own text under them."""
+
+    leads: tuple[Contact, ...]
+    text: str
 
 
 class CaseError(ValueError):
@@ -60,9 +71,22 @@ def kind_label(kind: str | None) -> str:
     return kinds[kind]["label"] if kind in kinds else "Other"
 
 
-def guidance_for(campaign: Campaign) -> str:
-    """The campaign's safeguarding guidance for partners, or the default."""
-    return (campaign.safeguarding_guidance or "").strip() or DEFAULT_GUIDANCE
+def kind_severity(kind: str | None) -> int:
+    """How urgent a kind is, 1 the most (the rules file's `severity`; 3 when it has none)."""
+    return detector.rules_data()["kinds"].get(kind, {}).get("severity", DEFAULT_SEVERITY)
+
+
+def case_severity(case: SafeguardingCase) -> int:
+    """The severity of the case's most urgent kind."""
+    return min((kind_severity(k) for k in case.kinds.split(",") if k), default=DEFAULT_SEVERITY)
+
+
+def guidance_for(campaign: Campaign) -> Guidance:
+    """The guidance for the campaign's partners: its leads' contacts and its own text."""
+    leads = tuple(
+        Contact(u.name.strip() or u.email, u.email, u.phone) for u in campaign_leads(campaign)
+    )
+    return Guidance(leads, (campaign.safeguarding_guidance or "").strip())
 
 
 def set_guidance(campaign: Campaign, text: str, actor: User) -> None:
@@ -165,12 +189,20 @@ def open_case(
 
 
 def list_cases(campaigns: Iterable[Campaign], open_only: bool = True) -> list[SafeguardingCase]:
-    """These campaigns' cases, newest first (open ones only by default)."""
+    """These campaigns' cases (open ones only by default): open cases first, the most severe
+    first and, within a severity, the one waiting longest; then closed ones, latest first."""
     ids = [c.id for c in campaigns]
     query = select(SafeguardingCase).where(SafeguardingCase.campaign_id.in_(ids))
     if open_only:
         query = query.where(SafeguardingCase.status.in_(OPEN_CASE_STATUSES))
-    return list(db.session.scalars(query.order_by(SafeguardingCase.opened_at.desc())))
+    cases = list(db.session.scalars(query.order_by(SafeguardingCase.id)))
+    waiting = sorted(
+        (c for c in cases if c.is_open), key=lambda c: (case_severity(c), c.opened_at, c.id)
+    )
+    closed = sorted(
+        (c for c in cases if not c.is_open), key=lambda c: c.closed_at or c.opened_at, reverse=True
+    )
+    return waiting + closed
 
 
 def get_case(case_id: int) -> SafeguardingCase | None:

@@ -8,6 +8,7 @@ from listening.extensions import db, writes_on_read
 from listening.intake import safeguarding_bp as bp
 from listening.intake.campaigns import campaign_arg
 from listening.intake.forms_admin import CloseCaseForm, GuidanceForm, LeadsForm
+from listening.intake.models import FORMATS
 from listening.intake.safeguarding import operations, tasks
 from listening.security import Role, admin_required, roles_required
 
@@ -39,6 +40,7 @@ def list_cases():
         show_all=show_all,
         leads=operations.campaign_leads(campaign) if campaign else None,
         kind_label=operations.kind_label,
+        severity=operations.case_severity,
     )
 
 
@@ -53,7 +55,13 @@ def _case_or_404(case_id: int):
 
 def _render_case(case, form, status: int = 200):
     return render_template(
-        "intake/safeguarding_case.html", case=case, form=form, kind_label=operations.kind_label
+        "intake/safeguarding_case.html",
+        case=case,
+        form=form,
+        kind_label=operations.kind_label,
+        severity=operations.case_severity(case),
+        kinds=[operations.kind_label(k) for k in case.kinds.split(",") if k],
+        formats=FORMATS,
     ), status
 
 
@@ -118,7 +126,7 @@ def _render_settings(campaign, form=None, leads_form=None, status: int = 200):
         leads_form=leads_form or _leads_form(campaign, formdata=None),
         campaign=campaign,
         leads=operations.campaign_leads(campaign),
-        default=operations.DEFAULT_GUIDANCE,
+        preview=operations.guidance_for(campaign),
     ), status
 
 
