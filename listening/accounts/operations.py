@@ -52,7 +52,10 @@ def normalise_phone(phone: str | None) -> str:
 
 
 def tel_href(phone: str) -> str:
-    """The `tel:` link for a phone number ("020 7946 0000" → "tel:02079460000")."""
+    """The `tel:` link for a phone number ("020 7946 0000" → "tel:02079460000"; the trunk
+    "(0)" of "+44 (0)20 …" is not dialled from abroad, so it goes)."""
+    if phone.lstrip().startswith("+"):
+        phone = phone.replace("(0)", "")
     return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
 

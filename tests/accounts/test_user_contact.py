@@ -62,4 +62,5 @@ def test_the_tel_link_keeps_digits_and_a_leading_plus():
     assert operations.normalise_phone("") == ""
     assert operations.normalise_phone("+44 (0)20 7946-0000") == "+44 (0)20 7946-0000"
     assert operations.tel_href("020 7946 0000") == "tel:02079460000"
-    assert operations.tel_href("+44 (0)20 7946-0000") == "tel:+4402079460000"
+    assert operations.tel_href("+44 (0)20 7946-0000") == "tel:+442079460000"  # no trunk 0
+    assert operations.tel_href("(020) 7946 0000") == "tel:02079460000"
