@@ -12,9 +12,10 @@ bench/README.md, "Safeguarding"):
 - rules: regular expressions matched per sentence (the partner form runs the same list
   offline), unless a suppressor (figure of speech, resolved, denial, general talk) matches;
 - similarity: nearest described situation minus nearest benign look-alike (MiniLM cosines);
-- classifier: logistic regression on MiniLM vectors, fitted when the detector is built on the
-  situations (one class per kind) and the look-alikes and ordinary answers (one "none" class)
-  of rules.json; the score is 1 − P(none), per sentence and for the whole answer;
+- classifier: two logistic regressions on MiniLM vectors, fitted when the detector is built on
+  the situations, look-alikes and ordinary answers of rules.json and the training examples of
+  examples.tsv: one says whether an answer is a disclosure (its probability is the score, per
+  sentence and for the whole answer), the other which kind;
 - language: an answer whose language is not English, or unknown with enough letters, is
   flagged `unread_language` so a person reads it before it can be themed or quoted.
 
@@ -36,10 +37,12 @@ import numpy as np
 from listening.language import detect_language
 
 RULES_FILE = Path(__file__).with_name("rules.json")
+EXAMPLES_FILE = Path(__file__).with_name("examples.tsv")
+C_FLAG, C_KIND = 1.0, 4.0  # fixed before measuring (sklearn's default for the flag)
 # Chosen on dev by the fixed rule (bench/safeguarding.py, bench/README.md "Safeguarding").
 STAGES = ("rules", "similarity", "classifier")
-MARGIN = 0.10  # similarity: best situation minus best look-alike
-THRESHOLD = 0.50  # classifier: 1 − P(none)
+MARGIN = 0.16  # similarity: best situation minus best look-alike
+THRESHOLD = 0.825  # classifier: P(disclosure)
 UNREAD = "unread_language"
 UNREAD_MIN_LETTERS = 30  # fixed before measuring: an unknown language with this many letters
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -64,7 +67,7 @@ class Scores:
 
     rules: str | None  # the kind the rules find, or None
     similarity: tuple[str | None, float]  # nearest kind, margin
-    classifier: tuple[str | None, float]  # likeliest kind, 1 − P(none)
+    classifier: tuple[str | None, float]  # likeliest kind, P(disclosure)
     unread: bool  # not English, or unknown with enough letters
     english: bool  # the English stages may be trusted (detected English, or unknown)
 
@@ -177,6 +180,15 @@ def _units(texts: Sequence[str]) -> tuple[list[str], list[int]]:
     return units, owners
 
 
+def _examples() -> tuple[list[str], list[str]]:
+    """More training texts for the classifier (examples.tsv: kind or "none", text)."""
+    if not EXAMPLES_FILE.exists():
+        return [], []
+    rows = [line.split("\t", 1) for line in EXAMPLES_FILE.read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows[1:] if len(r) == 2 and r[1].strip()]
+    return [r[1] for r in rows], [r[0] for r in rows]
+
+
 def _kind_banks() -> tuple[list[str], list[str], list[str]]:
     """(situations, their kinds, look-alikes and ordinary answers) from rules.json."""
     data = rules_data()
@@ -194,16 +206,20 @@ class ModelStages:
 
         self.encode = encode
         situations, self.kinds_, benign = _kind_banks()
-        vectors = encode([*situations, *benign])
+        extra, extra_kinds = _examples()
+        vectors = encode([*situations, *benign, *extra])
         self.situations_ = vectors[: len(situations)]
-        self.benign_ = vectors[len(situations) :]
-        labels = [*self.kinds_, *(["none"] * len(benign))]
-        self.model_ = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
-        self.model_.fit(vectors, labels)
-        self.none_ = list(self.model_.classes_).index("none")
+        self.benign_ = vectors[len(situations) : len(situations) + len(benign)]
+        kinds = [*self.kinds_, *(["none"] * len(benign)), *extra_kinds]
+        harm = np.array([k != "none" for k in kinds])
+        # is it a disclosure at all (both classes weigh the same), then which kind
+        self.flag_ = LogisticRegression(C=C_FLAG, max_iter=2000, class_weight="balanced")
+        self.flag_.fit(vectors, harm)
+        self.kind_ = LogisticRegression(C=C_KIND, max_iter=2000)
+        self.kind_.fit(vectors[harm], [k for k in kinds if k != "none"])
 
     def scores(self, texts: Sequence[str]) -> list[tuple[tuple[str, float], tuple[str, float]]]:
-        """Per text: (nearest kind, similarity margin) and (likeliest kind, 1 − P(none)), the
+        """Per text: (nearest kind, similarity margin) and (likeliest kind, P(disclosure)), the
         best over the whole answer and its sentences."""
         if not texts:
             return []
@@ -212,17 +228,15 @@ class ModelStages:
         near = x @ self.situations_.T
         margin = near.max(axis=1) - (x @ self.benign_.T).max(axis=1)
         nearest = near.argmax(axis=1)
-        p = self.model_.predict_proba(x)
-        risk = 1.0 - p[:, self.none_]
-        p[:, self.none_] = -1.0
-        likeliest = p.argmax(axis=1)
+        risk = self.flag_.predict_proba(x)[:, list(self.flag_.classes_).index(True)]
+        likeliest = self.kind_.predict_proba(x).argmax(axis=1)
         out: list = [((None, -9.0), (None, -9.0)) for _ in texts]
         for u, owner in enumerate(owners):
             sim, clf = out[owner]
             if margin[u] > sim[1]:
                 sim = (self.kinds_[int(nearest[u])], float(margin[u]))
             if risk[u] > clf[1]:
-                clf = (str(self.model_.classes_[int(likeliest[u])]), float(risk[u]))
+                clf = (str(self.kind_.classes_[int(likeliest[u])]), float(risk[u]))
             out[owner] = (sim, clf)
         return out
 
