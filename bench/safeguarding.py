@@ -119,6 +119,8 @@ class Config:
         if "classifier" in self.stages:
             cuts.append(f"threshold {self.threshold}")
         lang = "" if self.languages else ", no language rule"
+        if not self.stages:
+            return "language rule alone"
         return " + ".join(self.stages) + (f" ({', '.join(cuts)}{lang})" if cuts or lang else "")
 
 
@@ -181,9 +183,15 @@ def recall_table(rows, findings, by: str) -> dict[str, tuple[int, int, int]]:
             continue
         cell = out[r[by]]
         cell[0] += f.flag
-        cell[1] += f.flag and detector.family(f.kind) == detector.family(r["category"])
+        cell[1] += f.flag and family(f.kind) == family(r["category"])
         cell[2] += 1
     return {k: tuple(v) for k, v in sorted(out.items())}
+
+
+def family(kind: str | None) -> str | None:
+    """The group of kinds a lead treats alike (rules.json `family`)."""
+    found = detector.rules_data()["kinds"].get(kind or "")
+    return found["family"] if found else None
 
 
 def summary(rows, findings) -> tuple[int, int, int, int]:

@@ -19,8 +19,9 @@ from tests.browser.test_intake_journeys import (
 pytestmark = pytest.mark.browser
 
 DISCLOSURE = "My boyfriend beats me and I'm terrified of what he'll do if I leave."
-# the rules flag this demo answer, which is no disclosure (bench/safeguarding.py)
-FALSE_ALARM = "Damp and cold. We all sleep in one room in winter to save on heating."
+# the rules flag this answer, which is no disclosure (a past event, resolved; the rules read
+# each sentence on its own: bench/README.md, Safeguarding)
+FALSE_ALARM = "I used to self-harm as a teenager; I'm 40 now and doing fine."
 
 
 def designate(live_server, slug: str, lead) -> None:

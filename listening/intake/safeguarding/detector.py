@@ -94,13 +94,6 @@ def severity(kind: str | None) -> int:
     return int(data["legacy_severity"].get(kind or "", 9))
 
 
-def family(kind: str | None) -> str | None:
-    """The group of kinds a lead treats alike (self, danger, child, adult, exploitation,
-    coercion, unread)."""
-    found = rules_data()["kinds"].get(kind or "")
-    return found["family"] if found else None
-
-
 def client_rules() -> str:
     """The rules stage as JSON for the partner form's offline check (no situations)."""
     data = rules_data()

@@ -55,9 +55,8 @@ class CaseError(ValueError):
 
 
 def kind_label(kind: str | None) -> str:
-    """The words for a kind ("Self-harm or suicide")."""
-    kinds = detector.rules_data()["kinds"]
-    return kinds[kind]["label"] if kind in kinds else "Other"
+    """The words for a kind ("Self-harm"), old stored kinds included."""
+    return detector.label(kind)
 
 
 def guidance_for(campaign: Campaign) -> str:
@@ -121,8 +120,13 @@ def screen_conversation(conversation: Conversation, actor: User | None, found=No
     return newly
 
 
-def is_flagged(conversation: Conversation) -> bool:
-    return any(r.safeguarding_flag for r in conversation.responses)
+def needs_guidance(conversation: Conversation) -> bool:
+    """The partner is shown the safeguarding guidance: an answer is flagged as a possible
+    disclosure (not merely because the detector could not read its language)."""
+    return any(
+        r.safeguarding_flag and r.safeguarding_kind != detector.UNREAD
+        for r in conversation.responses
+    )
 
 
 def case_for(conversation: Conversation) -> SafeguardingCase | None:
@@ -136,9 +140,10 @@ def open_case(
 ) -> SafeguardingCase:
     """The conversation's case, opened (audited) when it has none; its kinds kept up to date.
     `reopen`: answers were newly flagged, so a closed case opens again (audited)."""
-    kinds = ",".join(
+    kinds = ",".join(  # the most urgent first
         sorted(
-            {r.safeguarding_kind or "other" for r in conversation.responses if r.safeguarding_flag}
+            {r.safeguarding_kind or "other" for r in conversation.responses if r.safeguarding_flag},
+            key=lambda k: (detector.severity(k), k),
         )
     )
     case = case_for(conversation)
