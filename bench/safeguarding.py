@@ -109,7 +109,9 @@ class Config:
 
     def caught(self, rows, scores) -> int:
         return sum(
-            f.flag for r, f in zip(rows, self.findings(scores), strict=True) if r["category"] != "none"
+            f.flag
+            for r, f in zip(rows, self.findings(scores), strict=True)
+            if r["category"] != "none"
         )
 
     def name(self) -> str:
@@ -136,12 +138,18 @@ def multilingual_option(dev, other) -> None:
     situations, kinds, benign = detector._kind_banks()
     extra, extra_kinds = detector._examples()
     texts = [*situations, *benign, *extra]
-    harm = [*([True] * len(situations)), *([False] * len(benign)), *(k != "none" for k in extra_kinds)]
+    harm = [
+        *([True] * len(situations)),
+        *([False] * len(benign)),
+        *(k != "none" for k in extra_kinds),
+    ]
     model = LogisticRegression(C=detector.C_FLAG, max_iter=2000, class_weight="balanced")
     model.fit(e5.encode(texts), harm)
     foreign = [r for r in dev if r["language"] != "en"]
     yes = [r["text"] for r in foreign if r["category"] != "none"]
-    no = [r["text"] for r in foreign if r["category"] == "none"] + [t for lang, t in other if lang != "en"]
+    no = [r["text"] for r in foreign if r["category"] == "none"] + [
+        t for lang, t in other if lang != "en"
+    ]
     p_yes = model.predict_proba(e5.encode(yes))[:, 1]
     p_no = model.predict_proba(e5.encode(no))[:, 1]
     best = (0, 1.0)
@@ -240,7 +248,9 @@ def main() -> None:
     s_other, s_polis = full.scores([t for _, t in other]), full.scores(polis)
 
     combos = [
-        c for n in (1, 2, 3) for c in itertools.combinations(("rules", "similarity", "classifier"), n)
+        c
+        for n in (1, 2, 3)
+        for c in itertools.combinations(("rules", "similarity", "classifier"), n)
     ]
     chosen = {c: choose(c, dev, s_dev, s_demo_dev, s_polis) for c in combos}
     eligible = {c: v for c, v in chosen.items() if v is not None}
@@ -262,11 +272,17 @@ def main() -> None:
     print(f"shipped (detector.STAGES/MARGIN/THRESHOLD): {shipped.name()}")
 
     print("\nablation (each combination at its own dev-chosen cut-offs; language rule on):")
-    print("  stages | dev caught | held-out caught | held-out none flagged | demo dev | "
-          "demo held-out | Pol.is | dev hard ordinary")
+    print(
+        "  stages | dev caught | held-out caught | held-out none flagged | demo dev | "
+        "demo held-out | Pol.is | dev hard ordinary"
+    )
     variants = [(c, eligible[c]) for c in combos if c in eligible]
-    variants.append((("shipped, no language rule",), Config(shipped.stages, shipped.margin,
-                                                           shipped.threshold, languages=False)))
+    variants.append(
+        (
+            ("shipped, no language rule",),
+            Config(shipped.stages, shipped.margin, shipped.threshold, languages=False),
+        )
+    )
     variants.append((("language rule alone",), Config((), OFF, OFF)))
     for _, config in variants:
         d = summary(dev, config.findings(s_dev))
@@ -283,8 +299,10 @@ def main() -> None:
     f_dev, f_held = shipped.findings(s_dev), shipped.findings(s_held)
     for name, rows, found in (("dev", dev, f_dev), ("held-out", held, f_held)):
         caught, n, false, m = summary(rows, found)
-        print(f"\n{name} (shipped): recall {caught}/{n} = {caught / max(1, n):.3f}; "
-              f"ordinary rows flagged {pct(false, m)}")
+        print(
+            f"\n{name} (shipped): recall {caught}/{n} = {caught / max(1, n):.3f}; "
+            f"ordinary rows flagged {pct(false, m)}"
+        )
         print("  category | caught | right family | recall")
         for cat, (c, fam, total) in recall_table(rows, found, "category").items():
             print(f"  {cat} | {c}/{total} | {fam}/{total} | {c / total:.2f}")
@@ -311,13 +329,15 @@ def main() -> None:
     for (lang, _), f in zip(other, shipped.findings(s_other), strict=True):
         by_lang[lang][0] += f.flag
         by_lang[lang][1] += 1
-    print("  other languages by language: " + ", ".join(
-        f"{k} {v[0]}/{v[1]}" for k, v in sorted(by_lang.items())))
-    english_demo = s_demo_dev + s_demo_held
-    unread = sum(
-        f.stage == "language" for f in shipped.findings(english_demo)
+    print(
+        "  other languages by language: "
+        + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(by_lang.items()))
     )
-    print(f"  demo SEL answers flagged by the language rule alone: {pct(unread, len(english_demo))}")
+    english_demo = s_demo_dev + s_demo_held
+    unread = sum(f.stage == "language" for f in shipped.findings(english_demo))
+    print(
+        f"  demo SEL answers flagged by the language rule alone: {pct(unread, len(english_demo))}"
+    )
 
     if args.misses:
         print("\nheld-out misses (shipped):")

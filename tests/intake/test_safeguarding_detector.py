@@ -5,6 +5,7 @@ gives the same answers as the server."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -45,54 +46,64 @@ KINDS = [
     "self_harm",
     "immediate_danger",
 ]
-# one disclosure per category from bench/data/safeguarding_dev_v2.tsv
-DISCLOSURES = [
-    ("immediate_danger", "He has just texted saying he's outside with a knife and he's going to get me when I leave."),  # noqa: E501
-    ("suicidal", "I want to die."),
-    ("self_harm", "I self harm."),
-    ("child_sexual", "My uncle touches me when nobody is home and says I'll get taken away if I tell."),  # noqa: E501
-    ("online_grooming", "A man in his thirties has been messaging my 12 year old on Instagram telling her she's mature for her age and asking for photos."),  # noqa: E501
-    ("child_sexual_exploitation", "My 15 year old keeps getting picked up by men in cars and comes back with alcohol and a new phone."),  # noqa: E501
-    ("fgm", "My sister-in-law is taking my nieces to Somalia this summer to have them cut."),
-    ("forced_marriage", "My dad says I am getting married in Pakistan in August to a man I have never met and I don't want to."),  # noqa: E501
-    ("honour_based_abuse", "My brothers beat me because they saw me with a boy and said I shamed the family."),  # noqa: E501
-    ("criminal_exploitation", "My 14 year old son is being made to sell drugs by older boys on the estate."),  # noqa: E501
-    ("cuckooing", "Dealers have moved into my neighbour's flat, he's got learning difficulties and they sell drugs from there."),  # noqa: E501
-    ("radicalisation", "My son has started following an extremist preacher online and says he wants to go and fight abroad."),  # noqa: E501
-    ("child_physical", "My neighbour beats his kids with a belt, I hear them screaming."),
-    ("child_neglect", "The children downstairs are left alone for days while their mum goes out."),
-    ("child_emotional", "My mum tells me I'm the reason her life is ruined and that she should have got rid of me."),  # noqa: E501
-    ("adult_sexual", "I was raped by someone I met on a night out and I didn't report it."),
-    ("modern_slavery", "My boss has my passport and I haven't been paid in four months."),
-    ("adult_domestic", "My husband hits me."),
-    ("adult_physical", "The lodger hits me and I'm 79, I don't know who to tell."),
-    ("adult_financial", "My brother takes our dad's pension every week and dad has no money for food."),  # noqa: E501
-    ("organisational", "At my mum's care home they leave the residents in wet beds until the morning shift."),  # noqa: E501
-    ("discriminatory", "My neighbours call me a n***** and put dog mess through my letterbox."),
-    ("adult_psychological", "My husband tells me I'm stupid and worthless every day and I've started to believe him."),  # noqa: E501
-    ("adult_neglect", "My gran's carers don't turn up half the time and she sits in soiled clothes all day."),  # noqa: E501
-    ("self_neglect", "I've stopped eating and washing, I just can't be bothered with any of it."),
+DEV = ROOT / "bench" / "data" / "safeguarding_dev_v2.tsv"
+# one disclosure per category from our dev table (ids), and benign look-alikes from it: figures
+# of speech, resolved past events, advocacy, news, professionals' general statements
+DISCLOSURE_IDS = [
+    "dev-immediate_danger-01",
+    "dev-suicidal-01",
+    "dev-self_harm-01",
+    "dev-child_sexual-01",
+    "dev-online_grooming-01",
+    "dev-child_sexual_exploitation-01",
+    "dev-fgm-01",
+    "dev-forced_marriage-01",
+    "dev-honour_based_abuse-01",
+    "dev-criminal_exploitation-01",
+    "dev-cuckooing-01",
+    "dev-radicalisation-01",
+    "dev-child_physical-01",
+    "dev-child_neglect-01",
+    "dev-child_emotional-01",
+    "dev-adult_sexual-01",
+    "dev-modern_slavery-01",
+    "dev-adult_domestic-01",
+    "dev-adult_physical-02",
+    "dev-adult_financial-01",
+    "dev-organisational-01",
+    "dev-discriminatory-01",
+    "dev-adult_psychological-01",
+    "dev-adult_neglect-01",
+    "dev-self_neglect-01",
 ]
-# benign look-alikes from the same table: figures of speech, resolved past events, advocacy,
-# news, professionals' general statements
-LOOK_ALIKES = [
-    "The rent is killing us, honestly.",
-    "My boss would kill me if I took another day off.",
-    "Universal Credit is slowly strangling families round here.",
-    "Work has been a nightmare, the new manager is a slave driver but it's fine.",
-    "My ex was violent years ago but I left, got help from the refuge, and we are safe and happy now.",  # noqa: E501
-    "When I was a kid my dad hit us, but he's passed and I've made my peace with it.",
-    "I had a breakdown in 2015 and thought about ending it, but with therapy I'm well now and volunteer with others.",  # noqa: E501
-    "Suicide prevention training should be offered to every taxi driver and barber.",
-    "We run a campaign against county lines in our youth club.",
-    "Forced marriage unit needs to be better known in our community.",
-    "The BBC did a piece on cuckooing in seaside towns.",
-    "The local paper reported an FGM prosecution in London.",
-    "I saw on TV that suicides went up during lockdown.",
-    "In my job at the council we deal with hoarding cases every week.",
-    "As a nurse I've done the FGM training and it was useful.",
-    "As a teacher I see children coming to school hungry because their parents can't afford food.",  # noqa: E501
+LOOK_ALIKE_IDS = [
+    "dev-none-001",
+    "dev-none-007",
+    "dev-none-012",
+    "dev-none-017",
+    "dev-none-026",
+    "dev-none-028",
+    "dev-none-027",
+    "dev-none-041",
+    "dev-none-046",
+    "dev-none-049",
+    "dev-none-064",
+    "dev-none-065",
+    "dev-none-061",
+    "dev-none-071",
+    "dev-none-075",
+    "dev-none-068",
 ]
+
+
+def _dev_rows() -> dict[str, dict]:
+    with DEV.open(encoding="utf-8", newline="") as fh:
+        return {r["id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+
+
+_ROWS = _dev_rows()
+DISCLOSURES = [(_ROWS[i]["category"], _ROWS[i]["text"]) for i in DISCLOSURE_IDS]
+LOOK_ALIKES = [_ROWS[i]["text"] for i in LOOK_ALIKE_IDS]
 OTHER_LANGUAGES = [
     "O meu marido bate-me e não me deixa sair de casa.",  # pt, a disclosure
     "Mi vecina dice que su marido viene esta noche a matarla y no tiene a dónde ir.",  # es
@@ -123,7 +134,9 @@ def test_every_statutory_category_is_a_kind_with_label_severity_and_banks():
             assert len(entry["situations"]) >= 8 and len(entry["benign"]) >= 4 and entry["rules"]
     urgent = {k for k in data["order"] if data["kinds"][k]["severity"] == 1}
     assert urgent == {"immediate_danger", "suicidal", "self_harm"}
-    assert data["kinds"]["child_sexual"]["severity"] == data["kinds"]["adult_sexual"]["severity"] == 2
+    assert (
+        data["kinds"]["child_sexual"]["severity"] == data["kinds"]["adult_sexual"]["severity"] == 2
+    )
 
 
 def test_old_stored_kinds_keep_a_label_and_a_severity():
