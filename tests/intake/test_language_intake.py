@@ -18,8 +18,8 @@ from listening.intake import operations
 from listening.intake.importers import import_file
 from listening.intake.importers.reading import COLUMNS
 from listening.intake.models import Conversation, Response
-from listening.intake.safeguarding import operations as safeguarding
 from listening.intake.operations import ConversationInput
+from listening.intake.safeguarding import operations as safeguarding
 
 PORTUGUESE = "O senhorio não arranja o bolor e os meus filhos estão sempre doentes."
 SOMALI = "Kirada guriga aad bay u badan tahay, shaqadana mushaharkeedu waa yar yahay."

@@ -192,7 +192,7 @@ def test_a_released_false_alarm_is_ordinary_again_and_only_an_edit_flags_it_agai
 
     signals.conversations_submitted.connect(heard)
     try:
-        reason = "Overcrowding to save on heating: a housing pressure, no one at risk of harm."
+        reason = "Self-harm long ago, resolved: no one at risk of harm now."
         done = browser.post(
             f"/safeguarding/cases/{case.id}/close", data={"outcome": "released", "note": reason}
         )
