@@ -1,34 +1,34 @@
-"""Benchmark the safeguarding detector: precision/recall/F1 overall and per kind, ablation, speed.
+"""Benchmark the safeguarding detector: recall per category, ordinary answers flagged, per
+language, the ablation of every stage, and speed.
 
-Usage: python bench/safeguarding.py [--misses] [--data POLIS_DIR] [--max-rate 0.01]
+Usage: OMP_NUM_THREADS=1 nice python bench/safeguarding.py [--misses] [--data POLIS_DIR]
 
-Cases: bench/data/safeguarding_dev.tsv (the rules were written, and the cut-off chosen, on it)
-and bench/data/safeguarding_test.tsv (held out: committed before the detector existed, never
-tuned on; the headline figures). Each split is half disclosures of six kinds, half benign
-answers that use the same words ("the kids are safe now", "I'd kill for a bus that comes").
-Both were written by us (the author of the rules), so the held-out figures are optimistic.
+Tables (columns id, category, language, person, style, text; category "none" = ordinary):
+- bench/data/safeguarding_dev_v2.tsv: written by the author of the detector (dev: the rules,
+  the stages and the cut-offs were chosen on it);
+- bench/data/safeguarding_heldout.tsv: written by two independent authors given only the list
+  of categories, committed before any detector change, never tuned on (the headline figures).
+Ordinary answers: the demo's SEL answers (even rows = dev, odd rows = held-out), the demo's
+answers in other languages (listening/intake/demo/other_languages.csv) and
+bench/data/multilingual.csv (the cost of the language rule), and the moderated Pol.is comments
+under --data (real public text, out of domain).
 
-Configurations (ablation): rules only; similarity only (MiniLM margin over described
-situations minus benign contrasts, suppressors on); combined (rules, else similarity).
-
-Ordinary answers: the demo's SEL answers (in-domain; written for the demo, no disclosure meant:
-the flagged ones are printed with --misses to be read), split in two halves, dev / held-out;
-and the moderated Pol.is comments under --data (real public text, out of domain, never tuned on).
-
-Operating point (fixed rule): the similarity cut-off (margin) with the highest recall of the
-similarity stage on the dev disclosures among those whose similarity stage flags at most
---max-rate of the dev half of the demo answers; ties → the larger cut-off (fewer flags). The
-rules were written on dev (they catch every dev disclosure), so the combined detector's recall
-cannot tell cut-offs apart there: the similarity stage's own recall is used; the rules' own
-false alarms are fixed and reported separately.
+Operating point (fixed rule, written in bench/README.md before any result): for every
+non-empty combination of the stages rules / similarity / classifier, every cut-off on a fixed
+grid, always with the language rule: eligible when ≤ 2 % of the demo's dev answers and ≤ 2 % of
+Pol.is comments are flagged; the highest number of dev disclosures caught; ties → fewer stages
+→ fewer dev hard ordinary answers flagged → fewer demo dev answers flagged. Each combination's
+own best point (same rule) is the ablation.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -38,41 +38,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from listening.intake.safeguarding import detector  # noqa: E402
 from listening.themes.pipeline.embed import Embedder  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
-KINDS = detector.rules_data()["order"]
+MAX_RATE = 0.02
+MARGINS = [round(float(m), 2) for m in np.arange(-0.10, 0.41, 0.02)]
+THRESHOLDS = [round(float(t), 3) for t in np.arange(0.05, 1.0, 0.025)]
+OFF = 9.0  # a cut-off no score reaches: the stage is off
 
 
-def load(split: str) -> list[tuple[str, bool, str | None]]:
-    with (DATA / f"safeguarding_{split}.tsv").open(encoding="utf-8") as fh:
-        return [
-            (r["text"], r["flag"] == "yes", r["kind"] or None)
-            for r in csv.DictReader(fh, delimiter="\t")
-        ]
-
-
-def prf(gold: list[bool], pred: list[bool], beta: float = 1.0) -> tuple[float, float, float]:
-    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
-    p = tp / max(1, sum(pred))
-    r = tp / max(1, sum(gold))
-    f = (1 + beta**2) * p * r / max(1e-9, beta**2 * p + r)
-    return p, r, f
-
-
-def report(name: str, cases, findings) -> None:
-    gold = [c[1] for c in cases]
-    pred = [f.flag for f in findings]
-    p, r, f1 = prf(gold, pred)
-    right_kind = sum(1 for c, f in zip(cases, findings, strict=True) if c[1] and f.kind == c[2])
-    print(
-        f"  {name:<16} P {p:.2f}  R {r:.2f}  F1 {f1:.2f}  kind right {right_kind}/{sum(gold)}"
-        f"  false alarms {sum(p and not g for g, p in zip(gold, pred, strict=True))}"
-    )
-    for kind in KINDS:
-        mine = [(c, f) for c, f in zip(cases, findings, strict=True) if c[2] == kind]
-        said = [(c, f) for c, f in zip(cases, findings, strict=True) if f.kind == kind]
-        caught = sum(f.flag for _, f in mine)
-        precise = sum(c[2] == kind for c, _ in said)
-        print(f"      {kind:<17} recall {caught}/{len(mine)}  precision {precise}/{len(said)}")
+def load(name: str) -> list[dict]:
+    """A table's rows (dicts with id, category, language, person, style, text)."""
+    with (DATA / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
 
 
 def background(data: Path) -> list[str]:
@@ -88,23 +65,21 @@ def demo_answers() -> list[str]:
     """The demo's SEL answers (written for the demo; ordinary pressures, no disclosure meant)."""
     from listening.intake.demo import answers
 
-    texts = []
-    for value in vars(answers).values():
-        items = value.values() if isinstance(value, dict) else value
-        if isinstance(items, list | tuple | type({}.values())):
-            for item in items:
-                texts += [item] if isinstance(item, str) else []
-                if isinstance(item, list | tuple):
-                    texts += [x for x in item if isinstance(x, str)]
-    return texts
+    return [a.text for a in answers.bank()] + [a.text for a in answers.PII_ANSWERS]
 
 
-def flag_rate(det, texts: list[str]) -> float:
-    return sum(f.flag for f in det.check(texts)) / max(1, len(texts))
+def other_language_answers() -> list[tuple[str, str]]:
+    """(language, text): the demo's answers in other languages and bench/data/multilingual.csv."""
+    from listening.intake.demo import languages
+
+    rows = [(a.language, a.text) for a in languages.answers()]
+    with (DATA / "multilingual.csv").open(encoding="utf-8", newline="") as fh:
+        rows += [(r["language"], r["text"]) for r in csv.DictReader(fh)]
+    return rows
 
 
 def cached(encode):
-    """The encoder with a memory: each text is embedded once however many cut-offs are tried."""
+    """The encoder with a memory: each text is embedded once."""
     memory: dict[str, np.ndarray] = {}
 
     def encode_once(texts):
@@ -116,84 +91,277 @@ def cached(encode):
     return encode_once
 
 
-def choose_margin(cases, make, ordinary: list[str], max_rate: float) -> float:
-    """The margin with the highest recall on the dev disclosures among those flagging at most
-    `max_rate` of the ordinary dev answers; ties → the larger margin."""
-    disclosures = [c[0] for c in cases if c[1]]
-    best = (-1.0, 0.0)
-    for margin in np.round(np.arange(-0.10, 0.50, 0.01), 2):
-        det = make(float(margin))
-        if flag_rate(det, ordinary) > max_rate:
+class Config:
+    """A combination of stages with its cut-offs (the language rule on unless said)."""
+
+    def __init__(self, stages, margin=OFF, threshold=OFF, languages=True):
+        self.stages, self.margin, self.threshold = tuple(stages), margin, threshold
+        self.languages = languages
+
+    def findings(self, scores):
+        return [
+            detector.decide(s, self.stages, self.margin, self.threshold, self.languages)
+            for s in scores
+        ]
+
+    def rate(self, scores) -> float:
+        return sum(f.flag for f in self.findings(scores)) / max(1, len(scores))
+
+    def caught(self, rows, scores) -> int:
+        return sum(
+            f.flag
+            for r, f in zip(rows, self.findings(scores), strict=True)
+            if r["category"] != "none"
+        )
+
+    def name(self) -> str:
+        cuts = []
+        if "similarity" in self.stages:
+            cuts.append(f"margin {self.margin}")
+        if "classifier" in self.stages:
+            cuts.append(f"threshold {self.threshold}")
+        lang = "" if self.languages else ", no language rule"
+        if not self.stages:
+            return "language rule alone"
+        return " + ".join(self.stages) + (f" ({', '.join(cuts)}{lang})" if cuts or lang else "")
+
+
+def multilingual_option(dev, other) -> None:
+    """Item 4's alternative to the language rule: the classifier fitted on e5 vectors of the same
+    banks (English), applied to answers not in English; its best dev recall on the disclosures
+    not written in English with ≤ 2 % of the other-language ordinary answers flagged."""
+    from sklearn.linear_model import LogisticRegression
+
+    from listening.themes.pipeline.multilingual import MultilingualEmbedder
+
+    e5 = MultilingualEmbedder()
+    situations, kinds, benign = detector._kind_banks()
+    extra, extra_kinds = detector._examples()
+    texts = [*situations, *benign, *extra]
+    harm = [
+        *([True] * len(situations)),
+        *([False] * len(benign)),
+        *(k != "none" for k in extra_kinds),
+    ]
+    model = LogisticRegression(C=detector.C_FLAG, max_iter=2000, class_weight="balanced")
+    model.fit(e5.encode(texts), harm)
+    foreign = [r for r in dev if r["language"] != "en"]
+    yes = [r["text"] for r in foreign if r["category"] != "none"]
+    no = [r["text"] for r in foreign if r["category"] == "none"] + [
+        t for lang, t in other if lang != "en"
+    ]
+    p_yes = model.predict_proba(e5.encode(yes))[:, 1]
+    p_no = model.predict_proba(e5.encode(no))[:, 1]
+    best = (0, 1.0)
+    for t in THRESHOLDS:
+        if (p_no >= t).mean() <= MAX_RATE:
+            best = max(best, (int((p_yes >= t).sum()), -t))
+    print(
+        f"  multilingual-model option (e5 classifier): {best[0]}/{len(yes)} dev disclosures not in "
+        f"English caught at threshold {-best[1]} with ≤ 2 % of {len(no)} other-language ordinary "
+        f"answers flagged; language rule: all {len(yes)} (every answer not in English is flagged)"
+    )
+
+
+def grid(stages):
+    margins = MARGINS if "similarity" in stages else [OFF]
+    thresholds = THRESHOLDS if "classifier" in stages else [OFF]
+    for m, t in itertools.product(margins, thresholds):
+        yield Config(stages, m, t)
+
+
+def choose(stages, dev, s_dev, s_demo_dev, s_polis):
+    """The fixed rule: best eligible point of one combination (None when none is eligible)."""
+    best, key = None, None
+    hard = [s for r, s in zip(dev, s_dev, strict=True) if r["category"] == "none"]
+    for config in grid(stages):
+        if config.rate(s_demo_dev) > MAX_RATE or config.rate(s_polis) > MAX_RATE:
             continue
-        best = max(best, (flag_rate(det, disclosures), float(margin)))
-    return best[1]
+        k = (-config.caught(dev, s_dev), len(stages), config.rate(hard), config.rate(s_demo_dev))
+        if key is None or k < key:
+            best, key = config, k
+    return best
+
+
+def recall_table(rows, findings, by: str) -> dict[str, tuple[int, int, int]]:
+    """category or language → (caught, right family, total) over disclosures."""
+    out: dict = defaultdict(lambda: [0, 0, 0])
+    for r, f in zip(rows, findings, strict=True):
+        if r["category"] == "none":
+            continue
+        cell = out[r[by]]
+        cell[0] += f.flag
+        cell[1] += f.flag and family(f.kind) == family(r["category"])
+        cell[2] += 1
+    return {k: tuple(v) for k, v in sorted(out.items())}
+
+
+def family(kind: str | None) -> str | None:
+    """The group of kinds a lead treats alike (rules.json `family`)."""
+    found = detector.rules_data()["kinds"].get(kind or "")
+    return found["family"] if found else None
+
+
+def summary(rows, findings) -> tuple[int, int, int, int]:
+    """(disclosures caught, disclosures, ordinary flagged, ordinary)."""
+    pairs = list(zip(rows, findings, strict=True))
+    yes = [f.flag for r, f in pairs if r["category"] != "none"]
+    no = [f.flag for r, f in pairs if r["category"] == "none"]
+    return sum(yes), len(yes), sum(no), len(no)
+
+
+def pct(a: int, b: int) -> str:
+    return f"{a}/{b} ({a / max(1, b):.1%})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--misses", action="store_true", help="print flagged and missed answers")
+    parser.add_argument("--misses", action="store_true", help="print held-out misses and flags")
+    parser.add_argument("--dev-only", action="store_true", help="never touch the held-out table")
     parser.add_argument("--data", type=Path, default=Path("/work/shared/realdata/polis"))
-    parser.add_argument("--max-rate", type=float, default=0.01, help="of ordinary dev answers")
     args = parser.parse_args()
     embedder = Embedder()
     started = time.perf_counter()
     embedder.encode(["warm up"])
     print(f"encoder {embedder.model_id}: loaded in {time.perf_counter() - started:.1f} s")
     encode = cached(embedder.encode)
+    started = time.perf_counter()
+    full = detector.Detector(encode, stages=("rules", "similarity", "classifier"))
+    print(f"model stages fitted in {time.perf_counter() - started:.1f} s")
 
-    dev, test = load("dev"), load("test")
-    print(
-        f"cases (written by us): dev {len(dev)} ({sum(c[1] for c in dev)} disclosures), "
-        f"held-out {len(test)} ({sum(c[1] for c in test)} disclosures)"
-    )
-
-    def similarity_only(margin):
-        return detector.Detector(encode, margin=margin, use_rules=False)
-
+    dev = load("safeguarding_dev_v2.tsv")
+    held = [] if args.dev_only else load("safeguarding_heldout.tsv")
     demo = demo_answers()
-    demo_dev, demo_test = demo[::2], demo[1::2]
+    demo_dev, demo_held = demo[::2], demo[1::2]
+    other = other_language_answers()
     polis = background(args.data)
-    margin = choose_margin(dev, similarity_only, demo_dev, args.max_rate)
+    for name, rows in (("dev (ours)", dev), ("held-out (independent)", held)):
+        n = sum(r["category"] != "none" for r in rows)
+        print(f"{name}: {len(rows)} rows, {n} disclosures, {len(rows) - n} ordinary")
     print(
-        f"ordinary answers: demo {len(demo_dev)} dev + {len(demo_test)} held-out; Pol.is "
-        f"{len(polis)} (not tuned on)\ncut-off chosen on dev (highest similarity recall on dev "
-        f"disclosures with at most {args.max_rate:.0%} of the demo dev answers flagged): "
-        f"{margin} (shipped: detector.MARGIN = {detector.MARGIN})"
+        f"ordinary: demo {len(demo_dev)} dev + {len(demo_held)} held-out; other languages "
+        f"{len(other)}; Pol.is {len(polis)}"
     )
-    configs = {
-        "rules only": detector.Detector(),
-        "similarity only": similarity_only(margin),
-        "combined": detector.Detector(encode, margin=margin),
-    }
-    for split, cases, plain in (("dev", dev, demo_dev), ("held-out", test, demo_test)):
-        print(f"\n{split}:")
-        for name, det in configs.items():
-            report(name, cases, det.check([c[0] for c in cases]))
-            print(
-                f"      demo answers flagged ({split} half): {flag_rate(det, plain):.1%}"
-                f"   Pol.is comments flagged: {flag_rate(det, polis):.1%}"
-            )
-    print(f"\ndemo answers ({len(demo)}, both halves) flagged:")
-    for name, det in configs.items():
-        flagged = [(t, f) for t, f in zip(demo, det.check(demo), strict=True) if f.flag]
-        print(f"  {name:<16} {len(flagged)} ({len(flagged) / len(demo):.1%})")
-        if args.misses and name == "combined":
-            for text, f in flagged:
-                print(f"      {f.kind} ({f.stage}, {f.score:.2f}): {text}")
-    if args.misses:
-        print("\nheld-out mistakes (combined):")
-        for c, f in zip(test, configs["combined"].check([c[0] for c in test]), strict=True):
-            if c[1] != f.flag or (c[1] and c[2] != f.kind):
-                print(
-                    f"  gold {c[2] or '-'} said {f.kind or '-'} ({f.stage}, {f.score:.2f}): {c[0]}"
-                )
+    s_dev = full.scores([r["text"] for r in dev])
+    s_held = full.scores([r["text"] for r in held])
+    s_demo_dev, s_demo_held = full.scores(demo_dev), full.scores(demo_held)
+    s_other, s_polis = full.scores([t for _, t in other]), full.scores(polis)
 
-    fresh = {
-        "rules only": detector.Detector(),
-        "combined": detector.Detector(embedder.encode, margin=margin),
-    }
-    texts = [c[0] for c in dev + test] * 8
-    for name, det in fresh.items():
+    combos = [
+        c
+        for n in (1, 2, 3)
+        for c in itertools.combinations(("rules", "similarity", "classifier"), n)
+    ]
+    chosen = {c: choose(c, dev, s_dev, s_demo_dev, s_polis) for c in combos}
+    eligible = {c: v for c, v in chosen.items() if v is not None}
+    pick = min(
+        eligible.values(),
+        key=lambda c: (
+            -c.caught(dev, s_dev),
+            len(c.stages),
+            c.rate([s for r, s in zip(dev, s_dev, strict=True) if r["category"] == "none"]),
+            c.rate(s_demo_dev),
+        ),
+    )
+    shipped = Config(detector.STAGES, detector.MARGIN, detector.THRESHOLD)
+    if "similarity" not in shipped.stages:
+        shipped.margin = OFF
+    if "classifier" not in shipped.stages:
+        shipped.threshold = OFF
+    print(f"\nchosen on dev by the fixed rule: {pick.name()}")
+    print(f"shipped (detector.STAGES/MARGIN/THRESHOLD): {shipped.name()}")
+
+    print("\nablation (each combination at its own dev-chosen cut-offs; language rule on):")
+    print(
+        "  stages | dev caught | held-out caught | held-out none flagged | demo dev | "
+        "demo held-out | Pol.is | dev hard ordinary"
+    )
+    variants = [(c, eligible[c]) for c in combos if c in eligible]
+    variants.append(
+        (
+            ("shipped, no language rule",),
+            Config(shipped.stages, shipped.margin, shipped.threshold, languages=False),
+        )
+    )
+    variants.append((("language rule alone",), Config((), OFF, OFF)))
+    for _, config in variants:
+        d = summary(dev, config.findings(s_dev))
+        h = summary(held, config.findings(s_held))
+        print(
+            f"  {config.name()} | {pct(d[0], d[1])} | {pct(h[0], h[1])} | {pct(h[2], h[3])} | "
+            f"{config.rate(s_demo_dev):.1%} | {config.rate(s_demo_held):.1%} | "
+            f"{config.rate(s_polis):.1%} | {pct(d[2], d[3])}"
+        )
+    for c in combos:
+        if c not in eligible:
+            print(f"  {' + '.join(c)}: no cut-off meets the ordinary-answer limits")
+
+    f_dev, f_held = shipped.findings(s_dev), shipped.findings(s_held)
+    for name, rows, found in (("dev", dev, f_dev), ("held-out", held, f_held)):
+        caught, n, false, m = summary(rows, found)
+        print(
+            f"\n{name} (shipped): recall {caught}/{n} = {caught / max(1, n):.3f}; "
+            f"ordinary rows flagged {pct(false, m)}"
+        )
+        print("  category | caught | right family | recall")
+        for cat, (c, fam, total) in recall_table(rows, found, "category").items():
+            print(f"  {cat} | {c}/{total} | {fam}/{total} | {c / total:.2f}")
+        print("  language | caught | recall")
+        for lang, (c, _, total) in recall_table(rows, found, "language").items():
+            print(f"  {lang} | {c}/{total} | {c / total:.2f}")
+        print("  person/style | caught | recall")
+        for key in ("person", "style"):
+            for val, (c, _, total) in recall_table(rows, found, key).items():
+                print(f"  {key}={val} | {c}/{total} | {c / total:.2f}")
+
+    print("\nother languages (dev, item 4):")
+    multilingual_option(dev, other)
+    print("\nordinary answers flagged (shipped):")
+    for name, scores in (
+        ("demo SEL answers, dev half", s_demo_dev),
+        ("demo SEL answers, held-out half", s_demo_held),
+        ("Pol.is comments", s_polis),
+        ("answers in other languages (demo + multilingual.csv)", s_other),
+    ):
+        n = sum(f.flag for f in shipped.findings(scores))
+        print(f"  {name}: {pct(n, len(scores))} → {1000 * n / max(1, len(scores)):.0f} per 1,000")
+    by_lang: dict = defaultdict(lambda: [0, 0])
+    for (lang, _), f in zip(other, shipped.findings(s_other), strict=True):
+        by_lang[lang][0] += f.flag
+        by_lang[lang][1] += 1
+    print(
+        "  other languages by language: "
+        + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(by_lang.items()))
+    )
+    english_demo = s_demo_dev + s_demo_held
+    unread = sum(f.stage == "language" for f in shipped.findings(english_demo))
+    print(
+        f"  demo SEL answers flagged by the language rule alone: {pct(unread, len(english_demo))}"
+    )
+
+    if args.misses:
+        print("\nheld-out misses (shipped):")
+        for r, f in zip(held, f_held, strict=True):
+            if r["category"] != "none" and not f.flag:
+                print(f"  {r['id']} {r['category']} {r['language']}: {r['text']}")
+        print("\nheld-out ordinary rows flagged (shipped):")
+        for r, f in zip(held, f_held, strict=True):
+            if r["category"] == "none" and f.flag:
+                print(f"  {r['id']} {f.kind} ({f.stage}, {f.score:.2f}): {r['text']}")
+        print("\ndemo answers flagged (shipped):")
+        for texts, scores in ((demo_dev, s_demo_dev), (demo_held, s_demo_held)):
+            for t, f in zip(texts, shipped.findings(scores), strict=True):
+                if f.flag:
+                    print(f"  {f.kind} ({f.stage}, {f.score:.2f}): {t}")
+
+    texts = [r["text"] for r in dev + held] * 2
+    if args.dev_only:
+        return
+    for name, det in (
+        ("rules + language", detector.Detector()),
+        ("shipped", detector.Detector(embedder.encode)),
+    ):
+        det.check(["warm up"])
         started = time.perf_counter()
         det.check(texts)
         took = time.perf_counter() - started

@@ -70,11 +70,12 @@ def follow_round_command(campaign_slug: str, previous_slug: str) -> None:
 
 
 @intake_cli.command("safeguarding-check")
-@click.option("--rules-only", is_flag=True, help="Skip the similarity stage (no model).")
+@click.option("--rules-only", is_flag=True, help="Skip the model stages (no model).")
 def safeguarding_check_command(rules_only: bool) -> None:
     """One answer per line on stdin → {"text", "flag", "kind"} per line (offline, no database).
 
-    The same detector as intake: the rules, then the similarity to described situations.
+    The same detector as intake: the rules, the classifier and the similarity to described
+    situations; an answer not in English is flagged `unread_language` (a person reads it).
     """
     from listening.cli_input import stdin_lines
     from listening.intake.safeguarding import detector, tasks

@@ -26,8 +26,9 @@ from tests.browser.test_intake_journeys import (
 pytestmark = pytest.mark.browser
 
 DISCLOSURE = "My boyfriend beats me and I'm terrified of what he'll do if I leave."
-# the rules flag this demo answer, which is no disclosure (bench/safeguarding.py)
-FALSE_ALARM = "Damp and cold. We all sleep in one room in winter to save on heating."
+# the rules flag this answer, which is no disclosure (a past event, resolved; the rules read
+# each sentence on its own: bench/README.md, Safeguarding)
+FALSE_ALARM = "I used to self-harm as a teenager; I'm 40 now and doing fine."
 
 
 def designate(live_server, slug: str, lead) -> None:
@@ -216,7 +217,7 @@ def test_an_admin_gives_a_campaign_its_lead_who_releases_a_false_alarm(
     lead_page.goto("/safeguarding/")
     expect(lead_page.locator("table")).to_contain_text(f"Lewisham listening {slug}")
     lead_page.locator("table a").first.click()
-    expect(lead_page.locator("blockquote")).to_contain_text("sleep in one room")
+    expect(lead_page.locator("blockquote")).to_contain_text("I'm 40 now and doing fine")
     lead_page.get_by_label("Not a disclosure: a false alarm", exact=False).check()
     lead_page.get_by_role("button", name="Record and close the case").click()
     expect(lead_page.locator(".nhsuk-error-summary")).to_contain_text("Enter what was done")
@@ -225,7 +226,7 @@ def test_an_admin_gives_a_campaign_its_lead_who_releases_a_false_alarm(
     assert lead_page.evaluate("() => document.documentElement.scrollWidth") <= 390
     violations += audit(lead_page, "safeguarding-case-release-error")
     lead_page.get_by_label("What was done, or why no action is needed").fill(
-        "Overcrowding to save on heating: a housing pressure, nobody at risk of harm."
+        "Self-harm long ago, resolved: nobody at risk of harm now."
     )
     lead_page.get_by_role("button", name="Record and close the case").click()
     expect(lead_page.locator("main")).to_contain_text("Released as a false alarm")

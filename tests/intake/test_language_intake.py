@@ -19,6 +19,7 @@ from listening.intake.importers import import_file
 from listening.intake.importers.reading import COLUMNS
 from listening.intake.models import Conversation, Response
 from listening.intake.operations import ConversationInput
+from listening.intake.safeguarding import operations as safeguarding
 
 PORTUGUESE = "O senhorio não arranja o bolor e os meus filhos estão sempre doentes."
 SOMALI = "Kirada guriga aad bay u badan tahay, shaqadana mushaharkeedu waa yar yahay."
@@ -93,7 +94,7 @@ def test_an_import_stores_the_language(world):
 
 
 def test_coverage_counts_answers_by_language_and_the_conversation_shows_a_tag(
-    client, world, conversation_payload, signed_in
+    client, world, conversation_payload, signed_in, make_user
 ):
     _campaign, partner, reviewer = world
     ref = str(uuid.uuid4())
@@ -109,6 +110,14 @@ def test_coverage_counts_answers_by_language_and_the_conversation_shows_a_tag(
     assert rows[1:] == [["Portuguese", "pt", "2", "2"], ["English", "en", "1", "1"]] + [
         ["Unknown", "", "1", "1"]
     ]
+    # the detector cannot read Portuguese: the answer goes to the safeguarding lead first
+    shown = staff.get(f"/intake/conversations/{ref}").get_data(as_text=True)
+    assert '<p lang="pt" dir="auto">O ' not in shown
+    conversation = db.session.scalar(select(Conversation).where(Conversation.uuid == ref))
+    assert [r.safeguarding_kind for r in conversation.responses] == ["unread_language", None, None]
+    lead = make_user("safeguarding_lead", None)
+    safeguarding.release_case(safeguarding.case_for(conversation), lead, "Read: no disclosure.")
+    db.session.commit()
     shown = staff.get(f"/intake/conversations/{ref}").get_data(as_text=True)
     assert '<p lang="pt" dir="auto">O ' in shown
     assert ">Portuguese</strong>" in shown and ">English</strong>" not in shown

@@ -26,8 +26,11 @@ from tests.mailserver import body_of
 ROOT = Path(__file__).resolve().parents[2]
 NEW = "/intake/conversations/new"
 DISCLOSURE = "My partner hits me when he has been drinking and I'm scared of what he'll do."
-# the rules miss this one; the similarity to "my husband controls all my money" finds it
+# the rules miss this one; the model stages find it
 QUIET_DISCLOSURE = "My husband keeps every penny I earn and I am not allowed a key to my own home."
+QUIET_KIND = "adult_domestic"
+# Portuguese: the detector cannot read it, so a person must (the language rule)
+OTHER_LANGUAGE = "O meu marido bate-me quando bebe e tenho medo de voltar para casa."
 BENIGN = "I'd kill for a bus that comes on time, the kids are safe now the crossing is fixed."
 
 
@@ -70,11 +73,11 @@ def events(action: str) -> list[AuditEvent]:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("Some days I want to end my life, I've been thinking about it a lot.", "self_harm"),
-        ("My husband beats me and took my bank card.", "abuse_domestic"),
-        ("My stepdad hits my sister when mum's at work.", "child_at_risk"),
-        ("The man who brought me here keeps my passport.", "exploitation"),
-        ("The care home leaves my mum lying in soiled sheets.", "neglect"),
+        ("Some days I want to end my life, I've been thinking about it a lot.", "suicidal"),
+        ("My husband beats me and took my bank card.", "adult_domestic"),
+        ("My stepdad hits my sister when mum's at work.", "child_physical"),
+        ("The man who brought me here keeps my passport.", "modern_slavery"),
+        ("The care home leaves my mum lying in soiled sheets.", "organisational"),
         ("They said they'll stab me tonight if I go out.", "immediate_danger"),
         ("The waiting list for people who self-harm is a year long.", None),
         ("I used to self-harm when I was young but I'm fine now.", None),
@@ -92,6 +95,7 @@ def test_the_client_gets_the_same_rules_as_json():
     assert "situations" not in json.dumps(data)
     first = detector.rules_data()["kinds"]["self_harm"]["rules"][0]["all"]
     assert data["kinds"]["self_harm"][0] == first
+    assert data["kinds"]["unread_language"] == []  # the form cannot tell languages apart
 
 
 def run_check(stdin: str, *args: str) -> subprocess.CompletedProcess:
@@ -111,18 +115,19 @@ def run_check(stdin: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_one_json_object_per_line_in_order_without_a_database():
-    lines = [DISCLOSURE, "", BENIGN, QUIET_DISCLOSURE, "Ça va 😀"]
+    lines = [DISCLOSURE, "", BENIGN, QUIET_DISCLOSURE, "Ça va 😀", OTHER_LANGUAGE]
     done = run_check("\n".join(lines) + "\n")
     assert done.returncode == 0, done.stderr.decode()
     rows = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
     assert [r["text"] for r in rows] == lines
     assert all(set(r) == {"text", "flag", "kind"} for r in rows)
     assert [(r["flag"], r["kind"]) for r in rows] == [
-        (True, "abuse_domestic"),
+        (True, "adult_domestic"),
         (False, None),
         (False, None),
-        (True, "abuse_domestic"),
+        (True, QUIET_KIND),
         (False, None),
+        (True, "unread_language"),
     ]
     rules_only = run_check(QUIET_DISCLOSURE + "\n", "--rules-only")
     assert json.loads(rules_only.stdout)["flag"] is False
@@ -138,11 +143,11 @@ def test_a_disclosure_sent_by_api_is_flagged_and_its_lead_emailed(
     ref, _ = put(client, partner, conversation_payload(responses=[BENIGN, DISCLOSURE]))
     benign, flagged = conversation(ref).responses
     assert not benign.safeguarding_flag
-    assert (flagged.safeguarding_flag, flagged.safeguarding_kind) == (True, "abuse_domestic")
+    assert (flagged.safeguarding_flag, flagged.safeguarding_kind) == (True, "adult_domestic")
     assert flagged.safeguarding_version == detector.version(similarity=False)
     case = db.session.scalar(select(SafeguardingCase))
     assert case.conversation.uuid == ref and case.status == "new"
-    assert case.kinds == "abuse_domestic"
+    assert case.kinds == "adult_domestic"
     assert [e.entity_id for e in events("intake.open_case")] == [str(case.id)]
     [email] = inbox.to(lead.email)
     body = body_of(email)
@@ -158,14 +163,16 @@ def test_the_similarity_stage_flags_what_the_rules_miss_after_submit(
     ref, _ = put(client, partner, conversation_payload(responses=[QUIET_DISCLOSURE]))
     [answer] = conversation(ref).responses
     assert answer.safeguarding_flag and answer.safeguarding_version == detector.version()
-    assert db.session.scalar(select(SafeguardingCase.kinds)) == "abuse_domestic"
+    assert db.session.scalar(select(SafeguardingCase.kinds)) == QUIET_KIND
 
 
 def test_the_lead_reads_marks_seen_and_records_action_all_audited(
     client, signed_in, world, conversation_payload
 ):
     _campaign, partner, lead, _reviewer, _admin = world
-    put(client, partner, conversation_payload(responses=["Fine here.", DISCLOSURE]))
+    # (v2's similarity stage flags "Fine here." as suicidal, margin 0.166 over 0.16: a known
+    # false alarm on two-word answers, bench/README.md; an ordinary answer of more words here)
+    put(client, partner, conversation_payload(responses=["Rents are up.", DISCLOSURE]))
     case = db.session.scalar(select(SafeguardingCase))
     browser = signed_in(lead)
 
@@ -173,7 +180,7 @@ def test_the_lead_reads_marks_seen_and_records_action_all_audited(
     assert f"/safeguarding/cases/{case.id}" in listing and "Domestic abuse" in listing
     page = browser.get(f"/safeguarding/cases/{case.id}").get_data(as_text=True)
     assert "I&#39;m scared of what he&#39;ll do" in page
-    assert "Fine here." in page  # the whole conversation; only the flagged answer's read is audited
+    assert "Rents are up." in page  # the whole conversation; only the flagged answer's read is audited
     [read] = events("intake.read_case")
     assert read.actor_id == lead.id and read.after == {
         "responses": [case.conversation.responses[1].id]

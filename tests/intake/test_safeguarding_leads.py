@@ -18,8 +18,9 @@ from listening.intake.safeguarding import operations as safeguarding
 from tests.intake.test_safeguarding import DISCLOSURE, conversation, events, put
 from tests.mailserver import body_of
 
-# the rules flag this demo answer, which is no disclosure (bench/safeguarding.py)
-FALSE_ALARM = "Damp and cold. We all sleep in one room in winter to save on heating."
+# the rules flag this answer, which is no disclosure (a past event, resolved; the rules read
+# each sentence on its own: bench/README.md, Safeguarding)
+FALSE_ALARM = "I used to self-harm as a teenager; I'm 40 now and doing fine."
 
 
 @pytest.fixture
@@ -127,7 +128,7 @@ def test_only_the_campaigns_leads_are_emailed_a_link_and_nothing_said(
     body = body_of(email)
     assert f"/safeguarding/cases/{case.id}" in body
     assert "drinking" not in body and "scared" not in body
-    assert safeguarding.kind_label("abuse_domestic") not in body
+    assert safeguarding.kind_label("adult_domestic") not in body
     assert inbox.to(lead_two.email) == [] and inbox.to(admin.email) == []
 
     # a campaign without a lead: nobody is emailed, and admins are warned
@@ -191,7 +192,7 @@ def test_a_released_false_alarm_is_ordinary_again_and_only_an_edit_flags_it_agai
 
     signals.conversations_submitted.connect(heard)
     try:
-        reason = "Overcrowding to save on heating: a housing pressure, no one at risk of harm."
+        reason = "Self-harm long ago, resolved: no one at risk of harm now."
         done = browser.post(
             f"/safeguarding/cases/{case.id}/close", data={"outcome": "released", "note": reason}
         )
@@ -223,7 +224,7 @@ def test_a_released_false_alarm_is_ordinary_again_and_only_an_edit_flags_it_agai
     _edit(ref, admin, ["Rents are up.", f"{FALSE_ALARM} {DISCLOSURE}"])
     answer = conversation(ref).responses[1]
     db.session.refresh(case)
-    assert answer.safeguarding_flag and answer.safeguarding_kind == "abuse_domestic"
+    assert answer.safeguarding_flag and answer.safeguarding_kind == "adult_domestic"
     assert case.status == "new" and case.closed_at is None and case.note == ""
     assert not quotes.eligible(answer)
     [reopened] = events("intake.reopen_case")

@@ -35,7 +35,6 @@ from listening.intake.safeguarding import detector
 from listening.security import Role
 from listening.timeutil import utcnow
 
-DEFAULT_SEVERITY = 3  # a kind the rules file gives no severity (or no longer has)
 
 
 @dataclass(frozen=True)
@@ -66,19 +65,18 @@ class CaseError(ValueError):
 
 
 def kind_label(kind: str | None) -> str:
-    """The words for a kind ("Self-harm or suicide")."""
-    kinds = detector.rules_data()["kinds"]
-    return kinds[kind]["label"] if kind in kinds else "Other"
+    """The words for a kind ("Self-harm"), old stored kinds included."""
+    return detector.label(kind)
 
 
 def kind_severity(kind: str | None) -> int:
-    """How urgent a kind is, 1 the most (the rules file's `severity`; 3 when it has none)."""
-    return detector.rules_data()["kinds"].get(kind, {}).get("severity", DEFAULT_SEVERITY)
+    """How urgent a kind is, 1 the most (`detector.severity`)."""
+    return detector.severity(kind)
 
 
 def case_severity(case: SafeguardingCase) -> int:
     """The severity of the case's most urgent kind."""
-    return min((kind_severity(k) for k in case.kinds.split(",") if k), default=DEFAULT_SEVERITY)
+    return min((kind_severity(k) for k in case.kinds.split(",") if k), default=detector.UNKNOWN_SEVERITY)
 
 
 def guidance_for(campaign: Campaign) -> Guidance:
@@ -145,8 +143,13 @@ def screen_conversation(conversation: Conversation, actor: User | None, found=No
     return newly
 
 
-def is_flagged(conversation: Conversation) -> bool:
-    return any(r.safeguarding_flag for r in conversation.responses)
+def needs_guidance(conversation: Conversation) -> bool:
+    """The partner is shown the safeguarding guidance: an answer is flagged as a possible
+    disclosure (not merely because the detector could not read its language)."""
+    return any(
+        r.safeguarding_flag and r.safeguarding_kind != detector.UNREAD
+        for r in conversation.responses
+    )
 
 
 def case_for(conversation: Conversation) -> SafeguardingCase | None:
@@ -160,9 +163,10 @@ def open_case(
 ) -> SafeguardingCase:
     """The conversation's case, opened (audited) when it has none; its kinds kept up to date.
     `reopen`: answers were newly flagged, so a closed case opens again (audited)."""
-    kinds = ",".join(
+    kinds = ",".join(  # the most urgent first
         sorted(
-            {r.safeguarding_kind or "other" for r in conversation.responses if r.safeguarding_flag}
+            {r.safeguarding_kind or "other" for r in conversation.responses if r.safeguarding_flag},
+            key=lambda k: (detector.severity(k), k),
         )
     )
     case = case_for(conversation)

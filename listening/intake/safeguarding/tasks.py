@@ -1,8 +1,8 @@
-"""After a submit: the similarity check (with the model), the lead's email, then themes.
+"""After a submit: the model stages (similarity, classifier), the lead's email, then themes.
 
-The rules run at once when a conversation is saved (the partner sees the guidance). The
-similarity stage needs the sentence encoder, which lives in the themes feature above intake:
-the app factory passes it in as `app.extensions["sentence_encoder"]` (texts → vectors).
+The rules and the language rule run at once when a conversation is saved (the partner sees
+the guidance). The model stages need the sentence encoder, which lives in the themes feature
+above intake: the app factory passes it in as `app.extensions["sentence_encoder"]`.
 Only after this check does intake tell themes about the conversations, so a newly flagged
 answer is never themed; themes forget an answer flagged later (`signals.responses_flagged`).
 """
@@ -26,7 +26,8 @@ _lock = threading.Lock()
 
 
 def full_detector() -> detector.Detector:
-    """Rules + similarity with the app's encoder (once per process), or rules alone."""
+    """Every stage with the app's encoder (built and fitted once per process), or the rules and
+    the language rule alone."""
     encode = current_app.extensions.get("sentence_encoder")
     if encode is None:
         return detector.Detector()

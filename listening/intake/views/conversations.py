@@ -101,7 +101,7 @@ def list_conversations():
     if sent is not None and not operations.can_view(current_user, sent):
         sent = None
     guidance = None
-    if sent is not None and safeguarding.is_flagged(sent):
+    if sent is not None and safeguarding.needs_guidance(sent):
         guidance = safeguarding.guidance_for(sent.campaign)
     campaigns = operations.list_campaigns()
     default = operations.default_campaign(current_app.config["DEFAULT_CAMPAIGN"])
