@@ -89,31 +89,40 @@ def unreleased_text(response: Response) -> str:
     return " ".join(s for s in detector.sentences(text) if _digest(s) not in released)
 
 
-def flag_answers(responses: Iterable[Response], findings: Iterable, version: str) -> list[int]:
+def flag_answers(
+    responses: Iterable[Response], findings: Iterable, version: str, stamp: bool = False
+) -> list[int]:
     """Mark these answers flagged where their finding says so; returns the newly flagged ids.
 
-    A flag is never cleared here: an answer once flagged stays out of themes and quotes until
-    its conversation is erased, or a lead releases it as a false alarm."""
-    newly = []
+    `stamp`: the full detector screened them, so every one (flagged or not) records its
+    version and when (the publication gate reads that). A flag is never cleared here: an
+    answer once flagged stays out of themes and quotes until its conversation is erased, or
+    a lead releases it as a false alarm."""
+    newly, now = [], utcnow()
     for response, finding in zip(responses, findings, strict=True):
         if finding.flag and not response.safeguarding_flag:
             response.safeguarding_flag = True
             response.safeguarding_kind = finding.kind
             response.safeguarding_version = version
             newly.append(response)
+        if stamp:
+            response.safeguarding_version, response.screened_at = version, now
     db.session.flush()
     if newly:
         signals.responses_flagged.send("intake", ids=[r.id for r in newly])
     return [r.id for r in newly]
 
 
-def screen_conversation(conversation: Conversation, actor: User | None, found=None) -> list[int]:
+def screen_conversation(
+    conversation: Conversation, actor: User | None, found=None, stamp: bool = False
+) -> list[int]:
     """Check the answers (the rules, or the detector `found` given), flag, open a case when
-    the conversation is submitted; flushes. Returns the ids of answers newly flagged."""
+    the conversation is submitted; flushes. `stamp`: `found` is the full detector, so every
+    answer records that it screened it. Returns the ids of answers newly flagged."""
     found = found or detector.Detector()
     responses = list(conversation.responses)
     texts = [unreleased_text(r) for r in responses]  # released sentences never flag again
-    newly = flag_answers(responses, found.check(texts), found.version)
+    newly = flag_answers(responses, found.check(texts), found.version, stamp)
     if conversation.status == ConversationStatus.SUBMITTED and any(
         r.safeguarding_flag for r in responses
     ):
