@@ -65,7 +65,7 @@ def test_a_quote_the_redactor_flags_today_is_never_offered(world, reviewer):
     conversation.responses.append(response)
     db.session.flush()
     quote = quotes.propose_quote(response, leaky, reviewer, theme_slug="housing")
-    quotes.approve_quote(quote, reviewer, checked=True)
+    quotes.approve_quote(quote, reviewer, quotes.CHECKLIST)
     assert quote in quotes.public_quotes(world["campaign"].id, theme_slug="housing")
     assert quote not in operations.available(world["campaign"]).quotes
     with pytest.raises(operations.ReportError) as error:

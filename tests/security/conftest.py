@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from listening.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, screen_answers
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = '"><img src=x onerror=alert(1)>'
@@ -44,7 +44,7 @@ def _conversation(campaign, organisation, user, status, answers, redacted):
         conversation.responses.append(Response(position=position, text=text, redacted_text=clean))
     db.session.add(conversation)
     db.session.flush()
-    return conversation
+    return screen_answers(conversation)
 
 
 def _assembly(campaign, organisation, admin, response):
