@@ -145,6 +145,8 @@ def _reviewer_decision(
     sub_theme: SubTheme | None,
     score: float | None = None,
 ) -> Assignment:
+    if not screening.is_cleared(response):  # flagged, or not screened by the current versions
+        raise ThemeError("This answer cannot be themed: it is flagged or not yet screened.")
     row = queries.reviewer_row(response.id)
     before = queries.effective_assignment(response)
     if row is None:
@@ -172,8 +174,6 @@ def move_response(
 
     `same_as`: the answer this one was decided with (an identical answer in the queue).
     Only a cleared answer (`intake.screening`) can be placed: a flagged one never is."""
-    if not screening.is_cleared(response):
-        raise ThemeError("This answer cannot be themed: it is flagged or not yet screened.")
     _check_theme(response, theme)
     before = queries.effective_assignment(response)
     row = _reviewer_decision(response, theme, actor, sub_theme)
