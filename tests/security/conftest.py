@@ -44,7 +44,7 @@ def _conversation(campaign, organisation, user, status, answers, redacted):
         conversation.responses.append(Response(position=position, text=text, redacted_text=clean))
     db.session.add(conversation)
     db.session.flush()
-    return screen_answers(conversation)
+    return conversation
 
 
 def _assembly(campaign, organisation, admin, response):
@@ -120,6 +120,7 @@ def world(make_campaign, make_user):
             f"Mould everywhere {XSS_IMG} call [name] on [phone number]",
         ],
     )
+    screen_answers(submitted)  # cleared, so its approved quote is public
     assembly = _assembly(campaign, org_a, admin, submitted.responses[1])
     db.session.commit()
     return SimpleNamespace(
