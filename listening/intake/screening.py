@@ -122,8 +122,7 @@ def screen(response_ids: Sequence[int], actor: User | None) -> ScreenReport:
     ids = sorted({int(i) for i in response_ids})
     if not ids:
         return ScreenReport()
-    computed = _compute(ids)
-    db.session.commit()  # no transaction (SQLite: no write lock) held while the model ran
+    computed = _compute(ids)  # no transaction (SQLite: no write lock) held while it computes
     report, conversations = _write(computed, actor)
     db.session.commit()
     for conversation in conversations:
@@ -134,28 +133,29 @@ def screen(response_ids: Sequence[int], actor: User | None) -> ScreenReport:
 
 
 def _compute(ids: list[int]) -> dict[int, _Computed]:
+    """Read the answers, end the transaction, then redact (when the redactor is older) and
+    run the detector with none open."""
     from listening.intake.redaction import REDACTOR_VERSION, redact
     from listening.language import detect_language
 
-    rows = db.session.scalars(select(Response).where(Response.id.in_(ids))).all()
+    unreleased = safeguarding.unreleased_text  # released sentences never flag again
+    rows = [
+        (r.id, r.source_text, r.text is None, r.language, r.redactor_version, unreleased(r))
+        for r in db.session.scalars(select(Response).where(Response.id.in_(ids)))
+    ]
+    db.session.commit()
     redacted: dict[int, str | None] = {}
-    for row in rows:
-        if row.redactor_version != REDACTOR_VERSION:
-            language = row.language
-            if language is None:
-                language = detect_language(row.source_text)
-            redacted[row.id] = redact(row.source_text, language=language)
-        else:
-            redacted[row.id] = None
     texts = []
-    for row in rows:  # purged originals: the detector reads the new redacted text
-        if row.text is None and redacted[row.id] is not None:
-            texts.append(redacted[row.id])
-        else:
-            texts.append(safeguarding.unreleased_text(row))
+    for rid, source, purged, language, version, checked in rows:
+        new = None
+        if version != REDACTOR_VERSION:
+            new = redact(source, language=language or detect_language(source))
+        redacted[rid] = new
+        # a purged original: the detector reads the new redacted text
+        texts.append(new if purged and new is not None else checked)
     findings = safeguarding_tasks.full_detector().check(texts)
     return {
-        row.id: _Computed(row.source_text, redacted[row.id], finding)
+        row[0]: _Computed(row[1], redacted[row[0]], finding)
         for row, finding in zip(rows, findings, strict=True)
     }
 
