@@ -70,4 +70,3 @@ def test_the_redactors_findings_are_warnings_above_the_checklist(
     assert page.index("quote-findings") < page.index('name="no_personal_details"')
     assert client.post(f"/staff/quotes/{missed_quote.id}/approve", data=TICKS).status_code == 303
     assert missed_quote.status == "approved"
-
