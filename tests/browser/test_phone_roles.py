@@ -93,6 +93,7 @@ def demo(tmp_path_factory):
     from listening import create_app
     from listening.assembly.demo import seed_assembly
     from listening.extensions import db
+    from listening.intake import screening
     from listening.intake.demo.seed import seed_demo
 
     folder = tmp_path_factory.mktemp("phone-live")
@@ -109,6 +110,8 @@ def demo(tmp_path_factory):
     with app.app_context():
         upgrade()
         result = seed_demo(2023, realdata=folder / "no-realdata")  # SEL only: faster
+        db.session.commit()
+        screening.screen_outdated()  # as `demo seed` does: only cleared answers are quoted
         seed_assembly(result.campaign, seed=2023)
         db.session.commit()
         ids = _ids()
