@@ -60,7 +60,8 @@ def _ids() -> Ids:
     from listening.accounts.models import User
     from listening.assembly.models import Action, Event, Metric
     from listening.extensions import db
-    from listening.intake.models import Conversation
+    from listening.intake import screening
+    from listening.intake.models import Conversation, Response
 
     metric = db.session.scalars(select(Metric).order_by(Metric.id)).first()
     pledge = metric.pledge
@@ -81,7 +82,12 @@ def _ids() -> Ids:
         partner_conversation=conversation.uuid,
         partner_user=partner.id,
         organisation=partner.organisation_id,
-        response=conversation.responses[0].id,
+        response=db.session.scalars(  # a cleared answer: the only kind a quote may use
+            select(Response.id)
+            .join(Conversation)
+            .where(screening.cleared(), Conversation.consent_to_quote.is_(True))
+            .order_by(Response.id)
+        ).first(),
     )
 
 
