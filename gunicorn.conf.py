@@ -21,15 +21,16 @@ timeout = 120  # a worker warming its models is not stuck
 def post_worker_init(worker):
     """In each worker, after it has loaded the app and before it takes requests."""
     app = worker.wsgi
-    if not app.config.get("WARM_MODELS"):
-        return
-    from listening import warm_models
+    from listening import start_background_work, warm_models
 
-    started = time.perf_counter()
-    loaded = warm_models(app)
-    worker.log.info(
-        "worker %s: models loaded (%s) in %.1f s",
-        worker.pid,
-        ", ".join(loaded),
-        time.perf_counter() - started,
-    )
+    if app.config.get("WARM_MODELS"):
+        started = time.perf_counter()
+        loaded = warm_models(app)
+        worker.log.info(
+            "worker %s: models loaded (%s) in %.1f s",
+            worker.pid,
+            ", ".join(loaded),
+            time.perf_counter() - started,
+        )
+    if start_background_work(app):  # after the models load: the sweep uses them
+        worker.log.info("worker %s: sweep queued (in-process jobs)", worker.pid)

@@ -158,3 +158,7 @@ localize_callback  # flask-login reads it to translate its sign-in prompt
 _.process_text  # Presidio's SpacyNlpEngine.process_text, overridden in redaction.engine (one parse)
 RULES  # intake.redaction.languages: the name layer's rules, read by bench/redaction_languages.py
 _.CACHE_DIR  # numba's config, read by numba's cache locator (listening/themes/pipeline/reduce.py)
+start_background_work  # listening/__init__.py: called by gunicorn.conf.py's post_worker_init
+no_personal_details  # listening/assembly/forms.py: ApproveQuoteForm field, read by name
+no_risk_of_harm  # listening/assembly/forms.py: ApproveQuoteForm field, read by name
+public_pledge  # listening/assembly/models.py: read by templates (show_theme, list_events, report)

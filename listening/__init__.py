@@ -57,6 +57,20 @@ def warm_models(app: Flask) -> list[str]:
     return ["redaction", "encoder"]
 
 
+def start_background_work(app: Flask) -> bool:
+    """Without Redis (jobs in-process): queue the sweep (`themes.sweep`) once as this web
+    worker starts, so answers a stopped process left unscreened or unassigned are done; no
+    request waits for it. With Redis, `themes worker` sweeps as it starts. True if queued."""
+    if app.config.get("REDIS_URL"):
+        return False
+    from listening import jobs
+    from listening.themes.sweep import sweep_job
+
+    with app.app_context():
+        jobs.enqueue(sweep_job)
+    return True
+
+
 def configure(app: Flask, config: dict[str, Any] | None) -> None:
     app.config.from_object(config_module.Config)
     app.config.from_prefixed_env("LISTENING")
@@ -172,6 +186,9 @@ def register_signals(app: Flask) -> None:
 
     signals.conversations_submitted.connect(themes_tasks.on_conversations_submitted)
     signals.responses_flagged.connect(themes_tasks.on_responses_flagged)
+    from listening.assembly import quotes as assembly_quotes
+
+    assembly_quotes.init_app(app)  # approved quotes of flagged or reworded answers come down
     # intake's safeguarding check uses the themes encoder, passed in (intake is below themes)
     app.extensions["sentence_encoder"] = themes_tasks.encode_texts
 

@@ -17,6 +17,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 def seed_command(if_empty: bool, seed: int) -> None:
     """Create the demo campaigns, organisations, users and conversations (idempotent)."""
     from listening.assembly.demo import seed_assembly
+    from listening.intake import screening
     from listening.intake.demo.seed import has_any_campaign, seed_demo, summary_lines
     from listening.intake.polis import realdata_dir
 
@@ -25,6 +26,11 @@ def seed_command(if_empty: bool, seed: int) -> None:
         return
     started = time.perf_counter()
     result = seed_demo(seed, realdata_dir(current_app.config.get("REALDATA_DIR")))
+    db.session.commit()
+    # the publication gate: only answers the current redactor and detector screened can be
+    # themed or quoted, so the demo's are screened before its quotes are chosen
+    screened = screening.screen_outdated()
+    click.echo(f"Screened {screened.screened} answers ({screened.flagged} flagged).", err=True)
     seed_assembly(result.campaign, seed=seed)
     db.session.commit()
     for line in summary_lines(result):

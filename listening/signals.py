@@ -32,3 +32,7 @@ pledge_status_changed = _signals.signal("pledge-status-changed")
 #: intake → themes: these answers were flagged as likely safeguarding disclosures (inside the
 #: unit of work), `ids=[response id…]`: themes forgets them (assignments, examples, keywords).
 responses_flagged = _signals.signal("responses-flagged")
+
+#: intake → assembly: the words of these answers changed (an edit, or a new redactor) inside
+#: the unit of work, `ids=[response id…]`: their approved quotes are withdrawn.
+responses_reworded = _signals.signal("responses-reworded")

@@ -215,6 +215,21 @@ def db_dialect(app):
         return db.engine.dialect.name
 
 
+def screen_answers(conversation, redacted_by_current: bool = True):
+    """Screen the conversation's answers as intake does after a submit (the full detector;
+    the publication gate clears only what it screened). `redacted_by_current`: the fixture
+    made `redacted_text` as the current redactor would, so it is kept as it is."""
+    from listening.intake import screening
+    from listening.intake.redaction import REDACTOR_VERSION
+
+    if redacted_by_current:
+        for response in conversation.responses:
+            response.redactor_version = REDACTOR_VERSION
+    db.session.flush()
+    screening.screen([r.id for r in conversation.responses], None)
+    return conversation
+
+
 def table_count(name: str) -> int:
     return db.session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
 

@@ -69,3 +69,20 @@ def test_warming_can_be_turned_off(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_without_redis_each_worker_queues_the_sweep_as_it_starts(tmp_path):
+    """In-process jobs: work a stopped process left is swept once per worker start (the sweep
+    itself: tests/themes/test_sweep.py), without holding up requests."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("LISTENING_")}
+    environ["LISTENING_DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    upgrade = [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"]
+    subprocess.run(upgrade, cwd=ROOT, env=environ, check=True, capture_output=True)
+    process, port, log = _serve(tmp_path, LISTENING_REDIS_URL="", LISTENING_WARM_MODELS="false")
+    try:
+        _wait_for(log, "sweep queued (in-process jobs)", process)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as answer:
+            assert answer.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

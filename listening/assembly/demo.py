@@ -714,7 +714,7 @@ def _quotes(campaign, actor, per_theme: int = 3) -> None:
                     quote = quotes.propose_quote(
                         response, response.redacted_text, actor, theme_slug=slug
                     )
-                    quotes.approve_quote(quote, actor)
+                    quotes.approve_quote(quote, actor, quotes.CHECKLIST)
                 except ops.AssemblyError:
                     continue
                 used.add(response.id)

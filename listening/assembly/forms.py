@@ -17,9 +17,23 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from listening.assembly.models import ATTENDEE_KINDS, DIRECTIONS, EVENT_KINDS, STATUSES, UNITS
+from listening.assembly.models import (
+    ATTENDEE_KINDS,
+    DIRECTIONS,
+    EVENT_KINDS,
+    QUOTE_CHECKLIST,
+    STATUSES,
+    UNITS,
+)
 from listening.formfields import MultiCheckboxField
 from listening.ids import parse_whole_number
 
@@ -256,6 +270,23 @@ class QuoteForm(FlaskForm):
     )
     theme = SelectField("Theme", choices=[])
     pledge = SelectField("Pledge", choices=[])
+
+
+class ApproveQuoteForm(FlaskForm):
+    """The checklist a reviewer ticks, every time, before a quote is published."""
+
+    no_personal_details = BooleanField(
+        QUOTE_CHECKLIST["no_personal_details"],
+        validators=[DataRequired("Confirm there are no details that could identify someone")],
+    )
+    no_risk_of_harm = BooleanField(
+        QUOTE_CHECKLIST["no_risk_of_harm"],
+        validators=[DataRequired("Confirm nothing suggests someone is at risk of harm")],
+    )
+
+    def confirmed(self) -> set[str]:
+        """The names of the items ticked."""
+        return {name for name in QUOTE_CHECKLIST if getattr(self, name).data}
 
 
 class ImportForm(FlaskForm):

@@ -50,6 +50,13 @@ DIRECTIONS = {
     "increase": "Higher is better (the target is above the baseline)",
     "decrease": "Lower is better (the target is below the baseline)",
 }
+# What a reviewer confirms, every time, before a quote is published (field → words).
+QUOTE_CHECKLIST = {
+    "no_personal_details": (
+        "No names, contact details, addresses or other details that could identify someone"
+    ),
+    "no_risk_of_harm": "Nothing that suggests someone is at risk of harm",
+}
 QUOTE_STATUSES = {
     "proposed": "Waiting for approval",
     "approved": "Published",
@@ -119,6 +126,11 @@ class Idea(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="ideas")
     pledge: Mapped[Pledge | None] = relationship()
+
+    @property
+    def public_pledge(self) -> Pledge | None:
+        """The pledge it became, unless that pledge was archived (then it is shown nowhere)."""
+        return self.pledge if self.pledge is not None and self.pledge.archived_at is None else None
 
 
 class Pledge(db.Model):
@@ -320,6 +332,9 @@ class Quote(db.Model):
     )
     approved_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    # set when the system took an approved quote down ("flagged", "edited"): the approving
+    # reviewer is told, and the staff quotes page says why; NULL for a reviewer's withdrawal
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     response: Mapped[Response] = relationship()

@@ -7,35 +7,42 @@ is public until a reviewer approves it. Public reads re-check all of this at dis
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from listening import audit, signals
+from listening import audit, mail, signals, urls
 from listening.accounts.models import User
 from listening.assembly import quotetext
-from listening.assembly.models import Pledge, Quote
+from listening.assembly.models import QUOTE_CHECKLIST, Pledge, Quote
 from listening.assembly.operations import AssemblyError, snapshot
 from listening.extensions import db
-from listening.intake.models import Conversation, ConversationStatus, Response
+from listening.intake import screening
+from listening.intake.models import Campaign, Conversation, ConversationStatus, Response
 from listening.likes import ESCAPE, escape_like
 from listening.themes.queries import public_theme_names as theme_names
 from listening.timeutil import utcnow
 
+log = logging.getLogger(__name__)
 _PERSONAL = re.compile(r"@|\d{3,}|https?://|www\.", re.IGNORECASE)
 
 
 def eligible(response: Response) -> bool:
+    """Consented, submitted and cleared (screened by the current redactor and detector, not
+    flagged: a possible disclosure is never quoted)."""
     conversation = response.conversation
     return (
         bool(conversation.consent_to_quote)
         and conversation.status == ConversationStatus.SUBMITTED
-        and not response.safeguarding_flag  # a possible disclosure is never quoted
+        and screening.is_cleared(response)
     )
 
 
 def eligible_responses(campaign_id: int, search: str = "", limit: int = 50) -> list[Response]:
-    """Consented, submitted answers of the campaign, optionally containing `search`."""
+    """Consented, submitted, cleared answers of the campaign, optionally containing `search`."""
     query = (
         select(Response)
         .join(Conversation)
@@ -43,7 +50,7 @@ def eligible_responses(campaign_id: int, search: str = "", limit: int = 50) -> l
             Conversation.campaign_id == campaign_id,
             Conversation.consent_to_quote.is_(True),
             Conversation.status == ConversationStatus.SUBMITTED,
-            Response.safeguarding_flag.is_(False),
+            screening.cleared(),
         )
         .order_by(Response.id)
         .limit(limit)
@@ -120,28 +127,31 @@ def propose_quote(
     return quote
 
 
-def approve_quote(quote: Quote, actor: User | None, checked: bool = False) -> Quote:
+CHECKLIST = QUOTE_CHECKLIST  # what a reviewer confirms, every time, before publishing
+WITHDRAWN_REASONS = {
+    "flagged": "its answer was flagged as a possible safeguarding disclosure",
+    "edited": "its answer was changed",
+}
+
+
+def approve_quote(quote: Quote, actor: User | None, confirmed: Collection[str] = ()) -> Quote:
     """Publish a proposed (or withdrawn) quote after checking it again.
 
-    The redactor runs once more on the text as the last guard: if it finds anything, the
-    quote is only published when the reviewer says they have checked it (`checked`).
-    """
+    The reviewer must have confirmed every item of CHECKLIST (`confirmed`: the names ticked),
+    whatever the redactor finds; what it finds is shown to them as a warning
+    (`personal_details`), not as the gate."""
     if not eligible(quote.response):
         raise AssemblyError("response", "This answer can no longer be quoted")
     if not quotetext.matches(quote.text, quote.response.redacted_text):
         raise AssemblyError(
             "text", "The answer has changed since this quote was chosen. Choose it again"
         )
-    if not checked and (found := personal_details(quote.text, quote.response.language)):
-        listed = "; ".join(f"“{span.text}” ({span.kind})" for span in found)
-        raise AssemblyError(
-            "checked",
-            f"This quote may contain personal details: {listed}. Withdraw it and choose the "
-            "answer again, or tick “I have checked this contains no personal details”",
-        )
+    for field, words in CHECKLIST.items():
+        if field not in confirmed:
+            raise AssemblyError(field, f"Confirm the quote has: {words[0].lower()}{words[1:]}")
     before = snapshot(quote)
     quote.status, quote.approved_by_id, quote.approved_at = "approved", _id(actor), utcnow()
-    quote.withdrawn_at = None
+    quote.withdrawn_at = quote.withdrawn_reason = None
     db.session.flush()
     audit.record(quote, "assembly.approve", actor, before, snapshot(quote))
     signals.public_changed("assembly")
@@ -156,19 +166,81 @@ def personal_details(text: str, language: str | None = None):
     return find_pii(text, language=language)
 
 
-def withdraw_quote(quote: Quote, actor: User | None) -> Quote:
+def withdraw_quote(quote: Quote, actor: User | None, reason: str | None = None) -> Quote:
+    """Take a quote down (audited); `reason` (a WITHDRAWN_REASONS key) when the system did."""
     before = snapshot(quote)
-    quote.status, quote.withdrawn_at = "withdrawn", utcnow()
+    quote.status, quote.withdrawn_at, quote.withdrawn_reason = "withdrawn", utcnow(), reason
     db.session.flush()
     audit.record(quote, "assembly.withdraw", actor, before, snapshot(quote))
     signals.public_changed("assembly")
     return quote
 
 
+def withdraw_for_answers(response_ids: Collection[int], reason: str) -> list[Quote]:
+    """Answers were flagged or their words changed: their approved quotes come down at once
+    (pages, API, CSVs, reports read only approved ones), each audited, and the reviewer who
+    approved it is told once the change commits (an email with a link, no answer text)."""
+    approved = select(Quote).where(
+        Quote.response_id.in_(list(response_ids)), Quote.status == "approved"
+    )
+    withdrawn = [withdraw_quote(q, None, reason) for q in db.session.scalars(approved)]
+    for quote in withdrawn:
+        reviewer = db.session.get(User, quote.approved_by_id) if quote.approved_by_id else None
+        if reviewer is not None and reviewer.active:
+            _after_commit_mail(reviewer.email, quote)
+    return withdrawn
+
+
+def on_responses_flagged(_sender, ids: list[int], **_extra) -> None:
+    """Receiver of `signals.responses_flagged` (inside intake's unit of work)."""
+    withdraw_for_answers(ids, "flagged")
+
+
+def on_responses_reworded(_sender, ids: list[int], **_extra) -> None:
+    """Receiver of `signals.responses_reworded` (inside intake's unit of work)."""
+    withdraw_for_answers(ids, "edited")
+
+
+_PENDING = "assembly_withdrawn_quote_mail"
+
+
+def _after_commit_mail(to: str, quote: Quote) -> None:
+    campaign = db.session.get(Campaign, quote.campaign_id)
+    link = urls.absolute(f"/staff/quotes?campaign={campaign.slug}")
+    body = (
+        f"A quote you approved for {campaign.name} has been withdrawn from public pages, "
+        f"because {WITHDRAWN_REASONS[quote.withdrawn_reason]}. It is not public any more.\n\n"
+        f"Sign in to see it (quote {quote.id}): {link}\n"
+    )
+    db.session.info.setdefault(_PENDING, []).append((to, body))
+
+
+def _send_pending(session) -> None:
+    """After a commit: send the withdrawal emails that commit made true."""
+    for to, body in session.info.pop(_PENDING, []):
+        try:
+            mail.send(to, "A quote you approved was withdrawn", body)
+        except OSError:
+            log.exception("could not email reviewer about a withdrawn quote")
+
+
+def _drop_pending(session, *_args) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def init_app(app) -> None:
+    """Connect the withdrawal receivers and the after-commit mail (once per process)."""
+    signals.responses_flagged.connect(on_responses_flagged)
+    signals.responses_reworded.connect(on_responses_reworded)
+    if not event.contains(Session, "after_commit", _send_pending):
+        event.listen(Session, "after_commit", _send_pending)
+        event.listen(Session, "after_rollback", _drop_pending)
+
+
 def public_quotes(
     campaign_id: int, theme_slug: str | None = None, pledge_id: int | None = None, limit: int = 12
 ) -> list[Quote]:
-    """Approved quotes whose answer is still consented, submitted and unchanged."""
+    """Approved quotes whose answer is still consented, submitted, cleared and unchanged."""
     query = (
         select(Quote)
         .join(Response, Quote.response_id == Response.id)
@@ -180,6 +252,7 @@ def public_quotes(
             Quote.status == "approved",
             Conversation.consent_to_quote.is_(True),
             Conversation.status == ConversationStatus.SUBMITTED,
+            screening.cleared(),
         )
         .order_by(Quote.approved_at.desc(), Quote.id.desc())
     )

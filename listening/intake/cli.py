@@ -105,3 +105,41 @@ def detect_languages_command(batch: int) -> None:
             break
         looked_at, detected = looked_at + looked, detected + found
     click.echo(json.dumps({"looked_at": looked_at, "detected": detected}))
+
+
+@intake_cli.command("rescreen")
+@click.option("--campaign", "campaign_slug", default=None, help="Only this campaign's answers.")
+@click.option(
+    "--all", "everything", is_flag=True, help="Every answer, not only those screened before."
+)
+def rescreen_command(campaign_slug: str | None, everything: bool) -> None:
+    """Screen again, with the current redactor and safeguarding detector, every answer of a
+    submitted conversation that they have not screened (with --all: every answer).
+
+    Batches are committed and audited one by one, so a pass that is stopped resumes where it
+    stopped when run again. A progress bar goes to stderr; the last line on stdout is
+    {"screened": N, "flagged": N, "redacted": N, "cleared": N} (flagged: newly flagged;
+    redacted: answers whose redacted text changed). Run it after an upgrade that changes
+    either version: until then, the answers they have not screened are not published.
+    """
+    import sys
+
+    from listening.extensions import db
+    from listening.intake import operations, screening
+
+    campaign = operations.get_campaign(campaign_slug) if campaign_slug else None
+    if campaign_slug and campaign is None:
+        raise click.ClickException(f"Campaign “{campaign_slug}” does not exist.")
+    campaign_id = campaign.id if campaign else None
+    started = screening.start_full_pass(campaign_id, None) if everything else None
+    todo = screening.count_outdated(campaign_id, started)
+    db.session.commit()
+    with click.progressbar(
+        length=todo, label="Screening answers", file=sys.stderr, show_pos=True
+    ) as bar:
+        report = screening.screen_outdated(
+            campaign_id, None, started, on_batch=lambda n, _total: bar.update(n)
+        )
+    if started is not None:
+        screening.finish_full_pass(campaign_id, started, None)
+    click.echo(json.dumps(report.as_dict()))

@@ -178,7 +178,12 @@ class Response(db.Model):
     # a likely safeguarding disclosure: never themed, quoted or published (see safeguarding/)
     safeguarding_flag: Mapped[bool] = mapped_column(default=False, server_default=false())
     safeguarding_kind: Mapped[str | None] = mapped_column(String(32))
+    # the full detector that last screened the answer, flagged or not (NULL: never screened by
+    # it); with `redactor_version` and `screened_at` this is the publication gate's record:
+    # an answer is cleared only when both versions are current and it is not flagged
+    # (intake.screening)
     safeguarding_version: Mapped[str | None] = mapped_column(String(24))
+    screened_at: Mapped[datetime | None]
     # a lead released a false alarm: hashes of its sentences, which never flag again (a new or
     # changed sentence is checked afresh); see safeguarding.operations.release_case
     safeguarding_released: Mapped[str | None] = mapped_column(Text)

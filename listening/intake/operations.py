@@ -297,6 +297,7 @@ def _update_responses(
         return None
     before = [r.redacted_text for r in rows]
     final: list[Response] = []
+    reworded: list[int] = []
     matcher = difflib.SequenceMatcher(a=current, b=kept, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         old, new = rows[i1:i2], kept[j1:j2]
@@ -307,6 +308,8 @@ def _update_responses(
             row.text, row.language = text, detect_language(text)
             row.redacted_text = redact(text, language=row.language)
             row.redactor_version = REDACTOR_VERSION
+            row.safeguarding_version = row.screened_at = None  # new words: screened afresh
+            reworded.append(row.id)
             final.append(row)
         for row in old[len(new) :]:
             conversation.responses.remove(row)  # delete-orphan: only this answer goes
@@ -321,6 +324,8 @@ def _update_responses(
                 )
             )
     _renumber(conversation, final)
+    if reworded:  # approved quotes of these answers come down (assembly listens)
+        signals.responses_reworded.send("intake", ids=reworded)
     return before, [r.redacted_text for r in final]
 
 

@@ -179,5 +179,9 @@ def worker_command():
                 return super().execute_job(job, queue)
 
     warm()
+    from listening.themes.sweep import sweep
+
+    counts = sweep()  # what a stopped process left: unscreened, unembedded, unassigned answers
+    click.echo(f"Sweep: {json.dumps(counts)}", err=True)
     connection = Redis.from_url(url)
     AppWorker([Queue("listening", connection=connection)], connection=connection).work()

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from listening import audit, signals
 from listening.accounts.models import User
 from listening.extensions import db
+from listening.intake import screening
 from listening.intake.models import Campaign, Response
 from listening.themes import embedding, queries
 from listening.themes.models import (
@@ -144,6 +145,8 @@ def _reviewer_decision(
     sub_theme: SubTheme | None,
     score: float | None = None,
 ) -> Assignment:
+    if not screening.is_cleared(response):  # flagged, or not screened by the current versions
+        raise ThemeError("This answer cannot be themed: it is flagged or not yet screened.")
     row = queries.reviewer_row(response.id)
     before = queries.effective_assignment(response)
     if row is None:
@@ -169,7 +172,8 @@ def move_response(
 ) -> Assignment:
     """Put a response in a theme (None: in no theme); a reviewer's row beats the model's.
 
-    `same_as`: the answer this one was decided with (an identical answer in the queue)."""
+    `same_as`: the answer this one was decided with (an identical answer in the queue).
+    Only a cleared answer (`intake.screening`) can be placed: a flagged one never is."""
     _check_theme(response, theme)
     before = queries.effective_assignment(response)
     row = _reviewer_decision(response, theme, actor, sub_theme)

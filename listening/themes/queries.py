@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from listening.extensions import db
+from listening.intake import screening
 from listening.intake.models import (
     Area,
     CommunityGroup,
@@ -183,7 +184,8 @@ def effective_assignment(response: Response) -> Assignment | None:
 def effective(
     campaign_id: int, organisation_id: int | None = None, run: ThemeRun | None = None
 ) -> list[Effective]:
-    """Every submitted response of the campaign with its current theme and sub-theme.
+    """Every cleared answer (`intake.screening`) of the campaign's submitted conversations,
+    with its current theme and sub-theme: what reviewers, counts and public pages see.
 
     `run`: read the model's rows of that run instead of the current one (a stored report).
     """
@@ -195,6 +197,7 @@ def effective(
         .where(
             Conversation.campaign_id == campaign_id,
             Conversation.status == ConversationStatus.SUBMITTED,
+            screening.cleared(),
         )
         .order_by(Response.id)
     )

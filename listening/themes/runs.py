@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 
 from listening import audit, signals
 from listening.extensions import db
+from listening.intake import screening
 from listening.intake.models import Conversation, ConversationStatus, Response
 from listening.themes import operations, queries, rounds
 from listening.themes.embedding import (
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 # stage → (first %, last %, message) of the progress bar
 STAGES = {
+    "screen": (1, 5, "Screening answers"),
     "embed": (5, 45, "Embedding answers"),
     "assign": (45, 55, "Assigning themes"),
     "discover": (55, 90, "Finding sub-themes"),
@@ -149,6 +151,8 @@ def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat, multili
     from listening.themes.pipeline.multilingual import MultilingualEmbedder, is_routed
 
     started = time.monotonic()
+    tracker = _Progress(run.id, started, on_progress)
+    _clear_first(run.campaign_id, tracker)
     themes = operations.ensure_themes(run.campaign)
     taxonomy = [Theme(t.slug, t.name, t.description) for t in themes]
     rows = db.session.execute(
@@ -157,7 +161,7 @@ def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat, multili
         .where(
             Conversation.campaign_id == run.campaign_id,
             Conversation.status == ConversationStatus.SUBMITTED,
-            Response.safeguarding_flag.is_(False),  # disclosures are never themed
+            screening.cleared(),  # only what the current redactor and detector screened
         )
         .order_by(Response.id)
     ).all()
@@ -168,7 +172,6 @@ def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat, multili
     previous = queries.current_run(run.campaign_id)
     previous_id, run_id, seed = getattr(previous, "id", None), run.id, run.seed
     params = _pipeline_params(run.parameters or {})
-    tracker = _Progress(run.id, started, on_progress)
     routed = [d.text for d in documents if is_routed(languages[d.id])]
     if embedder is None:
         english = [d.text for d in documents if not is_routed(languages[d.id])]
@@ -229,6 +232,22 @@ def _execute(run: ThemeRun, embedder, on_progress, heartbeat: Heartbeat, multili
     )
     rounds.rematch_after_run(run.campaign_id, embedder)
     signals.public_changed("themes")
+
+
+def _clear_first(campaign_id: int, tracker) -> None:
+    """Screen the campaign's answers not yet screened by the current redactor and detector,
+    in committed batches, so the run themes every answer that can be cleared."""
+    todo = screening.count_outdated(campaign_id)
+    if not todo:
+        return
+    tracker("screen", 0.0)
+    visited = [0]
+
+    def step(n: int, _total) -> None:
+        visited[0] += n
+        tracker("screen", visited[0] / todo)
+
+    screening.screen_outdated(campaign_id, on_batch=step)
 
 
 class _MemoryCache:
@@ -415,7 +434,7 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None, multili
     by_campaign: dict[int, list[Response]] = {}
     for conversation in conversations:
         by_campaign.setdefault(conversation.campaign_id, []).extend(
-            r for r in conversation.responses if not r.safeguarding_flag
+            r for r in conversation.responses if screening.is_cleared(r)
         )
     assigned = 0
     for campaign_id, responses in by_campaign.items():

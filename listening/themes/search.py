@@ -15,6 +15,7 @@ import re
 from sqlalchemy import column, func, literal_column, select, table
 
 from listening.extensions import db
+from listening.intake import screening
 from listening.intake.models import Conversation, ConversationStatus, Response
 
 INDEX_TABLE = "themes_response_fts"  # SQLite (and its shadow tables, named from it)
@@ -36,7 +37,8 @@ def fts5_query(words: list[str]) -> str:
 
 
 def search_responses(campaign_id: int, q: str, limit: int = 100) -> list[Response]:
-    """Submitted answers of the campaign containing every word of `q`, best match first."""
+    """Cleared answers of the campaign's submitted conversations containing every word of `q`,
+    best match first (a flagged or unscreened answer is never shown)."""
     words = query_words(q)
     if not words:
         return []
@@ -46,6 +48,7 @@ def search_responses(campaign_id: int, q: str, limit: int = 100) -> list[Respons
         .where(
             Conversation.campaign_id == campaign_id,
             Conversation.status == ConversationStatus.SUBMITTED,
+            screening.cleared(),
         )
     )
     if db.session.get_bind().dialect.name == "postgresql":

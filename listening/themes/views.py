@@ -206,7 +206,12 @@ def move_response(response_id: int):
         _form_errors(form)
         return _back(form, default)
     theme = db.session.get(Theme, form.theme_id()) if form.theme_id() else None
-    operations.move_response(response, theme, current_user)
+    try:
+        operations.move_response(response, theme, current_user)
+    except operations.ThemeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back(form, default)
     db.session.commit()
     flash(f"Answer moved to {theme.name if theme else 'no theme'}.", "info")
     return _back(form, default)

@@ -11,6 +11,7 @@ from listening.assembly import operations as ops
 from listening.extensions import db
 from listening.intake.models import Conversation, Response
 from listening.organisations.models import Organisation
+from tests.conftest import screen_answers
 
 
 def redact(text: str) -> str:
@@ -96,6 +97,6 @@ def make_conversation(campaign, make_org):
             )
         db.session.add(conversation)
         db.session.flush()
-        return conversation
+        return screen_answers(conversation)
 
     return make

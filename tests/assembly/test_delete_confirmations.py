@@ -137,7 +137,7 @@ def test_withdrawing_a_quote_asks_first(client, staff, reviewer, make_conversati
     conversation = make_conversation(texts=("The rent takes half of what I earn.",))
     response = conversation.responses[0]
     quote = quotes.propose_quote(response, response.redacted_text, reviewer, theme_slug="housing")
-    quotes.approve_quote(quote, reviewer)
+    quotes.approve_quote(quote, reviewer, quotes.CHECKLIST)
     db.session.commit()
     listing = _text(client.get("/staff/quotes"))
     assert f'href="/staff/quotes/{quote.id}/withdraw"' in listing

@@ -1,4 +1,5 @@
-"""Approving a quote runs the redactor again: personal details need the reviewer's tick."""
+"""Approving a quote always asks for the reviewer's checklist; the redactor's findings are
+shown as warnings above it (issue 19 §2)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from listening.assembly.operations import AssemblyError
 from listening.extensions import db
 
 MISSED = "Olusegun told me the rent went up again"  # as an older redactor may have stored it
+TICKS = {"no_personal_details": "y", "no_risk_of_harm": "y"}
 
 
 @pytest.fixture
@@ -19,34 +21,52 @@ def missed_quote(make_conversation, reviewer):
     return quotes.propose_quote(response, MISSED, reviewer, theme_slug="housing")
 
 
-def test_approval_refuses_text_with_personal_details_and_names_them(missed_quote, reviewer):
-    with pytest.raises(AssemblyError) as error:
-        quotes.approve_quote(missed_quote, reviewer)
-    assert error.value.field == "checked"
-    assert "“Olusegun” (name)" in error.value.message
-    assert missed_quote.status == "proposed"
+@pytest.fixture
+def clean_quote(make_conversation, reviewer):
+    response = make_conversation(texts=["The rent went up again and the damp is back"]).responses[0]
+    return quotes.propose_quote(response, response.redacted_text, reviewer, theme_slug="housing")
 
 
-def test_the_reviewers_tick_publishes_it(missed_quote, reviewer):
-    assert quotes.approve_quote(missed_quote, reviewer, checked=True).status == "approved"
+def test_a_clean_quote_is_not_published_without_both_ticks(clean_quote, reviewer):
+    """Before: a quote the redactor found nothing in was published with no question asked."""
+    assert not quotes.personal_details(clean_quote.text)
+    for ticked in ((), ("no_personal_details",), ("no_risk_of_harm",)):
+        with pytest.raises(AssemblyError) as error:
+            quotes.approve_quote(clean_quote, reviewer, ticked)
+        assert error.value.field in quotes.CHECKLIST and error.value.field not in ticked
+        assert clean_quote.status == "proposed"
+    assert quotes.approve_quote(clean_quote, reviewer, quotes.CHECKLIST).status == "approved"
 
 
-def test_clean_text_needs_no_tick(make_conversation, reviewer):
-    response = make_conversation(texts=["Olusegun told me the rent went up again"]).responses[0]
-    assert response.redacted_text == "[name] told me the rent went up again"
-    quote = quotes.propose_quote(response, response.redacted_text, reviewer, theme_slug="housing")
-    assert quotes.approve_quote(quote, reviewer).status == "approved"
-
-
-def test_the_page_shows_the_error_by_the_tick_box(missed_quote, login, client, make_user):
+def test_the_checklist_page_asks_every_time_with_errors_by_each_box(
+    clean_quote, login, client, make_user
+):
     login(make_user("reviewer", organisation=None))
-    refused = client.post(f"/staff/quotes/{missed_quote.id}/approve")
+    page = client.get(f"/staff/quotes/{clean_quote.id}/approve").get_data(as_text=True)
+    for words in quotes.CHECKLIST.values():
+        assert words in page
+    assert 'id="quote-findings"' not in page  # nothing found: no warning
+    refused = client.post(
+        f"/staff/quotes/{clean_quote.id}/approve", data={"no_personal_details": "y"}
+    )
     assert refused.status_code == 422
-    page = refused.get_data(as_text=True)
-    assert f'id="checked-{missed_quote.id}-error"' in page
+    body = refused.get_data(as_text=True)
+    assert 'id="no_risk_of_harm-error"' in body
+    assert "Confirm nothing suggests someone is at risk of harm" in body
+    assert 'id="no_personal_details-error"' not in body
+    assert 'name="no_personal_details" type="checkbox" value="y" checked' in body  # kept
+    assert clean_quote.status == "proposed"
+    assert client.post(f"/staff/quotes/{clean_quote.id}/approve", data=TICKS).status_code == 303
+    assert clean_quote.status == "approved"
+
+
+def test_the_redactors_findings_are_warnings_above_the_checklist(
+    missed_quote, login, client, make_user
+):
+    login(make_user("reviewer", organisation=None))
+    page = client.get(f"/staff/quotes/{missed_quote.id}/approve").get_data(as_text=True)
+    assert 'id="quote-findings"' in page
     assert "“Olusegun” (name)" in page
-    assert f'aria-describedby="checked-{missed_quote.id}-error"' in page
-    assert missed_quote.status == "proposed"
-    ticked = client.post(f"/staff/quotes/{missed_quote.id}/approve", data={"checked": "y"})
-    assert ticked.status_code == 303
+    assert page.index("quote-findings") < page.index('name="no_personal_details"')
+    assert client.post(f"/staff/quotes/{missed_quote.id}/approve", data=TICKS).status_code == 303
     assert missed_quote.status == "approved"

@@ -105,9 +105,9 @@ def test_only_approved_redacted_consented_text_is_public(
     first, second, third = conversation.responses
     quotes.propose_quote(first, first.redacted_text, reviewer, theme_slug="housing")
     approved = quotes.propose_quote(second, second.redacted_text, reviewer, theme_slug="housing")
-    quotes.approve_quote(approved, reviewer)
+    quotes.approve_quote(approved, reviewer, quotes.CHECKLIST)
     withdrawn = quotes.propose_quote(third, third.redacted_text, reviewer, theme_slug="housing")
-    quotes.approve_quote(withdrawn, reviewer)
+    quotes.approve_quote(withdrawn, reviewer, quotes.CHECKLIST)
     quotes.withdraw_quote(withdrawn, reviewer)
     for response in (unconsented.responses[0], draft.responses[0]):
         with pytest.raises(ops.AssemblyError, match="cannot be quoted"):
@@ -162,7 +162,7 @@ def test_withdrawing_consent_later_unpublishes(make_conversation, reviewer, clie
         reviewer,
         theme_slug="housing",
     )
-    quotes.approve_quote(quote, reviewer)
+    quotes.approve_quote(quote, reviewer, quotes.CHECKLIST)
     db.session.commit()
     assert "are back [every winter]" in client.get("/pledges/themes/housing").get_data(as_text=True)
     conversation.consent_to_quote = False
@@ -177,12 +177,13 @@ def test_quote_no_longer_matching_its_answer_is_hidden(make_conversation, review
     quote = quotes.approve_quote(
         quotes.propose_quote(response, response.redacted_text, reviewer, theme_slug="housing"),
         reviewer,
+        quotes.CHECKLIST,
     )
     response.redacted_text = "[REDACTED]"  # e.g. re-redacted after a complaint
     db.session.flush()
     assert quotes.public_quotes(conversation.campaign_id, theme_slug="housing") == []
     with pytest.raises(ops.AssemblyError, match="has changed"):
-        quotes.approve_quote(quote, reviewer)
+        quotes.approve_quote(quote, reviewer, quotes.CHECKLIST)
 
 
 def test_reviewer_chooses_and_approves_a_quote_through_the_pages(
@@ -217,7 +218,8 @@ def test_reviewer_chooses_and_approves_a_quote_through_the_pages(
     assert ok.status_code == 303
     assert "children" not in app.test_client().get("/pledges/themes/housing").get_data(as_text=True)
     quote = quotes.list_quotes(response.conversation.campaign_id)[0]
-    assert client.post(f"/staff/quotes/{quote.id}/approve").status_code == 303
+    ticks = {"no_personal_details": "y", "no_risk_of_harm": "y"}
+    assert client.post(f"/staff/quotes/{quote.id}/approve", data=ticks).status_code == 303
     anonymous = app.test_client()
     page = anonymous.get("/pledges/themes/housing").get_data(as_text=True)
     assert "in the [children&#39;s] room" in page

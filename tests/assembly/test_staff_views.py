@@ -308,7 +308,7 @@ def test_quote_decisions_are_audited(make_conversation, reviewer):
 
     response = make_conversation(texts=["Ring me on 07700 900123, the mould is back."]).responses[0]
     quote = quotes.propose_quote(response, response.redacted_text, reviewer, theme_slug="housing")
-    quotes.approve_quote(quote, reviewer)
+    quotes.approve_quote(quote, reviewer, quotes.CHECKLIST)
     quotes.withdraw_quote(quote, reviewer)
     rows = db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "assembly_quote").order_by(AuditEvent.id)

@@ -52,7 +52,7 @@ def analysed(campaign, make_conversation, reviewer):
     quote = quotes.propose_quote(
         damp.responses[0], damp.responses[0].redacted_text, reviewer, theme_slug="housing"
     )
-    quotes.approve_quote(quote, reviewer)
+    quotes.approve_quote(quote, reviewer, quotes.CHECKLIST)
     db.session.commit()
     return subs
 

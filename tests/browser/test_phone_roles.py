@@ -60,7 +60,8 @@ def _ids() -> Ids:
     from listening.accounts.models import User
     from listening.assembly.models import Action, Event, Metric
     from listening.extensions import db
-    from listening.intake.models import Conversation
+    from listening.intake import screening
+    from listening.intake.models import Conversation, Response
 
     metric = db.session.scalars(select(Metric).order_by(Metric.id)).first()
     pledge = metric.pledge
@@ -81,7 +82,12 @@ def _ids() -> Ids:
         partner_conversation=conversation.uuid,
         partner_user=partner.id,
         organisation=partner.organisation_id,
-        response=conversation.responses[0].id,
+        response=db.session.scalars(  # a cleared answer: the only kind a quote may use
+            select(Response.id)
+            .join(Conversation)
+            .where(screening.cleared(), Conversation.consent_to_quote.is_(True))
+            .order_by(Response.id)
+        ).first(),
     )
 
 
@@ -93,6 +99,7 @@ def demo(tmp_path_factory):
     from listening import create_app
     from listening.assembly.demo import seed_assembly
     from listening.extensions import db
+    from listening.intake import screening
     from listening.intake.demo.seed import seed_demo
 
     folder = tmp_path_factory.mktemp("phone-live")
@@ -109,6 +116,8 @@ def demo(tmp_path_factory):
     with app.app_context():
         upgrade()
         result = seed_demo(2023, realdata=folder / "no-realdata")  # SEL only: faster
+        db.session.commit()
+        screening.screen_outdated()  # as `demo seed` does: only cleared answers are quoted
         seed_assembly(result.campaign, seed=2023)
         db.session.commit()
         ids = _ids()

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import fits_and_passes, sign_in
+from tests.conftest import screen_answers
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +61,7 @@ def _seed_queue() -> tuple[str, int]:
         )
         db.session.add(conversation)
         db.session.flush()
+        screen_answers(conversation)  # the publication gate shows reviewers cleared answers only
         db.session.add(
             Assignment(
                 response_id=conversation.responses[0].id,

@@ -97,7 +97,8 @@ def test_editing_an_answers_punctuation_changes_it_in_place(submitted):
     ).all()
     assert [r.id for r in rows] == ids
     assert rows[0].text == edited[0] and rows[0].redacted_text.endswith("back!")
-    assert _hanging_off(ids[0]) == (["approved"], ["reviewer"])
+    # the reviewer's decision stays; the approved quote of changed words comes down (issue 19)
+    assert _hanging_off(ids[0]) == (["withdrawn"], ["reviewer"])
     event = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.action == "intake.update", AuditEvent.entity_id == str(conversation.id))

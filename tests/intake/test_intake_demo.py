@@ -16,7 +16,7 @@ from listening.accounts import operations as accounts
 from listening.accounts.models import User
 from listening.audit import AuditEvent
 from listening.extensions import db
-from listening.intake import polis
+from listening.intake import polis, screening
 from listening.intake.demo import answers, generate, languages
 from listening.intake.demo import organisations as orgs
 from listening.intake.demo import reference as ref
@@ -265,6 +265,10 @@ def test_seed_users_answers_redaction_and_polis(runner, realdata):
     assert {a.text: stored.get(a.text) for a in languages.answers()} == {
         a.text: a.language for a in languages.answers()
     }
+    # the publication gate: every demo answer is screened, so what is not flagged is cleared
+    assert screening.count_outdated() == 0
+    submitted = [r for r in responses if r.conversation.status == "submitted"]
+    assert all(screening.is_cleared(r) for r in submitted if not r.safeguarding_flag)
     # the safeguarding rules flag a few demo answers: the demo lead has cases to open
     flagged = [r for r in responses if r.safeguarding_flag]
     cases = db.session.scalars(select(SafeguardingCase)).all()

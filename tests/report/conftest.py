@@ -14,6 +14,7 @@ from listening.intake.models import Conversation, Response
 from listening.organisations.models import Organisation
 from listening.themes.models import Assignment, SubTheme, Theme, ThemeRun
 from listening.timeutil import utcnow
+from tests.conftest import screen_answers
 
 CHOSEN = "The mould in the bedroom makes my son cough every winter."
 UNCHOSEN = "Rent went up again and the repairs never come."
@@ -51,7 +52,7 @@ def _conversation(campaign, borough: str, people: int, texts, organisation: str)
         )
     db.session.add(conversation)
     db.session.flush()
-    return conversation
+    return screen_answers(conversation)
 
 
 @pytest.fixture
@@ -126,7 +127,7 @@ def build_world(campaign, reviewer, organisation: str = "Peckham Community Centr
     ):
         response = conversation.responses[0]
         quote = quotes.propose_quote(response, response.redacted_text, reviewer, theme_slug=slug)
-        made[key] = quotes.approve_quote(quote, reviewer)
+        made[key] = quotes.approve_quote(quote, reviewer, quotes.CHECKLIST)
     lead = _org("Guy's and St Thomas' NHS Foundation Trust", "nhs")
     pledge = ops.save_pledge(
         campaign,

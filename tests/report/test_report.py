@@ -18,6 +18,7 @@ from listening.intake.models import Response
 from listening.report import documents, operations
 from listening.report.models import Report
 from listening.report.pdf import BASE_URL, StaticFilesOnly
+from tests.conftest import screen_answers
 from tests.report.conftest import CHOSEN, UNCHOSEN, WORKS
 
 
@@ -57,15 +58,16 @@ def test_only_reviewed_themes_and_published_quotes_can_be_chosen(world):
 
 
 def test_a_quote_the_redactor_flags_today_is_never_offered(world, reviewer):
-    """An answer redacted by an older redactor still holds an email; a reviewer approved its
-    quote by ticking "checked". The report leaves it out all the same."""
+    """An answer whose redaction missed an email (screened and cleared all the same); a
+    reviewer approved its quote, ticking the checklist. The report leaves it out all the same."""
     conversation = world["quotes"]["chosen"].response.conversation
     leaky = "Email me at jo.bloggs@example.org about the damp."
     response = Response(position=5, text=leaky, redacted_text=leaky)
     conversation.responses.append(response)
     db.session.flush()
+    screen_answers(conversation)  # as if the current redactor had missed it
     quote = quotes.propose_quote(response, leaky, reviewer, theme_slug="housing")
-    quotes.approve_quote(quote, reviewer, checked=True)
+    quotes.approve_quote(quote, reviewer, quotes.CHECKLIST)
     assert quote in quotes.public_quotes(world["campaign"].id, theme_slug="housing")
     assert quote not in operations.available(world["campaign"]).quotes
     with pytest.raises(operations.ReportError) as error:

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from listening.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, screen_answers
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = '"><img src=x onerror=alert(1)>'
@@ -120,6 +120,7 @@ def world(make_campaign, make_user):
             f"Mould everywhere {XSS_IMG} call [name] on [phone number]",
         ],
     )
+    screen_answers(submitted)  # cleared, so its approved quote is public
     assembly = _assembly(campaign, org_a, admin, submitted.responses[1])
     db.session.commit()
     return SimpleNamespace(

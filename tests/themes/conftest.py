@@ -11,6 +11,7 @@ import pytest
 
 from listening.themes import embedding
 from listening.themes.pipeline import Document
+from tests.conftest import screen_answers
 
 
 @pytest.fixture(autouse=True)
@@ -138,7 +139,7 @@ def make_conversation():
             )
         db.session.add(conversation)
         db.session.flush()
-        return conversation
+        return screen_answers(conversation)
 
     return make
 

@@ -26,6 +26,7 @@ from listening.themes.models import (
 )
 from listening.themes.pipeline import DEFAULT_TAXONOMY
 from listening.timeutil import utcnow
+from tests.conftest import screen_answers
 
 # -- the statistics ------------------------------------------------------------------------------
 
@@ -123,7 +124,7 @@ def _conversation(campaign, texts, people, borough="southwark"):
         conversation.responses.append(Response(position=position, text=text, redacted_text=text))
     db.session.add(conversation)
     db.session.flush()
-    return conversation
+    return screen_answers(conversation)
 
 
 def _label(conversation, theme, sub_theme=None, run=None):

@@ -42,10 +42,11 @@ def test_a_flagged_answer_is_left_out_of_theme_runs(themes_campaign, make_conver
 
 def test_an_answer_flagged_after_a_run_leaves_its_results(themes_campaign, make_conversation):
     conversation = make_conversation(themes_campaign, ["The rent is too high", DISCLOSURE])
+    answer = conversation.responses[1]
+    answer.safeguarding_flag, answer.safeguarding_kind = False, None  # as if the detector missed it
     run = operations.start_run(themes_campaign, None)
     db.session.commit()
-    tasks.run_theme_job(run.id)  # e.g. themed before the rules changed
-    answer = conversation.responses[1]
+    tasks.run_theme_job(run.id)
     assert db.session.scalar(select(Assignment.id).where(Assignment.response_id == answer.id))
     found = detector.Detector().check([answer.text])
     assert safeguarding.flag_answers([answer], found, "test") == [answer.id]

@@ -113,3 +113,23 @@ def test_search_page_with_hostile_strings(client, login, make_user, campaign):
         assert client.get(f"/themes/search?campaign=search-test&q={raw}").status_code == 200, raw
     page = client.get("/themes/search", query_string={"campaign": "search-test", "q": "rent high"})
     assert "2 answers with every word" in page.get_data(as_text=True)
+
+
+def test_a_reviewers_search_never_shows_answers_that_are_not_cleared(
+    campaign, client, login, make_user
+):
+    """Before: the word search showed flagged answers to reviewers (issue 19 §2)."""
+    from listening.intake.safeguarding import detector
+    from listening.intake.safeguarding import operations as safeguarding
+
+    flagged = campaign.made[0].responses[0]
+    found = [detector.Finding(True, "neglect", "rules")]
+    safeguarding.flag_answers([flagged], found, "any", stamp=False)
+    older = campaign.made[1].responses[0]
+    older.safeguarding_version = "r0-older"  # screened by a detector since replaced
+    db.session.flush()
+    assert _found(campaign, "rent high") == []
+    login(make_user("reviewer"))
+    page = client.get("/themes/search", query_string={"campaign": "search-test", "q": "rent"})
+    body = page.get_data(as_text=True)
+    assert "push families" not in body and "wages are low" not in body

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 
 from listening.assembly import bp, forms, queries, quotes
 from listening.assembly import models as m
-from listening.assembly.operations import AssemblyError
 from listening.assembly.views.common import actor, handle_form, staff_campaign
 from listening.extensions import db
 from listening.ids import parse_id
+from listening.intake import screening
 from listening.intake.models import Response
 from listening.security import staff_required
 from listening.themes.queries import public_theme_names as theme_names
@@ -17,18 +17,20 @@ from listening.themes.queries import public_theme_names as theme_names
 
 @bp.get("/staff/quotes")
 @staff_required
-def list_staff_quotes(quote_errors: dict[int, str] | None = None):
+def list_staff_quotes():
     campaign = staff_campaign()
+    listed = quotes.list_quotes(campaign.id)
     search = request.args.get("q", "")[:200]
     return render_template(
         "assembly/staff/list_quotes.html",
         campaign=campaign,
         search=search,
         candidates=quotes.eligible_responses(campaign.id, search) if search else [],
-        quotes=quotes.list_quotes(campaign.id),
+        quotes=listed,
+        hidden={q.id for q in listed if not screening.is_cleared(q.response)},
         statuses=m.QUOTE_STATUSES,
+        reasons=quotes.WITHDRAWN_REASONS,
         theme_names=theme_names(campaign.id),
-        quote_errors=quote_errors or {},
     )
 
 
@@ -37,7 +39,7 @@ def list_staff_quotes(quote_errors: dict[int, str] | None = None):
 def new_quote():
     response_id = parse_id(request.values.get("response_id"))
     response = db.session.get(Response, response_id) if response_id else None
-    if response is None:
+    if response is None or not screening.is_cleared(response):  # flagged or not yet screened
         abort(404, "Choose an answer to quote first.")
     campaign = response.conversation.campaign
     form = forms.QuoteForm(response_id=response.id, text=response.redacted_text)
@@ -72,18 +74,22 @@ def new_quote():
     )
 
 
-@bp.post("/staff/quotes/<int(max=2147483647):quote_id>/approve")
+@bp.route("/staff/quotes/<int(max=2147483647):quote_id>/approve", methods=["GET", "POST"])
 @staff_required
 def approve_quote(quote_id: int):
     quote = db.session.get(m.Quote, quote_id) or abort(404)
-    try:
-        quotes.approve_quote(quote, actor(), checked=request.form.get("checked") == "y")
-    except AssemblyError as error:
-        db.session.rollback()
-        if error.field == "checked":  # shown next to the tick box of this quote
-            return list_staff_quotes(quote_errors={quote.id: error.message}), 422
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Quote published.", "info")
-    return redirect(url_for("assembly.list_staff_quotes"), code=303)
+    if not quotes.eligible(quote.response):
+        abort(404, "This answer can no longer be quoted.")
+    form = forms.ApproveQuoteForm()
+    return handle_form(
+        form,
+        lambda: quotes.approve_quote(quote, actor(), form.confirmed()),
+        lambda _q: url_for("assembly.list_staff_quotes"),
+        "Quote published.",
+        template="assembly/staff/approve_quote.html",
+        quote=quote,
+        findings=quotes.personal_details(quote.text, quote.response.language),
+        title="Approve a quote",
+        back=url_for("assembly.list_staff_quotes"),
+        submit="Approve and publish",
+    )

@@ -36,7 +36,6 @@ from listening.security import Role
 from listening.timeutil import utcnow
 
 
-
 @dataclass(frozen=True)
 class Contact:
     """How a partner reaches a campaign's safeguarding lead."""
@@ -76,7 +75,9 @@ def kind_severity(kind: str | None) -> int:
 
 def case_severity(case: SafeguardingCase) -> int:
     """The severity of the case's most urgent kind."""
-    return min((kind_severity(k) for k in case.kinds.split(",") if k), default=detector.UNKNOWN_SEVERITY)
+    return min(
+        (kind_severity(k) for k in case.kinds.split(",") if k), default=detector.UNKNOWN_SEVERITY
+    )
 
 
 def guidance_for(campaign: Campaign) -> Guidance:
@@ -111,36 +112,49 @@ def unreleased_text(response: Response) -> str:
     return " ".join(s for s in detector.sentences(text) if _digest(s) not in released)
 
 
-def flag_answers(responses: Iterable[Response], findings: Iterable, version: str) -> list[int]:
+def flag_answers(
+    responses: Iterable[Response], findings: Iterable, version: str, stamp: bool = False
+) -> list[int]:
     """Mark these answers flagged where their finding says so; returns the newly flagged ids.
 
-    A flag is never cleared here: an answer once flagged stays out of themes and quotes until
-    its conversation is erased, or a lead releases it as a false alarm."""
-    newly = []
+    `stamp`: the full detector screened them, so every one (flagged or not) records its
+    version and when (the publication gate reads that). A flag is never cleared here: an
+    answer once flagged stays out of themes and quotes until its conversation is erased, or
+    a lead releases it as a false alarm."""
+    newly, now = [], utcnow()
     for response, finding in zip(responses, findings, strict=True):
         if finding.flag and not response.safeguarding_flag:
             response.safeguarding_flag = True
             response.safeguarding_kind = finding.kind
             response.safeguarding_version = version
             newly.append(response)
+        if stamp:
+            response.safeguarding_version, response.screened_at = version, now
     db.session.flush()
     if newly:
         signals.responses_flagged.send("intake", ids=[r.id for r in newly])
     return [r.id for r in newly]
 
 
-def screen_conversation(conversation: Conversation, actor: User | None, found=None) -> list[int]:
+def screen_conversation(
+    conversation: Conversation, actor: User | None, found=None, stamp: bool = False
+) -> list[int]:
     """Check the answers (the rules, or the detector `found` given), flag, open a case when
-    the conversation is submitted; flushes. Returns the ids of answers newly flagged."""
+    the conversation is submitted; flushes. `stamp`: `found` is the full detector, so every
+    answer records that it screened it. Returns the ids of answers newly flagged."""
     found = found or detector.Detector()
     responses = list(conversation.responses)
     texts = [unreleased_text(r) for r in responses]  # released sentences never flag again
-    newly = flag_answers(responses, found.check(texts), found.version)
-    if conversation.status == ConversationStatus.SUBMITTED and any(
-        r.safeguarding_flag for r in responses
-    ):
+    newly = flag_answers(responses, found.check(texts), found.version, stamp)
+    if conversation.status == ConversationStatus.SUBMITTED and is_flagged(conversation):
         open_case(conversation, actor, reopen=bool(newly))
     return newly
+
+
+def is_flagged(conversation: Conversation) -> bool:
+    """Some answer is flagged (a possible disclosure, or one nobody could read yet): the
+    conversation has a case for a lead."""
+    return any(r.safeguarding_flag for r in conversation.responses)
 
 
 def needs_guidance(conversation: Conversation) -> bool:

@@ -37,6 +37,12 @@ def full_detector() -> detector.Detector:
         return _detectors[id(encode)]
 
 
+def full_version() -> str:
+    """The version `full_detector()` stamps on what it screens, without loading the model
+    (public pages ask it on every request through the publication gate)."""
+    return detector.version(current_app.extensions.get("sentence_encoder") is not None)
+
+
 def after_submit(conversation_ids: list[int]) -> None:
     """Call after committing submitted conversations (form, API, import)."""
     ids = [int(i) for i in conversation_ids]
@@ -62,7 +68,7 @@ def screen_conversations(conversation_ids) -> None:
         select(Conversation).where(Conversation.id.in_(list(conversation_ids)))
     ).all()
     for conversation in conversations:
-        operations.screen_conversation(conversation, None, found)
+        operations.screen_conversation(conversation, None, found, stamp=True)
     db.session.commit()
     for conversation in conversations:
         case = operations.case_for(conversation)
