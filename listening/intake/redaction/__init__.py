@@ -28,14 +28,19 @@ dates are only dates of birth next to "born", "DOB" and the like.
 
 from __future__ import annotations
 
-from listening.intake.redaction.engine import FULL, PRIORITY, TAG_RE, Stages, detect
+from listening.intake.redaction.engine import FLAGS, FULL, PRIORITY, TAG_RE, Stages, detect
 from listening.intake.redaction.legacy import EMAIL_RE, PHONE_RE, Span
 
-REDACTOR_VERSION = "3"  # 3: answers not in English get their own name layer
+# 3: answers not in English get their own name layer. 4: numbers in words, handles next to
+# social apps, case and reference numbers, house numbers in every supported language, given
+# names that are ordinary words, helplines kept; roles at places and identifying descriptions
+# reported (FLAGS).
+REDACTOR_VERSION = "4"
 TAGS = PRIORITY
 
 __all__ = [
     "EMAIL_RE",
+    "FLAGS",
     "PHONE_RE",
     "REDACTOR_VERSION",
     "TAGS",
@@ -50,6 +55,9 @@ __all__ = [
 def find_pii(text: str, stages: Stages = FULL, language: str | None = None) -> list[Span]:
     """Return the non-overlapping personal-data spans in `text`, in order.
 
+    Spans of a kind in `FLAGS` ("role_at_place", "identifying_description") are reported for
+    the reviewer but not replaced by `redact`.
+
     `language`: the answer's ISO 639-1 code when known (`listening.language`); None is safe
     (the English path, as for every answer before languages were told apart).
     """
@@ -62,11 +70,14 @@ MAX_PASSES = 16
 
 
 def redact(text: str, stages: Stages = FULL, language: str | None = None) -> str:
-    """Return `text` with every personal-data span replaced by a tag such as `[name]`."""
+    """Return `text` with every personal-data span replaced by a tag such as `[name]`.
+
+    Spans of a kind in `FLAGS` stay as written: the reviewer is warned about them instead.
+    """
     # A tag can join words into a new match, and numbers run together ("…123+44 7700…") come
     # apart one per pass; every pass shortens what is left untagged, so this settles.
     for _ in range(MAX_PASSES):
-        spans = find_pii(text, stages, language)
+        spans = [s for s in find_pii(text, stages, language) if s.kind not in FLAGS]
         if not spans:
             break
         for span in reversed(spans):

@@ -29,6 +29,11 @@ KINDS = {
     "BANK_ACCOUNT": "bank details",
     "DATE_OF_BIRTH": "date of birth",
     "PERSON": "name",
+    "REFERENCE": "reference",
+    "HOUSE_NUMBER": "address",
+    "WORD_NAME": "name",
+    "ROLE_AT_PLACE": "role_at_place",
+    "IDENTIFYING_DESCRIPTION": "identifying_description",
 }
 # A word written in lower case about as often as capitalised, or more, at least this often (log
 # probability in spaCy's English lexeme table), is an ordinary word, not a name.
@@ -68,6 +73,7 @@ class Stages:
     local: bool = True  # national phone numbers, dates of birth in other languages
     names: bool = True  # the name layer for answers not in English (languages.py)
     name_rules_off: frozenset[str] = frozenset()  # rules of that layer left out (ablation)
+    off: frozenset[str] = frozenset()  # recognisers of contextual.py left out (ablation)
 
 
 FULL = Stages()
@@ -176,12 +182,19 @@ def _rare_name_recogniser():
 
 
 @cache
-def analyzer(patterns: bool = True, ner: bool = True):
-    """A Presidio AnalyzerEngine over the shared spaCy pipeline."""
+def analyzer(
+    patterns: bool = True, ner: bool = True, english: bool = True, off: frozenset[str] = frozenset()
+):
+    """A Presidio AnalyzerEngine over the shared spaCy pipeline.
+
+    `patterns`: the pattern recognisers and those of contextual.py (less `off`; the English
+    ones only when `english`); `ner`: spaCy's PERSON and the rare-proper-noun recogniser.
+    """
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+    from listening.intake.redaction import contextual
     from listening.intake.redaction.recognisers import pattern_recognisers
 
     class LoadedSpacyEngine(SpacyNlpEngine):
@@ -202,7 +215,8 @@ def analyzer(patterns: bool = True, ner: bool = True):
     )
     engine.load()
     registry = RecognizerRegistry(supported_languages=["en"])
-    for recogniser in (pattern_recognisers() if patterns else []) + (
+    built = pattern_recognisers() + contextual.recognisers(off, english) if patterns else []
+    for recogniser in built + (
         [SpacyRecognizer(supported_entities=["PERSON"]), _rare_name_recogniser()] if ner else []
     ):
         registry.add_recognizer(recogniser)
@@ -281,7 +295,7 @@ def detect(
     if stages.patterns or stages.ner:
         from listening.intake.redaction.recognisers import THRESHOLD  # imports Presidio
 
-        for r in analyzer(stages.patterns, stages.ner and english).analyze(
+        for r in analyzer(stages.patterns, stages.ner and english, english, stages.off).analyze(
             analysed, "en", score_threshold=THRESHOLD
         ):
             start, end = r.start, r.end
@@ -298,12 +312,50 @@ def detect(
         found += languages.name_spans(analysed, language, stages.name_rules_off, _place_entities)
     tags = [m.span() for m in TAG_RE.finditer(analysed)]
     found = [s for s in found if s[0] < s[1] and not any(s[0] < e and b < s[1] for b, e in tags)]
+    if "helplines" not in stages.off:
+        found = _not_organisations(analysed, found)
     spans = [(*norm.to_original(b, e), kind) for b, e, kind in found]
     if stages.legacy and stages.normalise:  # the raw text too: what a reader's screen shows
         tags = [m.span() for m in TAG_RE.finditer(text)]
         raw = legacy._regex_spans(text)
+        if "helplines" not in stages.off:
+            raw = _not_organisations(text, raw)
         spans += [s for s in raw if not any(s[0] < e and b < s[1] for b, e in tags)]
-    return _merge(spans)
+    return _merge([s for s in spans if s[2] not in FLAGS]) + _flags(spans)
+
+
+def _not_organisations(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop helpline numbers and "names" that are organisations or social apps."""
+    from listening.intake.redaction import contextual
+
+    protected = legacy.protected_spans(text)
+    kept = []
+    for b, e, kind in spans:
+        if kind == "phone" and contextual.service_number(text[b:e]):
+            continue  # Childline 0800 1111, Samaritans 116 123, NHS 111
+        if kind == "name":
+            words = _WORD.findall(text[b:e])
+            if any(p <= b and e <= q for p, q in protected) or all(
+                w in legacy._lexicon().not_names or w.lower() in contextual.APPS for w in words
+            ):
+                continue  # "John Lewis", "Marks and Spencer", "Childline", "Tiktok"
+        kept.append((b, e, kind))
+    return kept
+
+
+def _flags(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The reviewer's flags, less the parts that are replaced anyway (spans never overlap)."""
+    replaced = [(b, e) for b, e, kind in spans if kind not in FLAGS]
+    pieces = []
+    for start, end, kind in _merge([s for s in spans if s[2] in FLAGS]):
+        for b, e in sorted(replaced):
+            if b < end and start < e:
+                if b > start:
+                    pieces.append((start, b, kind))
+                start = max(start, e)
+        if start < end:
+            pieces.append((start, end, kind))
+    return sorted(pieces)
 
 
 def _place_entities(text: str) -> list[tuple[int, int]]:
@@ -363,12 +415,16 @@ PRIORITY = (
     "nhs number",
     "ni number",
     "bank details",
+    "reference",
     "date of birth",
     "postcode",
     "address",
     "name",
 )
-_RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
+# Reported to the reviewer but not replaced: they describe someone without naming them, and the
+# words are usually what the answer is about ("the head teacher at St Saviour's noticed…").
+FLAGS = ("role_at_place", "identifying_description")
+_RANK = {kind: rank for rank, kind in enumerate(PRIORITY + FLAGS)}
 TAG_RE = re.compile(r"\[(?:" + "|".join(PRIORITY) + r")\]")
 
 
