@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from listening.intake import redaction  # noqa: E402
-from listening.intake.redaction import Stages, legacy  # noqa: E402
+from listening.intake.redaction import Stages, contextual, legacy  # noqa: E402
 from listening.language import detect_language  # noqa: E402
 
 CASES = Path(__file__).parent / "data" / "redaction_cases.tsv"
@@ -44,7 +44,9 @@ CONFIGS = {
     "Presidio patterns only": Stages(patterns=True, ner=False, normalise=False, legacy=False),
     "patterns + v1 shapes": Stages(patterns=True, ner=False, normalise=False, legacy=True),
     "+ NER (en_core_web_sm)": Stages(patterns=True, ner=True, normalise=False, legacy=True),
-    "+ normalisation (v2, shipped)": Stages(),
+    "+ normalisation (v2, redactor 3)": Stages(off=frozenset(contextual.RECOGNISERS)),
+    "+ contextual recognisers (redactor 4, shipped)": Stages(),
+    **{f"shipped without {name}": Stages(off=frozenset({name})) for name in contextual.RECOGNISERS},
 }
 
 
@@ -122,15 +124,16 @@ def report_accuracy(cases: list[dict], chosen: tuple[str, ...], show_misses: str
     counts = ", ".join(f"{s}: {len(c)} cases" for s, c in splits.items())
     print(f"cases: {counts}")
     heads = [f"{s} {what}" for s in splits for what in ("PII", "keep")]
-    print(f"\n{'ablation':40}", *(f"{h:>10}" for h in heads))
+    print(f"\n{'ablation':48}", *(f"{h:>10}" for h in heads))
     detail = {}
     for name, stages in CONFIGS.items():
         row = []
         for split, rows in splits.items():
             tally, misses = score(rows, stages)
-            detail[split] = (tally, misses)
+            if stages == Stages():  # the shipped configuration: its details are printed
+                detail[split] = (tally, misses)
             row += [f"{x:.1f}%" for x in totals(tally)]
-        print(f"{name:40}", *(f"{x:>10}" for x in row))
+        print(f"{name:48}", *(f"{x:>10}" for x in row))
     for split in splits:
         tally = detail[split][0]
         pii = [sum(v[i] for c, v in tally.items() if not c.startswith("keep")) for i in (0, 1)]

@@ -97,15 +97,20 @@ def spoken_digits(text: str) -> tuple[int, int]:
 
 
 def _spoken_ok(text: str) -> bool:
+    """9 to 15 digits, two of the parts words (one is enough when the number starts with 0)."""
     digits, words = spoken_digits(text)
-    return 9 <= digits <= 15 and words >= 3
+    leading_zero = text[:1] == "0"
+    return 9 <= digits <= 15 and (words >= 2 or (words == 1 and leading_zero))
 
 
 # --- references ----------------------------------------------------------------------------
 
 _JOINED = r"[a-z0-9]+(?:[/-][a-z0-9]+)+"
 _ALNUM = r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{6,14}"
-REFERENCE = rf"(?<![\w/.-])(?:{_JOINED}|{_ALNUM}|\d{{5,14}})(?![\w/-]|[.,]\d)"
+# An all-capitals prefix may stand apart: "CAD 4471/12MAR".
+REFERENCE = (
+    rf"(?<![\w/.-])(?:(?-i:[A-Z]{{2,4}})\s)?(?:{_JOINED}|{_ALNUM}|\d{{5,14}})(?![\w/-]|[.,]\d)"
+)
 _DATE_OR_YEARS = re.compile(
     r"^(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/-]\d{1,2}(?:[/-]\d{1,2})?|\d{4}[/-]\d{4}"
     r"|\d{1,4}[/-]\d{1,4})$"
@@ -132,10 +137,12 @@ def _reference_ok(text: str) -> bool:
 
 APPS = _words(
     "insta instagram ig tiktok tik-tok snap snapchat facebook fb twitter whatsapp telegram",
-    "youtube yt twitch discord threads linkedin bluesky reddit pinterest kik wechat signal",
+    "youtube yt twitch discord threads linkedin bluesky reddit pinterest kik wechat",
 )
+# App names that are also ordinary words: only a user name joined with "_", "." or digits.
+_AMBIGUOUS_APPS = _words("snap threads x")
 _HANDLE_SHAPE = re.compile(r"(?i)(?<![\w@./])@?([a-z0-9_](?:[a-z0-9_.]{1,28}[a-z0-9_]))(?![\w@])")
-_APP_WORD = re.compile(r"(?i)(?<![\w@./])(?:%s|x(?=\s*[:(]))(?![\w@])" % "|".join(sorted(APPS)))
+_APP_WORD = re.compile(rf"(?i)(?<![\w@./])(?:{'|'.join(sorted(APPS))}|x(?=\s*[:(]))(?![\w@])")
 # Words that may stand between an app's name and the handle ("on insta as", "snap: ", "sou a").
 _FILLER = _words(
     "is it's its me my i'm im i am as at on under called name named handle username user id",
@@ -146,13 +153,16 @@ _FILLER = _words(
 )
 
 
-def _handle_like(word: str, strong: bool) -> bool:
-    """A user name: joined with "_", "." or digits; a plain word only if it is no known word."""
+def _handle_like(word: str, strong: bool) -> bool | None:
+    """A user name: joined with "_", "." or digits (True); a known word or a function word
+    (None: look further); anything else is a plain user name unless `strong` is asked for."""
     from listening.intake.redaction.engine import known_words
 
     if any(c in word for c in "_.") or any(c.isdigit() for c in word):
         return any(c.isalpha() for c in word) and not word.replace(".", "").isdigit()
-    return not strong and word.islower() and word.lower() not in known_words() and len(word) > 3
+    if word.lower() in _FILLER or word.lower() in known_words() or len(word) < 4:
+        return None
+    return not strong
 
 
 class AppHandleRecogniser(EntityRecognizer):
@@ -165,17 +175,16 @@ class AppHandleRecogniser(EntityRecognizer):
         """The handles next to each app name in `text`."""
         results = []
         for app in _APP_WORD.finditer(text):
-            after = list(_HANDLE_SHAPE.finditer(text, app.end(), min(len(text), app.end() + 60)))
-            for n, m in enumerate(after[:5]):
-                if (
-                    text[app.end() : m.start()].count(".") > 1
-                    or "\n" in text[app.end() : m.start()]
-                ):
-                    break
-                word = m[1]
-                if word.lower() in _FILLER:
+            end = min(len(text), app.end() + 60)
+            for m in list(_HANDLE_SHAPE.finditer(text, app.end(), end))[:5]:
+                between = text[app.end() : m.start()]
+                if between.count(".") > 1 or "\n" in between or "," in between.strip(" ,"):
+                    break  # another sentence or clause
+                strong = app[0].lower() in _AMBIGUOUS_APPS
+                shaped = m[0].startswith("@") or _handle_like(m[1], strong=strong)
+                if shaped is None:
                     continue
-                if m[0].startswith("@") or _handle_like(word, strong=False):
+                if shaped:
                     results.append(RecognizerResult("HANDLE", m.start(1), m.end(1), 0.7))
                 break
             before = text[max(0, app.start() - 40) : app.start()]
@@ -209,7 +218,7 @@ _STREET = (
     rf"|(?i:{_STREET_WORDS})\s+(?:{_LINK}\s+)*(?:{_CAP})(?:\s+(?:{_LINK}\s+)?{_CAP}){{0,3}})"
 )
 _FLOOR = (
-    r"(?:\d{1,2}\s?[º°ªo]\s?(?:[a-z]\b|andar|piso|esq\w*|dir\w*|izq\w*|dcha|dto)?"
+    r"(?:\d{1,2}[º°ªo]\s?(?:[A-Za-z]\b|andar|piso|esq\w*|dir\w*|izq\w*|dcha|dto)?"
     r"|(?:primero|segundo|tercero|cuarto|quinto|bajo|ático|primeiro|terceiro|rés-do-chão)"
     r"(?:\s+(?:izquierda|derecha|izda|dcha|esquerdo|direito|esq|dto))?"
     r"|(?:esquerdo|direito|izquierda|derecha))"
@@ -242,10 +251,8 @@ class HouseNumberRecogniser(EntityRecognizer):
         results = []
         for m in HOUSE.finditer(text):
             piece = m[0].rstrip(" ,")
-            if not re.search(r"\d", piece) and not re.search(rf"(?i){_FLOOR}", piece):
-                continue
-            if not re.search(r"\d", piece):
-                continue  # a floor word alone ("derecha") is no address
+            if not re.search(r"\d", piece) or not re.search(rf"{_CUED}|{_STREET}", piece):
+                continue  # a floor alone ("derecha", "2º") is no address
             if not self._plausible(text, m.start(), m.start() + len(piece), piece):
                 continue
             results.append(RecognizerResult("HOUSE_NUMBER", m.start(), m.start() + len(piece), 0.6))
@@ -309,7 +316,6 @@ _NOUN_BEFORE = _words(
 
 def _is_word_name(doc, i: int) -> bool:
     """Token i, a capitalised word-name, is used as a person's name."""
-    t = doc[i]
     nxt = doc[i + 1] if i + 1 < len(doc) else None
     nxt2 = doc[i + 2] if i + 2 < len(doc) else None
     prev = doc[i - 1] if i > 0 else None
@@ -317,9 +323,11 @@ def _is_word_name(doc, i: int) -> bool:
         if nxt.lower_ not in _RELATIONS and not nxt.text.startswith("I"):
             return False  # "Hope Street", "Summer Fair", "Grace Church"
     if prev is not None and prev.lower_ in _NOUN_BEFORE:
-        return prev.lower_ in _words("my our his her their") and False
+        return False  # "no hope", "the will", "in May", "my Faith"
     if prev is not None and (prev.lower_ in _RELATIONS or prev.lower_ in _CALLED):
         return True  # "my neighbour Hope", "a lady called Grace"
+    if i > 1 and prev.lower_ in ("him", "her", "them") and doc[i - 2].lower_ in _CALLED:
+        return True  # "we called him Will"
     if nxt is None:
         return False
     if nxt.text in ("'s", "’s") and not (nxt2 is not None and nxt2.text in legacy.PLACE_NOUNS):

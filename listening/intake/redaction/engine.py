@@ -321,7 +321,7 @@ def detect(
         if "helplines" not in stages.off:
             raw = _not_organisations(text, raw)
         spans += [s for s in raw if not any(s[0] < e and b < s[1] for b, e in tags)]
-    return _merge([s for s in spans if s[2] not in FLAGS]) + _flags(spans)
+    return sorted(_merge([s for s in spans if s[2] not in FLAGS]) + _flags(text, spans))
 
 
 def _not_organisations(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -343,8 +343,9 @@ def _not_organisations(text: str, spans: list[tuple[int, int, str]]) -> list[tup
     return kept
 
 
-def _flags(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The reviewer's flags, less the parts that are replaced anyway (spans never overlap)."""
+def _flags(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The reviewer's flags, less the parts that are replaced anyway (spans never overlap),
+    without spaces or commas at their ends."""
     replaced = [(b, e) for b, e, kind in spans if kind not in FLAGS]
     pieces = []
     for start, end, kind in _merge([s for s in spans if s[2] in FLAGS]):
@@ -355,7 +356,14 @@ def _flags(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
                 start = max(start, e)
         if start < end:
             pieces.append((start, end, kind))
-    return sorted(pieces)
+    trimmed = []
+    for start, end, kind in pieces:
+        piece = text[start:end]
+        start += len(piece) - len(piece.lstrip(" ,;:"))
+        end -= len(piece) - len(piece.rstrip(" ,;:"))
+        if start < end:
+            trimmed.append((start, end, kind))
+    return trimmed
 
 
 def _place_entities(text: str) -> list[tuple[int, int]]:
