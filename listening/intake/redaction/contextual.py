@@ -211,12 +211,16 @@ _STREET_WORDS = (
     r"|ulicy|al\.|aleja|alei|os\.|osiedle|osiedlu|pl\."
 )
 _CAP = r"[A-ZÀ-ÝĄĆĘŁŃÓŚŹŻ][\w'’.-]*"
-_LINK = r"(?:d[aoe]s?|del|de\s+la|la|el|na|no|em|en|w|we|na|przy|on|in|of|at)"
+# Words joining a number to its street in Portuguese, Spanish and Polish ("número 45 da
+# Coldharbour Lane", "numerem 14 na Lewisham Way"). Not English "on": "flat 21 on the North
+# Peckham Estate" keeps the estate's name (the redactor's decision for estates and streets).
+_LINK = r"(?:d[aoe]s?|del|de\s+la|la|el|na|no|em|en|w|we|przy)"
 # "Coldharbour Lane", "Brockley Rise" (an English suffix), or "Rua das Flores", "ul. Kwiatowa".
-_STREET = (
-    rf"(?:(?:{_CAP}\s+){{1,3}}(?:{'|'.join(sorted(legacy.PLACE_NOUNS))})\b"
-    rf"|(?i:{_STREET_WORDS})\s+(?:{_LINK}\s+)*(?:{_CAP})(?:\s+(?:{_LINK}\s+)?{_CAP}){{0,3}})"
+_EN_STREET = rf"(?:{_CAP}\s+){{1,3}}(?:{'|'.join(sorted(legacy.PLACE_NOUNS))})\b"
+_CONT_STREET = (
+    rf"(?i:{_STREET_WORDS})\s+(?:{_LINK}\s+)*(?:{_CAP})(?:\s+(?:{_LINK}\s+)?{_CAP}){{0,3}}"
 )
+_STREET = rf"(?:{_EN_STREET}|{_CONT_STREET})"
 _FLOOR = (
     r"(?:\d{1,2}[º°ªo]\s?(?:[A-Za-z]\b|andar|piso|esq\w*|dir\w*|izq\w*|dcha|dto)?"
     r"|(?:primero|segundo|tercero|cuarto|quinto|bajo|ático|primeiro|terceiro|rés-do-chão)"
@@ -228,9 +232,14 @@ _QUANTITY = (
     r"%|(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|people|pessoas|personas|osób"
     r"|lat|anos|años|miles|km|metres|meters|buses|times)\b"
 )
-_PIECE = rf"(?:{_CUED}|{_STREET}(?:\s*,)?\s+{_NUMBER}(?!\s*(?i:{_QUANTITY}))|{_FLOOR})"
+# The number after the street (continental order): after a comma only with a street word
+# ("Rua de Peckham, 12"); "St Mary's Road, 45a Old Kent Rd" is two English addresses.
+_PIECE = (
+    rf"(?:{_CUED}|(?:{_CONT_STREET}(?:\s*,)?|{_EN_STREET})\s+{_NUMBER}(?!\s*(?i:{_QUANTITY}))"
+    rf"|{_FLOOR})"
+)
 HOUSE = re.compile(
-    rf"(?<![\w/])(?:{_STREET}\s*,?\s*)?{_PIECE}(?:\s*,?\s*(?:{_LINK}\s+)?(?:{_PIECE}|{_STREET}))*"
+    rf"(?<![\w/])(?:{_STREET}\s*,?\s*)?{_PIECE}(?:\s*,?\s*{_PIECE}|\s*,?\s*{_LINK}\s+{_STREET})*"
 )
 _NOT_AFTER_NUMBER = _words(
     "bus buses autobus ônibus autocarro tram route line linha línea linia on in the list",

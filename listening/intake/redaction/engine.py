@@ -328,7 +328,7 @@ def _not_organisations(text: str, spans: list[tuple[int, int, str]]) -> list[tup
     """Drop helpline numbers and "names" that are organisations or social apps."""
     from listening.intake.redaction import contextual
 
-    protected = legacy.protected_spans(text)
+    protected = legacy.protected_spans(_SURROGATE.sub("\ufffd", text))
     kept = []
     for b, e, kind in spans:
         if kind == "phone" and contextual.service_number(text[b:e]):
