@@ -39,12 +39,13 @@ from listening.language import detect_language  # noqa: E402
 
 CASES = Path(__file__).parent / "data" / "redaction_cases.tsv"
 PII = " My name is Adewale, call me on 07700 900123 or visit Flat 3, 12 Peckham Road SE15 5DQ."
+V3 = frozenset(contextual.RECOGNISERS)  # redactor 3: none of the contextual recognisers
 CONFIGS = {
     "v1 regex + word lists (old)": None,
-    "Presidio patterns only": Stages(patterns=True, ner=False, normalise=False, legacy=False),
-    "patterns + v1 shapes": Stages(patterns=True, ner=False, normalise=False, legacy=True),
-    "+ NER (en_core_web_sm)": Stages(patterns=True, ner=True, normalise=False, legacy=True),
-    "+ normalisation (v2, redactor 3)": Stages(off=frozenset(contextual.RECOGNISERS)),
+    "Presidio patterns only": Stages(ner=False, normalise=False, legacy=False, off=V3),
+    "patterns + v1 shapes": Stages(ner=False, normalise=False, off=V3),
+    "+ NER (en_core_web_sm)": Stages(normalise=False, off=V3),
+    "+ normalisation (redactor 3)": Stages(off=V3),
     "+ contextual recognisers (redactor 4, shipped)": Stages(),
     **{f"shipped without {name}": Stages(off=frozenset({name})) for name in contextual.RECOGNISERS},
 }

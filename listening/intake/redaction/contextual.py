@@ -68,10 +68,10 @@ _REPEAT = "double|triple|treble"
 _ONE = rf"(?:{_DIGIT}|o(?=[\s,-]+(?:{_DIGIT}|\d)))"
 _UNIT = (
     rf"(?:(?:{_REPEAT})[\s-]+(?:{_ONE}|\d)|(?:{_TENS})(?:[\s-]+(?:{_DIGIT}))?|(?:{_TEENS})"
-    rf"|{_ONE}(?:\s+hundred)?|\d+)"
+    rf"|{_ONE}(?:\s+hundred)?|[oO]?\d+)"  # "O7700": a letter O for a zero
 )
 _GAP = r"(?:\s*[,-]\s*|\s+)"
-SPOKEN_NUMBER = rf"(?<![\w.,+£$€])(?:plus{_GAP})?{_UNIT}(?:{_GAP}{_UNIT}){{2,}}(?![\w])"
+SPOKEN_NUMBER = rf"(?<![\w.,+£$€])(?:\+\s?|plus{_GAP})?{_UNIT}(?:{_GAP}{_UNIT}){{2,}}(?![\w])"
 _WORD_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
 
@@ -80,7 +80,7 @@ def spoken_digits(text: str) -> tuple[int, int]:
     how many of its parts are words."""
     digits, words, repeat, tens = 0, 0, 1, False
     for token in _WORD_TOKEN.findall(text.lower()):
-        if token.isdigit():
+        if token.isdigit() or (token[:1] == "o" and token[1:].isdigit() and len(token) > 1):
             digits, repeat, tens = digits + repeat * len(token), 1, False
         elif token in ("double", "triple", "treble"):
             repeat, words = (2 if token == "double" else 3), words + 1
@@ -99,7 +99,7 @@ def spoken_digits(text: str) -> tuple[int, int]:
 def _spoken_ok(text: str) -> bool:
     """9 to 15 digits, two of the parts words (one is enough when the number starts with 0)."""
     digits, words = spoken_digits(text)
-    leading_zero = text[:1] == "0"
+    leading_zero = text.lstrip("+ ")[:1] in ("0", "O", "o", "4")
     return 9 <= digits <= 15 and (words >= 2 or (words == 1 and leading_zero))
 
 
@@ -109,11 +109,19 @@ _JOINED = r"[a-z0-9]+(?:[/-][a-z0-9]+)+"
 _ALNUM = r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{6,14}"
 # An all-capitals prefix may stand apart: "CAD 4471/12MAR".
 REFERENCE = (
-    rf"(?<![\w/.-])(?:(?-i:[A-Z]{{2,4}})\s)?(?:{_JOINED}|{_ALNUM}|\d{{5,14}})(?![\w/-]|[.,]\d)"
+    rf"(?<![\w/.-])(?:(?-i:[A-Z]{{2,4}})\s)?(?:{_JOINED}|{_ALNUM}|\d{{5,14}}|\d{{3,5}}(?:\s\d{{3,5}}){{1,3}})"
+    r"(?![\w/-]|[.,]\d)"
 )
+# Letters and at least five digits joined by "/" or "-" ("HB/2023/04417", "SWK-HR-778213"): a
+# reference on its shape alone, as ordinary text hardly writes them.
+STRONG_REFERENCE = (
+    r"(?<![\w/.-])(?=[a-z0-9/-]*[a-z])(?=(?:[a-z/-]*\d){5})[a-z0-9]+(?:[/-][a-z0-9]+)+"
+    r"(?![\w/-]|[.,]\d)"
+)
+# Dates ("12/03/2024", "2024-03-12") and year ranges ("2023/24", "2023-2024") are no references.
 _DATE_OR_YEARS = re.compile(
-    r"^(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/-]\d{1,2}(?:[/-]\d{1,2})?|\d{4}[/-]\d{4}"
-    r"|\d{1,4}[/-]\d{1,4})$"
+    r"^(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/-]\d{1,2}(?:[/-]\d{1,2})?|(?:19|20)\d\d[/-]"
+    r"(?:19|20)\d\d|\d{1,2}[/-]\d{1,2})$"
 )
 REFERENCE_CONTEXT = sorted(
     _words(
@@ -130,7 +138,12 @@ REFERENCE_CONTEXT = sorted(
 
 def _reference_ok(text: str) -> bool:
     """Four digits at least; not a date, a year range ("2023/24") or a short pair ("24/7")."""
-    return sum(c.isdigit() for c in text) >= 4 and not _DATE_OR_YEARS.match(text)
+    return sum(c.isdigit() for c in text) >= 4 and not _DATE_OR_YEARS.match(text.split()[-1])
+
+
+def _strong_reference_ok(text: str) -> bool:
+    """Not a date or a year range, and not a word with a number ("covid-19", "M25-J7")."""
+    return _reference_ok(text) and sum(c.isdigit() for c in text) >= 5
 
 
 # --- handles next to social apps --------------------------------------------------------------
@@ -142,7 +155,11 @@ APPS = _words(
 # App names that are also ordinary words: only a user name joined with "_", "." or digits.
 _AMBIGUOUS_APPS = _words("snap threads x")
 _HANDLE_SHAPE = re.compile(r"(?i)(?<![\w@./])@?([a-z0-9_](?:[a-z0-9_.]{1,28}[a-z0-9_]))(?![\w@])")
-_APP_WORD = re.compile(rf"(?i)(?<![\w@./])(?:{'|'.join(sorted(APPS))}|x(?=\s*[:(]))(?![\w@])")
+# The app's name, a word for a user name, or X after "on" ("on X as ...").
+_APP_WORD = re.compile(
+    rf"(?i)(?<![\w@./])(?:{'|'.join(sorted(APPS))}|handle|username|user\s?name|gamertag"
+    r"|(?-i:X)(?=\s*[:(])|(?<=on )(?-i:X))(?![\w@])"
+)
 # Words that may stand between an app's name and the handle ("on insta as", "snap: ", "sou a").
 _FILLER = _words(
     "is it's its me my i'm im i am as at on under called name named handle username user id",
@@ -204,7 +221,7 @@ _NUMBER = r"\d{1,4}(?:\s?[º°ªo](?!\w))?(?:\s?[A-Za-z](?![\w'’.]))?(?:/\d{1,
 _HOUSE_CUES = (
     r"n\.?\s?[º°o]\.?|nr\.?|núm\.?|num\.|numer(?:em|u|ze)?|número|numero|number|no\."
     r"|flat|apartment|apt\.?|maisonette|apartamento|apto\.?|piso|puerta|portal|mieszkani(?:e|a|u)"
-    r"|lokal(?:u)?|lok\.|m\."
+    r"|lokal(?:u)?|lok\.|m\.|casa|bloco|bloque|blok|lote|escalera|klatka|house number"
 )
 _STREET_WORDS = (
     r"rua|avenida|av\.|travessa|largo|praça|calle|c/|avenida|paseo|plaza|camino|ul\.|ulica"
@@ -230,7 +247,7 @@ _FLOOR = (
 _CUED = rf"(?i:\b(?:{_HOUSE_CUES}))\s*{_NUMBER}"
 _QUANTITY = (
     r"%|(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|people|pessoas|personas|osób"
-    r"|lat|anos|años|miles|km|metres|meters|buses|times)\b"
+    r"|lat|anos|años|miles|km|metres|meters|buses|times|quartos|habitaciones|pokoje|bed\w*)\b"
 )
 # The number after the street (continental order): after a comma only with a street word
 # ("Rua de Peckham, 12"); "St Mary's Road, 45a Old Kent Rd" is two English addresses.
@@ -239,10 +256,11 @@ _PIECE = (
     rf"|{_FLOOR})"
 )
 HOUSE = re.compile(
-    rf"(?<![\w/])(?:{_STREET}\s*,?\s*)?{_PIECE}(?:\s*,?\s*{_PIECE}|\s*,?\s*{_LINK}\s+{_STREET})*"
+    rf"(?<![\w/])(?:{_STREET}\s*,?\s*)?{_PIECE}"
+    rf"(?:\s*,?\s*{_PIECE}|\s*,?\s*{_LINK}\s+{_STREET}|\s+{_EN_STREET})*"
 )
 _NOT_AFTER_NUMBER = _words(
-    "bus buses autobus ônibus autocarro tram route line linha línea linia on in the list",
+    "bus buses autobus ônibus autocarro tram route line linha línea linia the list",
     "queue waiting priority one minutes minute hours days weeks years people persons pessoas",
     "personas osób lat anos años % pm am times vezes veces razy",
 )
@@ -280,7 +298,7 @@ class HouseNumberRecogniser(EntityRecognizer):
 
 
 _WHERE = _words(
-    "at on in from to live lives living lived opposite next door moved stay stays staying",
+    "at on in from to live lives living lived opposite next door moved stay stays staying re m",
     "no na em en el pod w we przy mieszkam mieszka moro mora vivo vive",
 )
 
@@ -314,8 +332,8 @@ _PERSON_VERBS = _words(
 )
 # Verbs after which a capitalised word-name is the person spoken to or about ("asked Will").
 _OBJECT_VERBS = _words(
-    "ask tell thank meet see ring call text email message visit speak talk chat phone contact",
-    "miss love help join",
+    "ask tell thank thanks meet see ring call text email message visit speak talk chat phone",
+    "contact miss love help join",
 )
 _NOUN_BEFORE = _words(
     "the a an this that these last next every each no some any of in on at for by our their his",
@@ -337,6 +355,10 @@ def _is_word_name(doc, i: int) -> bool:
         return True  # "my neighbour Hope", "a lady called Grace"
     if i > 1 and prev.lower_ in ("him", "her", "them") and doc[i - 2].lower_ in _CALLED:
         return True  # "we called him Will"
+    if i > 1 and prev.text == "," and doc[i - 2].lower_ in _RELATIONS:
+        return True  # "our son, Will, is seven"
+    if _paired(doc, i):
+        return True  # "Joy and Faith run the group"
     if nxt is None:
         return False
     if nxt.text in ("'s", "’s") and not (nxt2 is not None and nxt2.text in legacy.PLACE_NOUNS):
@@ -359,9 +381,27 @@ def _is_word_name(doc, i: int) -> bool:
     if nxt.tag_ in ("VBD", "VBZ") and nxt.lemma_.lower() in _PERSON_VERBS and nxt.pos_ != "AUX":
         return True  # "Grace said", "Hope helps"
     if prev is not None and not _sentence_start(doc, i):
-        verb = doc[i - 2] if prev.lower_ in ("to", "with") and i > 1 else prev
+        verb = doc[i - 2] if prev.lower_ in ("to", "with", "for") and i > 1 else prev
         return verb.lemma_.lower() in _OBJECT_VERBS  # "I asked Will", "spoke to Grace"
     return False
+
+
+def _paired(doc, i: int) -> bool:
+    """Two capitalised given names joined by "and" before a verb ("Joy and Faith run...")."""
+    if i + 3 < len(doc) and doc[i + 1].lower_ == "and":
+        first, other, verb = i, i + 2, doc[i + 3]
+    elif i > 1 and i + 1 < len(doc) and doc[i - 1].lower_ == "and":
+        first, other, verb = i - 2, i - 2, doc[i + 1]
+    else:
+        return False
+    names = word_names() | {n.lower() for n in legacy._lexicon().names}
+    return (
+        doc[other].is_title
+        and doc[other].lower_ in names
+        and doc[first].is_title
+        and verb.tag_ in ("VBD", "VBZ", "VBP")
+        and verb.pos_ != "AUX"
+    )
 
 
 def _sentence_start(doc, i: int) -> bool:
@@ -416,7 +456,7 @@ PLACE_WORDS = _words(
 )
 _POSSESSIVE = _words("my our their his her your its")
 _DEFINITE = _POSSESSIVE | {"the"}
-_PLACE_PREPS = _words("at of in from for on with near")
+_PLACE_PREPS = _words("at of in from for on with near outside inside opposite by behind")
 _UNIQUE = _words("only sole one")
 _LINK_WORDS = _words("of and &")
 
@@ -437,7 +477,7 @@ def place_end(doc, i: int, named: bool) -> int | None:
     j, det = i, None
     if j < len(doc) and doc[j].lower_ in _DEFINITE | {"a"}:
         det, j = doc[j].lower_, j + 1
-    start, caps, place = j, 0, 0
+    start, caps, place, end = j, 0, 0, None
     while j < len(doc):
         t = doc[j]
         if _capitalised(t) and not t.is_punct or t.text in ("'s", "’s"):
@@ -445,14 +485,20 @@ def place_end(doc, i: int, named: bool) -> int | None:
         elif t.lower_ in PLACE_WORDS:
             place += 1
         elif t.lower_ in _LINK_WORDS and caps and j + 1 < len(doc) and _capitalised(doc[j + 1]):
-            pass
+            j += 1
+            continue
         elif t.like_num and j > start:
             pass  # "Ward 4"
+        elif t.is_lower and t.pos_ in ("NOUN", "ADJ") and j - start < 3:
+            j += 1  # "the corner shop": a modifier counts only if a place word follows
+            continue
         else:
             break
         j += 1
-    if j == start:
+        end = j
+    if end is None:
         return None
+    j = end
     if j < len(doc) - 1 and doc[j].lower_ in ("on", "in", "at", "off") and _capitalised(doc[j + 1]):
         more = place_end(doc, j + 1, True)
         if more is not None:
@@ -523,15 +569,20 @@ class DescriptionRecogniser(EntityRecognizer):
             unique = t.lower_ in _UNIQUE or t.tag_ == "JJS" or t.lower_ in ("first", "last")
             if not unique or t.i == 0 or doc[t.i - 1].lower_ not in _DEFINITE:
                 continue
-            person = False
-            for k in range(t.i + 1, min(len(doc), t.i + 7)):
+            person, clause = False, False
+            for k in range(t.i + 1, min(len(doc), t.i + 11)):
                 w = doc[k]
                 if w.lower_ in _PLACE_PREPS and person:
                     end = place_end(doc, k + 1, named=False)
                     if end is not None:
                         results.append(_span_result(doc, t.i - 1, end, "IDENTIFYING_DESCRIPTION"))
-                    break
-                if w.is_punct and w.text != "-" or w.pos_ in ("VERB", "AUX", "PRON", "ADP"):
+                        break
+                    continue  # "the only one in a wheelchair on our estate"
+                if person and w.lower_ in ("who", "that", "with"):
+                    clause = True  # "the only person who speaks Polish at ..."
+                    continue
+                verb = w.pos_ in ("VERB", "AUX") and not (clause or w.tag_ in ("VBG", "VBN"))
+                if w.is_punct and w.text != "-" or verb or (w.pos_ == "PRON" and not clause):
                     break
                 person = person or w.lower_ in PERSON_NOUNS or k in norp
         return results
@@ -564,6 +615,11 @@ def recognisers(off: frozenset[str] = frozenset(), english: bool = True) -> list
     if "app handles" in on:
         built.append(AppHandleRecogniser(supported_entities=["HANDLE"], name="app handle"))
     if "references" in on:
+        built.append(
+            ShapeRecognizer(
+                "REFERENCE", "strong reference", STRONG_REFERENCE, 0.5, None, _strong_reference_ok
+            )
+        )
         built.append(
             ShapeRecognizer(
                 "REFERENCE", "reference", REFERENCE, 0.2, REFERENCE_CONTEXT, _reference_ok

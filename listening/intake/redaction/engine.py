@@ -191,6 +191,7 @@ def analyzer(
     ones only when `english`); `ner`: spaCy's PERSON and the rare-proper-noun recogniser.
     """
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
@@ -220,7 +221,17 @@ def analyzer(
         [SpacyRecognizer(supported_entities=["PERSON"]), _rare_name_recogniser()] if ner else []
     ):
         registry.add_recognizer(recogniser)
-    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+    # Context words are whole words (Presidio's default matches substrings: "no" in "know"),
+    # in the five words before a match or the two after ("6029187/23, my crime number").
+    enhancer = LemmaContextAwareEnhancer(
+        context_prefix_count=5, context_suffix_count=2, context_matching_mode="whole_word"
+    )
+    return AnalyzerEngine(
+        registry=registry,
+        nlp_engine=engine,
+        supported_languages=["en"],
+        context_aware_enhancer=enhancer,
+    )
 
 
 def truecase(text: str) -> str:
