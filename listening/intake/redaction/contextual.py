@@ -70,7 +70,7 @@ _UNIT = (
     rf"(?:(?:{_REPEAT})[\s-]+(?:{_ONE}|\d)|(?:{_TENS})(?:[\s-]+(?:{_DIGIT}))?|(?:{_TEENS})"
     rf"|{_ONE}(?:\s+hundred)?|[oO]?\d+)"  # "O7700": a letter O for a zero
 )
-_GAP = r"(?:\s*[,-]\s*|\s+)"
+_GAP = r"(?:\s*[,-]\s*|\s+(?:and\s+)?)"
 SPOKEN_NUMBER = rf"(?<![\w.,+£$€])(?:\+\s?|plus{_GAP})?{_UNIT}(?:{_GAP}{_UNIT}){{2,}}(?![\w])"
 _WORD_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
@@ -109,7 +109,7 @@ _JOINED = r"[a-z0-9]+(?:[/-][a-z0-9]+)+"
 _ALNUM = r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{6,14}"
 # An all-capitals prefix may stand apart: "CAD 4471/12MAR".
 REFERENCE = (
-    rf"(?<![\w/.-])(?:(?-i:[A-Z]{{2,4}})\s)?(?:{_JOINED}|{_ALNUM}|\d{{5,14}}|\d{{3,5}}(?:\s\d{{3,5}}){{1,3}})"
+    rf"(?<![\w/.-])(?:(?-i:[A-Z]{{2,4}})\s)?(?:{_JOINED}|{_ALNUM}|\d{{5,14}}|\d{{3,5}}(?:\s\d{{2,5}}){{1,3}})"
     r"(?![\w/-]|[.,]\d)"
 )
 # Letters and at least five digits joined by "/" or "-" ("HB/2023/04417", "SWK-HR-778213"): a
@@ -378,8 +378,9 @@ def _is_word_name(doc, i: int) -> bool:
         and (nxt2.lower_ == "the" or nxt2.text[:1].isupper())
     ):
         return True  # "Will from the food bank"
-    if nxt.tag_ in ("VBD", "VBZ") and nxt.lemma_.lower() in _PERSON_VERBS and nxt.pos_ != "AUX":
-        return True  # "Grace said", "Hope helps"
+    person_verb = nxt.tag_ == "VBD" or nxt.lemma_.lower() in _PERSON_VERBS
+    if nxt.tag_ in ("VBD", "VBZ") and person_verb and nxt.pos_ != "AUX":
+        return True  # "Grace said", "Hope helps", "Hope arrived"
     if prev is not None and not _sentence_start(doc, i):
         verb = doc[i - 2] if prev.lower_ in ("to", "with", "for") and i > 1 else prev
         return verb.lemma_.lower() in _OBJECT_VERBS  # "I asked Will", "spoke to Grace"
@@ -480,7 +481,7 @@ def place_end(doc, i: int, named: bool) -> int | None:
     start, caps, place, end = j, 0, 0, None
     while j < len(doc):
         t = doc[j]
-        if _capitalised(t) and not t.is_punct or t.text in ("'s", "’s"):
+        if _capitalised(t) and not t.is_punct or t.text in ("'s", "’s", "'", "’"):
             caps += t.text[:1].isupper()
         elif t.lower_ in PLACE_WORDS:
             place += 1
@@ -584,7 +585,8 @@ class DescriptionRecogniser(EntityRecognizer):
                 verb = w.pos_ in ("VERB", "AUX") and not (clause or w.tag_ in ("VBG", "VBN"))
                 if w.is_punct and w.text != "-" or verb or (w.pos_ == "PRON" and not clause):
                     break
-                person = person or w.lower_ in PERSON_NOUNS or k in norp
+                head = k + 1 == len(doc) or doc[k + 1].is_punct or doc[k + 1].lower_ in _PLACE_PREPS
+                person = person or w.lower_ in PERSON_NOUNS or (k in norp and head)  # "Somali"
         return results
 
 

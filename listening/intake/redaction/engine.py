@@ -342,7 +342,7 @@ def _not_organisations(text: str, spans: list[tuple[int, int, str]]) -> list[tup
     protected = legacy.protected_spans(_SURROGATE.sub("\ufffd", text))
     kept = []
     for b, e, kind in spans:
-        if kind == "phone" and contextual.service_number(text[b:e]):
+        if kind in ("phone", "reference") and contextual.service_number(text[b:e]):
             continue  # Childline 0800 1111, Samaritans 116 123, NHS 111
         if kind == "name":
             words = _WORD.findall(text[b:e])
