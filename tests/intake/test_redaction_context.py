@@ -127,6 +127,8 @@ HELPLINES = [
     ("Mind's infoline is 0300 123 3393", "0300 123 3393"),
     ("I work at Marks and Spencer on zero hours", "Marks and Spencer"),
     ("after my shift at John Lewis I went home", "John Lewis"),
+    ("I phoned Southwark Council on 020 7525 5000 all week", "020 7525 5000"),
+    ("Lambeth Council's number is 020 7926 1000 but nobody answers", "020 7926 1000"),
     ("Marks & Spencer and Sainsbury's both cut hours", "Marks & Spencer and Sainsbury's"),
 ]
 
@@ -140,6 +142,13 @@ def test_helplines_and_organisations_stay_readable(text, item):
 def test_a_personal_number_next_to_a_helpline_still_goes():
     text = "I rang Childline on 0800 1111 and then my mum on 07700 900 456"
     assert spans_of(text) == [("07700 900 456", "phone")]
+
+
+@pytest.mark.parametrize(
+    "text", ["call my mum at the council on 020 7946 0123", "ring me on 020 7946 0123 please"]
+)
+def test_a_personal_landline_goes_even_near_an_organisation(text):
+    assert ("020 7946 0123", "phone") in spans_of(text)
 
 
 FLAGGED = [

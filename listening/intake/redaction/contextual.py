@@ -100,7 +100,8 @@ def _spoken_ok(text: str) -> bool:
     """9 to 15 digits, two of the parts words (one is enough when the number starts with 0)."""
     digits, words = spoken_digits(text)
     leading_zero = text.lstrip("+ ")[:1] in ("0", "O", "o", "4")
-    return 9 <= digits <= 15 and (words >= 2 or (words == 1 and leading_zero))
+    inside = not re.search(r"[^\W\d_]$", text)  # the one word is not a word after the number
+    return 9 <= digits <= 15 and (words >= 2 or (words == 1 and leading_zero and inside))
 
 
 # --- references ----------------------------------------------------------------------------

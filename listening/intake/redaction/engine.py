@@ -344,6 +344,8 @@ def _not_organisations(text: str, spans: list[tuple[int, int, str]]) -> list[tup
     for b, e, kind in spans:
         if kind in ("phone", "reference") and contextual.service_number(text[b:e]):
             continue  # Childline 0800 1111, Samaritans 116 123, NHS 111
+        if kind in ("phone", "reference") and _organisation_line(text, b, e, protected):
+            continue  # "Southwark Council on 020 7525 5000"
         if kind == "name":
             words = _WORD.findall(text[b:e])
             if any(p <= b and e <= q for p, q in protected) or all(
@@ -352,6 +354,28 @@ def _not_organisations(text: str, spans: list[tuple[int, int, str]]) -> list[tup
                 continue  # "John Lewis", "Marks and Spencer", "Childline", "Tiktok"
         kept.append((b, e, kind))
     return kept
+
+
+_OWNERS = frozenset("my me mine his her their our mum dad sister brother son daughter".split())
+_LINE_WORDS = frozenset("helpline hotline switchboard freephone advice line infoline".split())
+_LANDLINE = re.compile(r"^(?:\+?44\s?(?:\(0\))?\s?|0)[12]")
+
+
+def _organisation_line(text: str, start: int, end: int, protected: list[tuple[int, int]]) -> bool:
+    """A landline (01, 02) right after an organisation's name or a word for a helpline, with
+    nobody's "my", "his"... in between: the organisation's number, not a person's."""
+    if not _LANDLINE.match(text[start:end].strip()):
+        return False
+    before = text[max(0, start - 50) : start]
+    clause = re.split(r"[.!?;\n]", before)[-1]
+    words = [w.lower() for w in _WORD.findall(clause)]
+    if set(words[-6:]) & _OWNERS:
+        return False
+    if set(words[-4:]) & _LINE_WORDS:
+        return True
+    named = [(e.start_char, e.end_char) for e in parse(text).ents if e.label_ == "ORG"]
+    gap = re.compile(r"^(?:['’]s)?\s*(?:\w+\s+){0,2}?(?:on|is|:|-)?\s*$")
+    return any(b < start and gap.match(text[q:start]) for b, q in named + protected if q <= start)
 
 
 def _flags(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
