@@ -81,6 +81,12 @@ REMOVED = [
     ("Rose's son was excluded in March", None, "Rose", "name"),
     ("Joy and Faith run the group on Tuesdays", None, "Joy", "name"),
     ("Bill the postman knows everyone", None, "Bill", "name"),
+    ("Precious from church rang twice", None, "Precious", "name"),
+    ("Hope and I went to the meeting", None, "Hope", "name"),
+    ("me and Will sorted it out", None, "Will", "name"),
+    ("thank you Grace for listening", None, "Grace", "name"),
+    ("jay.k22 is my snap if you want to chat", None, "jay.k22", "handle"),
+    ("vivo en el 23 de Choumert Road con mis hijos", "es", "23 de Choumert Road", "address"),
 ]  # fmt: skip
 
 
@@ -166,6 +172,15 @@ FLAGGED = [
      "Polish at the school", "identifying_description"),
     ("the only one in a wheelchair on our estate", "the only one in a wheelchair on our estate",
      "identifying_description"),
+    ("St Saviour's head teacher rang social services", "St Saviour's head teacher",
+     "role_at_place"),
+    ("the Lidl manager on Rye Lane was kind", "the Lidl manager on Rye Lane", "role_at_place"),
+    ("the woman who runs the launderette on Choumert Road", "the woman who runs the "
+     "launderette on Choumert Road", "role_at_place"),
+    ("the one with the guide dog on the Brandon estate", "the one with the guide dog on the "
+     "Brandon estate", "identifying_description"),
+    ("I'm the only dad at the school gates", "the only dad at the school gates",
+     "identifying_description"),
 ]  # fmt: skip
 
 
@@ -183,6 +198,8 @@ def test_roles_at_places_and_descriptions_are_reported_not_replaced(text, item, 
         "the first person in my family to go to university",
         "a teacher in London told us",
         "the teachers at the school were on strike",
+        "recruit the best teachers graduating from WKU",
+        "pass the Uniform Residential Landlord and Tenant Act",
     ],
 )
 def test_ordinary_descriptions_are_not_flagged(text):

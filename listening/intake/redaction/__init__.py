@@ -1,7 +1,10 @@
-"""Find and redact personal data in free text at intake (redactor version 2).
+"""Find and redact personal data in free text at intake (redactor version 4).
 
 Pure package: no Flask, no database. Built on Microsoft Presidio (presidio-analyzer 2.2.366):
-pattern recognisers with context words and check digits (recognisers.py), spaCy's statistical
+pattern recognisers with context words and check digits (recognisers.py), recognisers that
+decide by the words around a shape (contextual.py: numbers in words, handles next to social
+apps, case and reference numbers, house numbers in every supported language, given names that
+are ordinary words, roles at named places and identifying descriptions), spaCy's statistical
 NER for names, and the version-1 detector (legacy.py) for addresses, postcodes, titles and name
 cues. Text is normalised first (NFKC, zero-width and bidi controls removed, names true-cased);
 spans always refer to the text the caller passed (normalise.py maps them back).
@@ -21,7 +24,14 @@ the wheel's published SHA-256 1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf
 from explosion/spacy-models). No published hash was found for ner/model: the NER weights
 themselves are NOT independently verified. test_redaction_model.py pins all six hashes.
 
-Decisions: titles are kept ("Dr [name]"); street and estate names without a house or flat
+Decisions: a role at a named place ("the head teacher at St Saviour's") and a uniquely
+identifying description ("the only Somali family in our block") are reported as spans of kind
+`role_at_place` and `identifying_description` (`FLAGS`) but NOT replaced by `redact`: they
+name no one by themselves, the words are often what the answer is about, and only a reviewer
+can tell whether they single someone out; the quote page warns about them. Helplines and
+organisations' numbers (0800/0808, 03, 116 xxx, 111/999/101, a landline right after an
+organisation's name) and organisation names that contain people's names ("John Lewis") stay.
+Titles are kept ("Dr [name]"); street and estate names without a house or flat
 number are kept (they name places, not people); outward-only postcodes ("SE15") are kept;
 dates are only dates of birth next to "born", "DOB" and the like.
 """

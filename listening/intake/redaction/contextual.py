@@ -205,8 +205,9 @@ class AppHandleRecogniser(EntityRecognizer):
                 if shaped:
                     results.append(RecognizerResult("HANDLE", m.start(1), m.end(1), 0.7))
                 break
-            before = text[max(0, app.start() - 40) : app.start()]
-            gap = re.search(r"(\S+)\s+(?:on|in|at|from)\s+(?:my\s+|the\s+)?$", before)
+            # Before the app: "kemi_bakes on insta", "jay.k22 is my snap" (joined names only).
+            before = text[max(0, app.start() - 50) : app.start()]
+            gap = re.search(r"(\S+)\s+(?:(?:on|in|at|from|is|'s|my|our|the)\s+){1,3}$", before)
             if gap and (m := _HANDLE_SHAPE.fullmatch(gap[1].rstrip(",:"))):
                 if _handle_like(m[1], strong=True):
                     start = app.start() - len(before) + gap.start(1)
@@ -253,7 +254,7 @@ _QUANTITY = (
 # The number after the street (continental order): after a comma only with a street word
 # ("Rua de Peckham, 12"); "St Mary's Road, 45a Old Kent Rd" is two English addresses.
 _PIECE = (
-    rf"(?:{_CUED}|(?:{_CONT_STREET}(?:\s*,)?|{_EN_STREET})\s+{_NUMBER}(?!\s*(?i:{_QUANTITY}))"
+    rf"(?:{_CUED}|\d{{1,4}}[a-z]?(?=\s+{_LINK}\s+{_STREET})|(?:{_CONT_STREET}(?:\s*,)?|{_EN_STREET})\s+{_NUMBER}(?!\s*(?i:{_QUANTITY}))"
     rf"|{_FLOOR})"
 )
 HOUSE = re.compile(
@@ -348,7 +349,7 @@ def _is_word_name(doc, i: int) -> bool:
     nxt2 = doc[i + 2] if i + 2 < len(doc) else None
     prev = doc[i - 1] if i > 0 else None
     if nxt is not None and (nxt.text in legacy.PLACE_NOUNS or nxt.text[:1].isupper()):
-        if nxt.lower_ not in _RELATIONS and not nxt.text.startswith("I"):
+        if nxt.lower_ not in _RELATIONS and nxt.text != "I":
             return False  # "Hope Street", "Summer Fair", "Grace Church"
     if prev is not None and prev.lower_ in _NOUN_BEFORE:
         return False  # "no hope", "the will", "in May", "my Faith"
@@ -360,6 +361,12 @@ def _is_word_name(doc, i: int) -> bool:
         return True  # "our son, Will, is seven"
     if _paired(doc, i):
         return True  # "Joy and Faith run the group"
+    if nxt2 is not None and nxt.lower_ == "and" and nxt2.lower_ in ("i", "me", "my"):
+        return True  # "Hope and I went"
+    if i > 1 and prev.lower_ == "and" and doc[i - 2].lower_ in ("me", "i"):
+        return True  # "me and Will"
+    if i > 1 and prev.lower_ == "you" and doc[i - 2].lemma_.lower() == "thank":
+        return True  # "thank you Grace"
     if nxt is None:
         return False
     if nxt.text in ("'s", "’s") and not (nxt2 is not None and nxt2.text in legacy.PLACE_NOUNS):
@@ -373,11 +380,7 @@ def _is_word_name(doc, i: int) -> bool:
         and (nxt2.lower_ in ROLES or nxt2.lower_ in _RELATIONS)
     ):
         return True  # "Bill the caretaker"
-    if (
-        nxt.lower_ == "from"
-        and nxt2 is not None
-        and (nxt2.lower_ == "the" or nxt2.text[:1].isupper())
-    ):
+    if nxt2 is not None and nxt.lower_ == "from" and (nxt2.is_alpha or nxt2.is_title):
         return True  # "Will from the food bank"
     person_verb = nxt.tag_ == "VBD" or nxt.lemma_.lower() in _PERSON_VERBS
     if nxt.tag_ in ("VBD", "VBZ") and person_verb and nxt.pos_ != "AUX":
@@ -440,7 +443,10 @@ ROLES = _words(
     "therapist counsellor counselor psychologist psychiatrist consultant surgeon paramedic",
     "inspector sergeant constable detective solicitor lawyer judge magistrate clerk mayor",
     "trustee chef cook driver postman postwoman lecturer tutor professor dean registrar",
-    "superintendent physio optician vet carer handyman gardener volunteer youth",
+    "superintendent physio optician vet carer handyman gardener volunteer youth deacon",
+    "churchwarden verger bursar president proprietor publican barista waiter waitress doorman",
+    "lifeguard ranger attendant adviser advisor caseworker mentor childminder pcso ta visitor",
+    "man woman guy bloke fella security",
 )
 PERSON_NOUNS = ROLES | _words(
     "person man woman lady guy girl boy child kid baby family household couple resident tenant",
@@ -479,7 +485,7 @@ def place_end(doc, i: int, named: bool) -> int | None:
     j, det = i, None
     if j < len(doc) and doc[j].lower_ in _DEFINITE | {"a"}:
         det, j = doc[j].lower_, j + 1
-    start, caps, place, end = j, 0, 0, None
+    start, caps, place, end, numbered = j, 0, 0, None, False
     while j < len(doc):
         t = doc[j]
         if _capitalised(t) and not t.is_punct or t.text in ("'s", "’s", "'", "’"):
@@ -489,9 +495,14 @@ def place_end(doc, i: int, named: bool) -> int | None:
         elif t.lower_ in _LINK_WORDS and caps and j + 1 < len(doc) and _capitalised(doc[j + 1]):
             j += 1
             continue
-        elif t.like_num and j > start:
-            pass  # "Ward 4"
-        elif t.is_lower and t.pos_ in ("NOUN", "ADJ") and j - start < 3:
+        elif t.like_num or _ORDINAL.match(t.text):
+            house = t.i > start and doc[t.i - 1].lower_ in ("number", "no", "no.")
+            place, numbered = place + house, numbered or house
+            if j == start and not (j + 1 < len(doc) and doc[j + 1].lower_ in PLACE_WORDS):
+                break  # "Ward 4", "the 12th floor", "number 5"; not "at 5 o'clock"
+        elif t.lower_ in ("number", "no", "no.") and j + 1 < len(doc) and doc[j + 1].like_num:
+            pass
+        elif t.is_lower and t.pos_ in ("NOUN", "ADJ", "PROPN") and j - start < 3:
             j += 1  # "the corner shop": a modifier counts only if a place word follows
             continue
         else:
@@ -501,15 +512,24 @@ def place_end(doc, i: int, named: bool) -> int | None:
     if end is None:
         return None
     j = end
-    if j < len(doc) - 1 and doc[j].lower_ in ("on", "in", "at", "off") and _capitalised(doc[j + 1]):
-        more = place_end(doc, j + 1, True)
-        if more is not None:
-            caps, j = caps + 1, more
-    if caps:
-        return j
+    while j < len(doc) and doc[j].is_lower and doc[j].pos_ == "NOUN" and j - end < 2:
+        j += 1  # "the school gates", "St Mary's care home"
+    if j < len(doc) - 1 and doc[j].lower_ in ("on", "in", "at", "off", "of", "near"):
+        more = place_end(doc, j + 1, False)
+        if more is not None and (caps or place):
+            caps, j = caps + _has_capital(doc, j + 1, more), more
+    if caps or (numbered and not named):
+        return j  # a named place, or a house number ("the one at number 5")
     if named or not place:
         return None
     return j if det is not None and det != "a" else None
+
+
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+
+
+def _has_capital(doc, b: int, e: int) -> int:
+    return int(any(doc[k].text[:1].isupper() for k in range(b, e)))
 
 
 def _span_result(doc, b: int, e: int, entity: str) -> RecognizerResult:
@@ -534,11 +554,29 @@ class RolePlaceRecogniser(EntityRecognizer):
             k = t.i + 1
             if k + 1 < len(doc) and doc[k].lower_ == "of" and doc[k + 1].tag_ == "NN":
                 k += 2  # "head of year at ..."
-            if k < len(doc) and doc[k].lower_ in _PLACE_PREPS:
-                end = place_end(doc, k + 1, named=True)
-                if end is not None:
-                    results.append(_span_result(doc, b, end, "ROLE_AT_PLACE"))
+            if k + 1 < len(doc) and doc[k].lower_ in ("who", "that") and doc[k + 1].pos_ == "VERB":
+                k += 2  # "the woman who runs the Lidl on Rye Lane"
+                k += k < len(doc) and doc[k].lower_ in _PLACE_PREPS
+                k -= 1  # place_end starts after k
+            elif k < len(doc) and doc[k].lower_ in _PLACE_PREPS:
+                pass
+            else:
+                k = None
+            end = place_end(doc, k + 1, named=True) if k is not None else None
+            if end is not None:
+                results.append(_span_result(doc, b, end, "ROLE_AT_PLACE"))
+            elif t.is_lower and _named_before(doc, b, t.i) and t.lower_ not in _words("man woman"):
+                results.append(_span_result(doc, b, t.i + 1, "ROLE_AT_PLACE"))
         return results
+
+
+def _named_before(doc, b: int, i: int) -> bool:
+    """A named place or organisation among the words before a role ("the Lidl manager",
+    "St Saviour's head teacher"): a capitalised word that does not start the sentence."""
+    return any(
+        doc[k].text[:1].isupper() and doc[k].text != "I" and not _sentence_start(doc, k)
+        for k in range(b, i)
+    )
 
 
 def _determiner_before(doc, i: int) -> int | None:
@@ -548,6 +586,11 @@ def _determiner_before(doc, i: int) -> int | None:
         t = doc[b]
         if t.lower_ in _DEFINITE:
             return b
+        if t.text in ("'s", "’s") and b > 0 and doc[b - 1].text[:1].isupper():
+            first = b - 1  # "St Saviour's head teacher": the place is the determiner
+            while first > 0 and doc[first - 1].text[:1].isupper():
+                first -= 1
+            return first
         participle = t.tag_ in ("VBG", "VBN")  # "Tamil-speaking", "retired"
         if t.is_punct and t.text != "-" or t.pos_ in ("AUX", "ADP", "PRON", "CCONJ"):
             return None
@@ -569,15 +612,24 @@ class DescriptionRecogniser(EntityRecognizer):
         norp = {i for e in doc.ents if e.label_ == "NORP" for i in range(e.start, e.end)}
         for t in doc:
             unique = t.lower_ in _UNIQUE or t.tag_ == "JJS" or t.lower_ in ("first", "last")
-            if not unique or t.i == 0 or doc[t.i - 1].lower_ not in _DEFINITE:
+            if not unique or t.i == 0:
                 continue
-            person, clause = False, False
+            before = doc[t.i - 1].lower_
+            if before not in _DEFINITE and not (t.lower_ == "only" and before == "of"):
+                continue
+            first = t.i - 1
+            if before == "of" and first > 0 and doc[first - 1].lower_ in ("one", "two", "three"):
+                first -= 1  # "one of only two black girls in her year"
+            # "the one with the wheelchair at number 5": "one" is the person itself
+            nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
+            person = t.lower_ == "one" and nxt in {"who", "with", "that"} | _PLACE_PREPS
+            clause = False
             for k in range(t.i + 1, min(len(doc), t.i + 11)):
                 w = doc[k]
                 if w.lower_ in _PLACE_PREPS and person:
                     end = place_end(doc, k + 1, named=False)
                     if end is not None:
-                        results.append(_span_result(doc, t.i - 1, end, "IDENTIFYING_DESCRIPTION"))
+                        results.append(_span_result(doc, first, end, "IDENTIFYING_DESCRIPTION"))
                         break
                     continue  # "the only one in a wheelchair on our estate"
                 if person and w.lower_ in ("who", "that", "with"):
@@ -587,7 +639,11 @@ class DescriptionRecogniser(EntityRecognizer):
                 if w.is_punct and w.text != "-" or verb or (w.pos_ == "PRON" and not clause):
                     break
                 head = k + 1 == len(doc) or doc[k + 1].is_punct or doc[k + 1].lower_ in _PLACE_PREPS
-                person = person or w.lower_ in PERSON_NOUNS or (k in norp and head)  # "Somali"
+                # Plurals only after "only" ("the only two black teachers"); "the best
+                # teachers" is no one in particular.
+                plural_ok = t.lower_ in _UNIQUE
+                noun = w.lower_ in PERSON_NOUNS or (plural_ok and w.lemma_.lower() in PERSON_NOUNS)
+                person = person or noun or (k in norp and head)  # "Somali"
         return results
 
 

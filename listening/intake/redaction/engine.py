@@ -3,7 +3,8 @@
 Stages (each can be switched off for the ablation in bench/redaction.py):
 `patterns` (recognisers.py), `ner` (PERSON from en_core_web_sm), `normalise` (NFKC, format
 characters removed, and true-casing so lower-case and ALL-CAPS names reach the NER), and
-`legacy` (the version-1 detector: addresses, postcodes, titles and name cues).
+`legacy` (the version-1 detector: addresses, postcodes, titles and name cues); `off` leaves out
+recognisers of contextual.py by name (the English-only ones never run on other languages).
 The model and the analyzer are built lazily, once per process and configuration.
 """
 
