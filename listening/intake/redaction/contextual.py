@@ -254,7 +254,8 @@ _QUANTITY = (
 # The number after the street (continental order): after a comma only with a street word
 # ("Rua de Peckham, 12"); "St Mary's Road, 45a Old Kent Rd" is two English addresses.
 _PIECE = (
-    rf"(?:{_CUED}|\d{{1,4}}[a-z]?(?=\s+{_LINK}\s+{_STREET})|(?:{_CONT_STREET}(?:\s*,)?|{_EN_STREET})\s+{_NUMBER}(?!\s*(?i:{_QUANTITY}))"
+    rf"(?:{_CUED}|\d{{1,4}}[a-z]?(?=\s+{_LINK}\s+{_STREET})"
+    rf"|(?:{_CONT_STREET}(?:\s*,)?|{_EN_STREET})\s+{_NUMBER}(?!\s*(?i:{_QUANTITY}))"
     rf"|{_FLOOR})"
 )
 HOUSE = re.compile(
