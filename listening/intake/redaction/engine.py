@@ -3,7 +3,8 @@
 Stages (each can be switched off for the ablation in bench/redaction.py):
 `patterns` (recognisers.py), `ner` (PERSON from en_core_web_sm), `normalise` (NFKC, format
 characters removed, and true-casing so lower-case and ALL-CAPS names reach the NER), and
-`legacy` (the version-1 detector: addresses, postcodes, titles and name cues).
+`legacy` (the version-1 detector: addresses, postcodes, titles and name cues); `off` leaves out
+recognisers of contextual.py by name (the English-only ones never run on other languages).
 The model and the analyzer are built lazily, once per process and configuration.
 """
 
@@ -29,6 +30,11 @@ KINDS = {
     "BANK_ACCOUNT": "bank details",
     "DATE_OF_BIRTH": "date of birth",
     "PERSON": "name",
+    "REFERENCE": "reference",
+    "HOUSE_NUMBER": "address",
+    "WORD_NAME": "name",
+    "ROLE_AT_PLACE": "role_at_place",
+    "IDENTIFYING_DESCRIPTION": "identifying_description",
 }
 # A word written in lower case about as often as capitalised, or more, at least this often (log
 # probability in spaCy's English lexeme table), is an ordinary word, not a name.
@@ -68,6 +74,7 @@ class Stages:
     local: bool = True  # national phone numbers, dates of birth in other languages
     names: bool = True  # the name layer for answers not in English (languages.py)
     name_rules_off: frozenset[str] = frozenset()  # rules of that layer left out (ablation)
+    off: frozenset[str] = frozenset()  # recognisers of contextual.py left out (ablation)
 
 
 FULL = Stages()
@@ -176,12 +183,20 @@ def _rare_name_recogniser():
 
 
 @cache
-def analyzer(patterns: bool = True, ner: bool = True):
-    """A Presidio AnalyzerEngine over the shared spaCy pipeline."""
+def analyzer(
+    patterns: bool = True, ner: bool = True, english: bool = True, off: frozenset[str] = frozenset()
+):
+    """A Presidio AnalyzerEngine over the shared spaCy pipeline.
+
+    `patterns`: the pattern recognisers and those of contextual.py (less `off`; the English
+    ones only when `english`); `ner`: spaCy's PERSON and the rare-proper-noun recogniser.
+    """
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+    from listening.intake.redaction import contextual
     from listening.intake.redaction.recognisers import pattern_recognisers
 
     class LoadedSpacyEngine(SpacyNlpEngine):
@@ -202,11 +217,22 @@ def analyzer(patterns: bool = True, ner: bool = True):
     )
     engine.load()
     registry = RecognizerRegistry(supported_languages=["en"])
-    for recogniser in (pattern_recognisers() if patterns else []) + (
+    built = pattern_recognisers() + contextual.recognisers(off, english) if patterns else []
+    for recogniser in built + (
         [SpacyRecognizer(supported_entities=["PERSON"]), _rare_name_recogniser()] if ner else []
     ):
         registry.add_recognizer(recogniser)
-    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+    # Context words are whole words (Presidio's default matches substrings: "no" in "know"),
+    # in the five words before a match or the two after ("6029187/23, my crime number").
+    enhancer = LemmaContextAwareEnhancer(
+        context_prefix_count=5, context_suffix_count=2, context_matching_mode="whole_word"
+    )
+    return AnalyzerEngine(
+        registry=registry,
+        nlp_engine=engine,
+        supported_languages=["en"],
+        context_aware_enhancer=enhancer,
+    )
 
 
 def truecase(text: str) -> str:
@@ -281,7 +307,7 @@ def detect(
     if stages.patterns or stages.ner:
         from listening.intake.redaction.recognisers import THRESHOLD  # imports Presidio
 
-        for r in analyzer(stages.patterns, stages.ner and english).analyze(
+        for r in analyzer(stages.patterns, stages.ner and english, english, stages.off).analyze(
             analysed, "en", score_threshold=THRESHOLD
         ):
             start, end = r.start, r.end
@@ -298,12 +324,82 @@ def detect(
         found += languages.name_spans(analysed, language, stages.name_rules_off, _place_entities)
     tags = [m.span() for m in TAG_RE.finditer(analysed)]
     found = [s for s in found if s[0] < s[1] and not any(s[0] < e and b < s[1] for b, e in tags)]
+    if "helplines" not in stages.off:
+        found = _not_organisations(analysed, found)
     spans = [(*norm.to_original(b, e), kind) for b, e, kind in found]
     if stages.legacy and stages.normalise:  # the raw text too: what a reader's screen shows
         tags = [m.span() for m in TAG_RE.finditer(text)]
         raw = legacy._regex_spans(text)
+        if "helplines" not in stages.off:
+            raw = _not_organisations(text, raw)
         spans += [s for s in raw if not any(s[0] < e and b < s[1] for b, e in tags)]
-    return _merge(spans)
+    return sorted(_merge([s for s in spans if s[2] not in FLAGS]) + _flags(text, spans))
+
+
+def _not_organisations(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop helpline numbers and "names" that are organisations or social apps."""
+    from listening.intake.redaction import contextual
+
+    protected = legacy.protected_spans(_SURROGATE.sub("\ufffd", text))
+    kept = []
+    for b, e, kind in spans:
+        if kind in ("phone", "reference") and contextual.service_number(text[b:e]):
+            continue  # Childline 0800 1111, Samaritans 116 123, NHS 111
+        if kind in ("phone", "reference") and _organisation_line(text, b, e, protected):
+            continue  # "Southwark Council on 020 7525 5000"
+        if kind == "name":
+            words = _WORD.findall(text[b:e])
+            if any(p <= b and e <= q for p, q in protected) or all(
+                w in legacy._lexicon().not_names or w.lower() in contextual.APPS for w in words
+            ):
+                continue  # "John Lewis", "Marks and Spencer", "Childline", "Tiktok"
+        kept.append((b, e, kind))
+    return kept
+
+
+_OWNERS = frozenset("my me mine his her their our mum dad sister brother son daughter".split())
+_LINE_WORDS = frozenset("helpline hotline switchboard freephone advice line infoline".split())
+_LANDLINE = re.compile(r"^(?:\+?44\s?(?:\(0\))?\s?|0)[12]")
+
+
+def _organisation_line(text: str, start: int, end: int, protected: list[tuple[int, int]]) -> bool:
+    """A landline (01, 02) right after an organisation's name or a word for a helpline, with
+    nobody's "my", "his"... in between: the organisation's number, not a person's."""
+    if not _LANDLINE.match(text[start:end].strip()):
+        return False
+    before = text[max(0, start - 50) : start]
+    clause = re.split(r"[.!?;\n]", before)[-1]
+    words = [w.lower() for w in _WORD.findall(clause)]
+    if set(words[-6:]) & _OWNERS:
+        return False
+    if set(words[-4:]) & _LINE_WORDS:
+        return True
+    named = [(e.start_char, e.end_char) for e in parse(text).ents if e.label_ == "ORG"]
+    gap = re.compile(r"^(?:['’]s)?\s*(?:\w+\s+){0,2}?(?:on|is|:|-)?\s*$")
+    return any(b < start and gap.match(text[q:start]) for b, q in named + protected if q <= start)
+
+
+def _flags(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The reviewer's flags, less the parts that are replaced anyway (spans never overlap),
+    without spaces or commas at their ends."""
+    replaced = [(b, e) for b, e, kind in spans if kind not in FLAGS]
+    pieces = []
+    for start, end, kind in _merge([s for s in spans if s[2] in FLAGS]):
+        for b, e in sorted(replaced):
+            if b < end and start < e:
+                if b > start:
+                    pieces.append((start, b, kind))
+                start = max(start, e)
+        if start < end:
+            pieces.append((start, end, kind))
+    trimmed = []
+    for start, end, kind in pieces:
+        piece = text[start:end]
+        start += len(piece) - len(piece.lstrip(" ,;:"))
+        end -= len(piece) - len(piece.rstrip(" ,;:"))
+        if start < end:
+            trimmed.append((start, end, kind))
+    return trimmed
 
 
 def _place_entities(text: str) -> list[tuple[int, int]]:
@@ -363,12 +459,16 @@ PRIORITY = (
     "nhs number",
     "ni number",
     "bank details",
+    "reference",
     "date of birth",
     "postcode",
     "address",
     "name",
 )
-_RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
+# Reported to the reviewer but not replaced: they describe someone without naming them, and the
+# words are usually what the answer is about ("the head teacher at St Saviour's noticed…").
+FLAGS = ("role_at_place", "identifying_description")
+_RANK = {kind: rank for rank, kind in enumerate(PRIORITY + FLAGS)}
 TAG_RE = re.compile(r"\[(?:" + "|".join(PRIORITY) + r")\]")
 
 

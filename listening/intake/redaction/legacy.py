@@ -259,6 +259,15 @@ def _cue(cue: str) -> list[dict]:
     return [{"LOWER": {"IN": words.split("|")}} for words in cue.split()]
 
 
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the protected phrases of not_names.txt ("John Lewis")."""
+    if not any(c.isalpha() for c in text):
+        return []
+    nlp, _, protected = _pipeline()
+    doc = nlp.make_doc(text)
+    return [(doc[b].idx, doc[e - 1].idx + len(doc[e - 1])) for _, b, e in protected(doc)]
+
+
 def _token_spans(text: str) -> list[tuple[int, int, str]]:
     if not any(c.isalpha() for c in text):
         return []
