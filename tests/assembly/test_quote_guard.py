@@ -70,3 +70,29 @@ def test_the_redactors_findings_are_warnings_above_the_checklist(
     assert page.index("quote-findings") < page.index('name="no_personal_details"')
     assert client.post(f"/staff/quotes/{missed_quote.id}/approve", data=TICKS).status_code == 303
     assert missed_quote.status == "approved"
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        (
+            "The head teacher at Greenvale Primary told us the breakfast club is closing",
+            "“The head teacher at Greenvale Primary” (role at place)",
+        ),
+        (
+            "We are the only Eritrean family in Marsh House and everyone knows us",
+            "“the only Eritrean family in Marsh House” (identifying description)",
+        ),
+    ],
+)
+def test_what_the_redactor_flags_but_keeps_is_a_warning_on_the_checklist(
+    said, shown, make_conversation, reviewer, login, client, make_user
+):
+    """Redactor 4 reports a named role at a named place and a uniquely identifying description
+    without replacing them: the reviewer who approves the quote is warned about them."""
+    response = make_conversation(texts=[said]).responses[0]
+    assert response.redacted_text == said  # kept in the text, for the reviewer to judge
+    quote = quotes.propose_quote(response, said, reviewer, theme_slug="housing")
+    login(make_user("reviewer", organisation=None))
+    page = client.get(f"/staff/quotes/{quote.id}/approve").get_data(as_text=True)
+    assert 'id="quote-findings"' in page and shown in page
