@@ -136,7 +136,7 @@ def multilingual_option(dev, other) -> None:
 
     e5 = MultilingualEmbedder()
     situations, kinds, benign = detector._kind_banks()
-    extra, extra_kinds = detector._examples()
+    extra, extra_kinds = detector.read_examples()
     texts = [*situations, *benign, *extra]
     harm = [
         *([True] * len(situations)),

@@ -38,6 +38,9 @@ from listening.language import detect_language
 
 RULES_FILE = Path(__file__).with_name("rules.json")
 EXAMPLES_FILE = Path(__file__).with_name("examples.tsv")
+# Round 2: the disclosures and hard ordinary answers of the pooled dev tables (bench/data), in
+# English, as training examples (bench/README.md "Safeguarding", round 2).
+POOLED_FILE = Path(__file__).with_name("examples_pooled.tsv")
 C_FLAG, C_KIND = 1.0, 4.0  # fixed before measuring (sklearn's default for the flag)
 # Chosen on dev by the fixed rule (bench/safeguarding.py, bench/README.md "Safeguarding").
 STAGES = ("rules", "similarity", "classifier")
@@ -46,6 +49,14 @@ THRESHOLD = 0.825  # classifier: P(disclosure)
 UNREAD = "unread_language"
 UNKNOWN_SEVERITY = 3  # a kind neither rules.json nor its legacy map knows
 UNREAD_MIN_LETTERS = 30  # fixed before measuring: an unknown language with this many letters
+# Round 2 options (chosen on pooled dev by the fixed rule; see bench/safeguarding_cv.py).
+POOLED = True  # the trained stages also learn from POOLED_FILE
+KNN_K = 5  # fixed before measuring
+KNN_CUT = 9.0  # k-NN: share of disclosures among the K nearest training texts (9 = off)
+SHORT_WORDS = 0  # an answer of fewer words is never flagged by a model stage (0 = off)
+RESOLVED_CONTEXT = False  # a suppressor in the same full sentence also covers its ";"-clauses
+PAIRS = False  # the model stages also score pairs of consecutive sentences
+_FULL_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
@@ -71,6 +82,8 @@ class Scores:
     classifier: tuple[str | None, float]  # likeliest kind, P(disclosure)
     unread: bool  # not English, or unknown with enough letters
     english: bool  # the English stages may be trusted (detected English, or unknown)
+    knn: tuple[str | None, float] = (None, -9.0)  # commonest kind among the nearest, share
+    words: int = 99  # words in the answer (the short guard)
 
 
 @cache
@@ -111,13 +124,20 @@ def client_rules() -> str:
 
 
 def version(similarity: bool = True, stages: Sequence[str] = STAGES) -> str:
-    """Detector version stored with each flag: the rules version, the model stages with their
-    cut-offs when `similarity` (the model is there), and the language rule."""
-    parts = [f"r{rules_data()['version']}"]
+    """Detector version stored with each flag: the rules version (with "x" when a suppressor
+    covers a sentence's ";"-clauses), the model stages with their cut-offs and options when
+    `similarity` (the model is there), and the language rule."""
+    parts = [f"r{rules_data()['version']}" + ("x" if RESOLVED_CONTEXT else "")]
     if similarity and "similarity" in stages:
         parts.append(f"s2@{MARGIN}")
     if similarity and "classifier" in stages:
-        parts.append(f"c1@{THRESHOLD}")
+        parts.append(f"c{2 if POOLED else 1}@{THRESHOLD}")
+    if similarity and "knn" in stages:
+        parts.append(f"k{KNN_K}@{KNN_CUT}")
+    if similarity and SHORT_WORDS:
+        parts.append(f"w{SHORT_WORDS}")
+    if similarity and PAIRS:
+        parts.append("p")
     parts.append(f"l1@{UNREAD_MIN_LETTERS}")
     return "+".join(parts)
 
@@ -141,15 +161,22 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE.split((text or "").translate(_QUOTES)) if s.strip()]
 
 
-def check_rules(text: str) -> str | None:
-    """The kind whose rules fire on some unsuppressed sentence (in priority order), or None."""
+def check_rules(text: str, context: bool = RESOLVED_CONTEXT) -> str | None:
+    """The kind whose rules fire on some unsuppressed sentence (in priority order), or None;
+    with `context`, a suppressor anywhere in the full sentence (to . ! ? or a line break) also
+    covers each of its ";"-clauses."""
     kinds, suppressors = _compiled()
-    for sentence in sentences(text):
-        if any(p.search(sentence) for p in suppressors):
+    text = (text or "").translate(_QUOTES)
+    wholes = [w for w in _FULL_SENTENCE.split(text) if w.strip()] if context else [text]
+    for whole in wholes:
+        if context and any(p.search(whole) for p in suppressors):
             continue
-        for kind, rules in kinds:
-            if any(all(p.search(sentence) for p in rule) for rule in rules):
-                return kind
+        for sentence in sentences(whole):
+            if any(p.search(sentence) for p in suppressors):
+                continue
+            for kind, rules in kinds:
+                if any(all(p.search(sentence) for p in rule) for rule in rules):
+                    return kind
     return None
 
 
@@ -164,22 +191,26 @@ def reading(text: str) -> tuple[bool, bool]:
     return code != "en", code == "en"
 
 
-def _units(texts: Sequence[str]) -> tuple[list[str], list[int]]:
-    """Each answer whole, and each of its sentences when it has more than one; owner indices."""
+def _units(texts: Sequence[str], pairs: bool = PAIRS) -> tuple[list[str], list[int]]:
+    """Each answer whole, each of its sentences when it has more than one (and with `pairs`,
+    each two consecutive sentences when it has more than two); owner indices."""
     units, owners = [], []
     for i, text in enumerate(texts):
         parts = sentences(text)
-        for unit in [text, *parts] if len(parts) > 1 else [text]:
+        more = parts if len(parts) > 1 else []
+        if pairs and len(parts) > 2:
+            more = more + [f"{a} {b}" for a, b in zip(parts, parts[1:], strict=False)]
+        for unit in [text, *more]:
             units.append(unit)
             owners.append(i)
     return units, owners
 
 
-def _examples() -> tuple[list[str], list[str]]:
-    """More training texts for the classifier (examples.tsv: kind or "none", text)."""
-    if not EXAMPLES_FILE.exists():
+def read_examples(path: Path = EXAMPLES_FILE) -> tuple[list[str], list[str]]:
+    """Training texts for the trained stages (a TSV of kind or "none", text)."""
+    if not path.exists():
         return [], []
-    rows = [line.split("\t", 1) for line in EXAMPLES_FILE.read_text(encoding="utf-8").splitlines()]
+    rows = [line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines()]
     rows = [r for r in rows[1:] if len(r) == 2 and r[1].strip()]
     return [r[1] for r in rows], [r[0] for r in rows]
 
@@ -193,46 +224,74 @@ def _kind_banks() -> tuple[list[str], list[str], list[str]]:
     return situations, kinds, benign
 
 
-class ModelStages:
-    """The similarity and classifier stages with one encoder (fitted once, when built)."""
+def training_set(pooled: bool = POOLED) -> tuple[list[str], list[str]]:
+    """(texts, kind or "none") the trained stages learn from: the banks of rules.json, the
+    examples, and with `pooled` the pooled dev examples."""
+    situations, kinds, benign = _kind_banks()
+    texts, labels = [*situations, *benign], [*kinds, *(["none"] * len(benign))]
+    for path in (EXAMPLES_FILE, POOLED_FILE) if pooled else (EXAMPLES_FILE,):
+        more, more_labels = read_examples(path)
+        texts, labels = texts + more, labels + more_labels
+    return texts, labels
 
-    def __init__(self, encode: Encoder):
+
+class ModelStages:
+    """The similarity, classifier and k-NN stages with one encoder (fitted once, when built).
+
+    `training` replaces `training_set()` (the bench fits one per fold)."""
+
+    def __init__(
+        self,
+        encode: Encoder,
+        training: tuple[list[str], list[str]] | None = None,
+        pairs: bool = PAIRS,
+    ):
         from sklearn.linear_model import LogisticRegression
 
-        self.encode = encode
+        self.encode, self.pairs = encode, pairs
         situations, self.kinds_, benign = _kind_banks()
-        extra, extra_kinds = _examples()
-        vectors = encode([*situations, *benign, *extra])
-        self.situations_ = vectors[: len(situations)]
-        self.benign_ = vectors[len(situations) : len(situations) + len(benign)]
-        kinds = [*self.kinds_, *(["none"] * len(benign)), *extra_kinds]
+        texts, kinds = training or training_set()
+        unique = list(dict.fromkeys([*situations, *benign, *texts]))
+        found = dict(zip(unique, encode(unique), strict=True))
+        self.situations_ = np.array([found[t] for t in situations])
+        self.benign_ = np.array([found[t] for t in benign])
+        vectors = np.array([found[t] for t in texts])
         harm = np.array([k != "none" for k in kinds])
+        self.train_, self.train_kinds_ = vectors, np.array(kinds)
         # is it a disclosure at all (both classes weigh the same), then which kind
         self.flag_ = LogisticRegression(C=C_FLAG, max_iter=2000, class_weight="balanced")
         self.flag_.fit(vectors, harm)
         self.kind_ = LogisticRegression(C=C_KIND, max_iter=2000)
         self.kind_.fit(vectors[harm], [k for k in kinds if k != "none"])
 
-    def scores(self, texts: Sequence[str]) -> list[tuple[tuple[str, float], tuple[str, float]]]:
-        """Per text: (nearest kind, similarity margin) and (likeliest kind, P(disclosure)), the
-        best over the whole answer and its sentences."""
+    def scores(self, texts: Sequence[str]) -> list[tuple[tuple, tuple, tuple]]:
+        """Per text: (nearest kind, similarity margin), (likeliest kind, P(disclosure)) and
+        (commonest kind among the K nearest training texts, their share of disclosures), each
+        the best over the whole answer and its sentences."""
         if not texts:
             return []
-        units, owners = _units(texts)
+        units, owners = _units(texts, self.pairs)
         x = self.encode(units)
         near = x @ self.situations_.T
         margin = near.max(axis=1) - (x @ self.benign_.T).max(axis=1)
         nearest = near.argmax(axis=1)
         risk = self.flag_.predict_proba(x)[:, list(self.flag_.classes_).index(True)]
         likeliest = self.kind_.predict_proba(x).argmax(axis=1)
-        out: list = [((None, -9.0), (None, -9.0)) for _ in texts]
+        top = np.argsort(-(x @ self.train_.T), axis=1)[:, :KNN_K]
+        top_kinds = self.train_kinds_[top]
+        share = (top_kinds != "none").mean(axis=1)
+        blank = (None, -9.0)
+        out: list = [(blank, blank, blank) for _ in texts]
         for u, owner in enumerate(owners):
-            sim, clf = out[owner]
+            sim, clf, knn = out[owner]
             if margin[u] > sim[1]:
                 sim = (self.kinds_[int(nearest[u])], float(margin[u]))
             if risk[u] > clf[1]:
                 clf = (str(self.kind_.classes_[int(likeliest[u])]), float(risk[u]))
-            out[owner] = (sim, clf)
+            if share[u] > knn[1]:
+                harmful = [k for k in top_kinds[u] if k != "none"]
+                knn = (max(harmful, key=harmful.count) if harmful else None, float(share[u]))
+            out[owner] = (sim, clf, knn)
         return out
 
 
@@ -242,17 +301,24 @@ def decide(
     margin: float = MARGIN,
     threshold: float = THRESHOLD,
     languages: bool = True,
+    knn_cut: float = KNN_CUT,
+    short_words: int = SHORT_WORDS,
 ) -> Finding:
     """The finding for one answer's scores: the first stage that fires (rules, classifier,
-    similarity), else the language rule."""
+    k-NN, similarity; the model stages never for an answer of fewer than `short_words` words),
+    else the language rule."""
     if s.english:
         if "rules" in stages and s.rules:
             return Finding(True, s.rules, "rules")
+        models = s.words >= short_words
         kind, score = s.classifier
-        if "classifier" in stages and kind and score >= threshold:
+        if models and "classifier" in stages and kind and score >= threshold:
             return Finding(True, kind, "classifier", score)
+        kind, score = s.knn
+        if models and "knn" in stages and kind and score >= knn_cut:
+            return Finding(True, kind, "knn", score)
         kind, score = s.similarity
-        if "similarity" in stages and kind and score >= margin:
+        if models and "similarity" in stages and kind and score >= margin:
             return Finding(True, kind, "similarity", score)
     if languages and s.unread:
         return Finding(True, UNREAD, "language")
@@ -269,10 +335,13 @@ class Detector:
         margin: float = MARGIN,
         threshold: float = THRESHOLD,
         languages: bool = True,
+        knn_cut: float = KNN_CUT,
+        short_words: int = SHORT_WORDS,
     ):
         self.models = ModelStages(encode) if encode is not None else None
         self.stages = tuple(s for s in stages if s == "rules" or self.models is not None)
         self.margin, self.threshold, self.languages = margin, threshold, languages
+        self.knn_cut, self.short_words = knn_cut, short_words
 
     @property
     def version(self) -> str:
@@ -284,23 +353,29 @@ class Detector:
         texts = [t if isinstance(t, str) else "" for t in texts]
         read = [reading(t) if t.strip() else (False, True) for t in texts]
         todo = [i for i, t in enumerate(texts) if t.strip() and read[i][1]]
-        wanted = {"similarity", "classifier"} & set(self.stages)
+        wanted = {"similarity", "classifier", "knn"} & set(self.stages)
         models = {}
         if wanted and self.models is not None:
             models = dict(zip(todo, self.models.scores([texts[i] for i in todo]), strict=True))
-        blank = ((None, -9.0), (None, -9.0))
-        return [
-            Scores(
-                check_rules(t) if "rules" in self.stages and read[i][1] else None,
-                *models.get(i, blank),
-                *read[i],
-            )
-            for i, t in enumerate(texts)
-        ]
+        blank = (None, -9.0)
+        out = []
+        for i, t in enumerate(texts):
+            sim, clf, knn = models.get(i, (blank, blank, blank))
+            rules = check_rules(t) if "rules" in self.stages and read[i][1] else None
+            out.append(Scores(rules, sim, clf, *read[i], knn=knn, words=len(t.split())))
+        return out
 
     def check(self, texts: Sequence[str]) -> list[Finding]:
         """One finding per text, in order."""
         return [
-            decide(s, self.stages, self.margin, self.threshold, self.languages)
+            decide(
+                s,
+                self.stages,
+                self.margin,
+                self.threshold,
+                self.languages,
+                self.knn_cut,
+                self.short_words,
+            )
             for s in self.scores(texts)
         ]
