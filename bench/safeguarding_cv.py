@@ -276,6 +276,10 @@ def main() -> None:
             f"{demo_rate:.1%} | {polis_rate:.1%}"
         )
 
+    print("\nbest point of each set of options (same rule):")
+    for options in itertools.product((False, True), repeat=4):
+        got = choose(results, lambda c, o=options: c[0] == o)
+        print(f"  {line(got[1]) if got else 'none eligible'}")
     key, pick = choose(results, lambda c: True)
     print(f"\nchosen by the fixed rule: {describe(pick)}")
     print("  config | pooled dev caught (out-of-fold) | hard ordinary | demo | Pol.is")

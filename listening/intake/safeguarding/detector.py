@@ -25,7 +25,9 @@ themes, so the app factory hands it the themes encoder (`app.extensions["sentenc
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -235,16 +237,48 @@ def training_set(pooled: bool = POOLED) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+def training_vectors(encode: Encoder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
+    """The vectors of the training texts, read from `cache_dir` when a file there holds them for
+    these texts and this encoder (its vector of a fixed probe text), else encoded and saved.
+    The texts are public (rules.json and the example files), never answers."""
+    if cache_dir is None:
+        return encode(texts)
+    probe = np.round(encode(["safeguarding training cache probe"])[0], 4)
+    digest = hashlib.sha256(probe.astype("<f4").tobytes())
+    for text in texts:
+        digest.update(text.encode("utf-8") + b"\0")
+    path = Path(cache_dir) / f"safeguarding-vectors-{digest.hexdigest()[:24]}.npy"
+    if path.exists():
+        try:
+            vectors = np.load(path, allow_pickle=False)
+            if vectors.shape[0] == len(texts):
+                return vectors
+        except (OSError, ValueError):
+            pass  # unreadable: encode again and overwrite
+    vectors = encode(texts)
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as fh:
+            np.save(fh, vectors.astype(np.float32), allow_pickle=False)
+        os.replace(partial, path)
+    except OSError:
+        pass  # a read-only disk: the next process encodes again
+    return vectors
+
+
 class ModelStages:
     """The similarity, classifier and k-NN stages with one encoder (fitted once, when built).
 
-    `training` replaces `training_set()` (the bench fits one per fold)."""
+    `training` replaces `training_set()` (the bench fits one per fold); `cache_dir` keeps the
+    training vectors between processes (see `training_vectors`)."""
 
     def __init__(
         self,
         encode: Encoder,
         training: tuple[list[str], list[str]] | None = None,
         pairs: bool = PAIRS,
+        cache_dir: Path | None = None,
     ):
         from sklearn.linear_model import LogisticRegression
 
@@ -252,7 +286,7 @@ class ModelStages:
         situations, self.kinds_, benign = _kind_banks()
         texts, kinds = training or training_set()
         unique = list(dict.fromkeys([*situations, *benign, *texts]))
-        found = dict(zip(unique, encode(unique), strict=True))
+        found = dict(zip(unique, training_vectors(encode, unique, cache_dir), strict=True))
         self.situations_ = np.array([found[t] for t in situations])
         self.benign_ = np.array([found[t] for t in benign])
         vectors = np.array([found[t] for t in texts])
@@ -326,7 +360,8 @@ def decide(
 
 
 class Detector:
-    """The chosen stages; `encode=None` gives the rules and the language rule alone."""
+    """The chosen stages; `encode=None` gives the rules and the language rule alone;
+    `cache_dir` keeps the training vectors between processes."""
 
     def __init__(
         self,
@@ -337,8 +372,9 @@ class Detector:
         languages: bool = True,
         knn_cut: float = KNN_CUT,
         short_words: int = SHORT_WORDS,
+        cache_dir: Path | None = None,
     ):
-        self.models = ModelStages(encode) if encode is not None else None
+        self.models = None if encode is None else ModelStages(encode, cache_dir=cache_dir)
         self.stages = tuple(s for s in stages if s == "rules" or self.models is not None)
         self.margin, self.threshold, self.languages = margin, threshold, languages
         self.knn_cut, self.short_words = knn_cut, short_words

@@ -36,7 +36,6 @@ from listening.security import Role
 from listening.timeutil import utcnow
 
 
-
 @dataclass(frozen=True)
 class Contact:
     """How a partner reaches a campaign's safeguarding lead."""
@@ -76,7 +75,9 @@ def kind_severity(kind: str | None) -> int:
 
 def case_severity(case: SafeguardingCase) -> int:
     """The severity of the case's most urgent kind."""
-    return min((kind_severity(k) for k in case.kinds.split(",") if k), default=detector.UNKNOWN_SEVERITY)
+    return min(
+        (kind_severity(k) for k in case.kinds.split(",") if k), default=detector.UNKNOWN_SEVERITY
+    )
 
 
 def guidance_for(campaign: Campaign) -> Guidance:
