@@ -6,16 +6,19 @@ guidance ch. 14 for adults, Working Together to Safeguard Children for children)
 self and immediate danger; each kind in rules.json has a label, a severity (1 = most urgent), a
 family, JavaScript-compatible rules, described situations and benign look-alikes.
 
-Stages (which ones run, and their cut-offs, were chosen on the dev table by the fixed rule in
-bench/README.md, "Safeguarding"):
+Stages (which ones run, their cut-offs and options were chosen in round 2 by grouped
+cross-validation on the pooled dev tables, by the fixed rule in bench/README.md "Safeguarding"):
 
 - rules: regular expressions matched per sentence (the partner form runs the same list
   offline), unless a suppressor (figure of speech, resolved, denial, general talk) matches;
 - similarity: nearest described situation minus nearest benign look-alike (MiniLM cosines);
 - classifier: two logistic regressions on MiniLM vectors, fitted when the detector is built on
   the situations, look-alikes and ordinary answers of rules.json and the training examples of
-  examples.tsv: one says whether an answer is a disclosure (its probability is the score, per
-  sentence and for the whole answer), the other which kind;
+  examples.tsv: one says whether an answer is a disclosure (its probability is the score), the
+  other which kind;
+- the model stages score the whole answer, each sentence and each two consecutive sentences,
+  and keep the highest; a k-NN stage (share of disclosures among the nearest training texts),
+  a guard for very short answers and a wider reach for suppressors were measured and are off;
 - language: an answer whose language is not English, or unknown with enough letters, is
   flagged `unread_language` so a person reads it before it can be themed or quoted.
 
@@ -40,24 +43,21 @@ from listening.language import detect_language
 
 RULES_FILE = Path(__file__).with_name("rules.json")
 EXAMPLES_FILE = Path(__file__).with_name("examples.tsv")
-# Round 2: the disclosures and hard ordinary answers of the pooled dev tables (bench/data), in
-# English, as training examples (bench/README.md "Safeguarding", round 2).
-POOLED_FILE = Path(__file__).with_name("examples_pooled.tsv")
 C_FLAG, C_KIND = 1.0, 4.0  # fixed before measuring (sklearn's default for the flag)
-# Chosen on dev by the fixed rule (bench/safeguarding.py, bench/README.md "Safeguarding").
+# Round 2: chosen by grouped cross-validation on the pooled dev tables by the fixed rule
+# (bench/safeguarding_cv.py, bench/README.md "Safeguarding", round 2).
 STAGES = ("rules", "similarity", "classifier")
-MARGIN = 0.16  # similarity: best situation minus best look-alike
-THRESHOLD = 0.825  # classifier: P(disclosure)
+MARGIN = 0.24  # similarity: best situation minus best look-alike
+THRESHOLD = 0.725  # classifier: P(disclosure)
 UNREAD = "unread_language"
 UNKNOWN_SEVERITY = 3  # a kind neither rules.json nor its legacy map knows
 UNREAD_MIN_LETTERS = 30  # fixed before measuring: an unknown language with this many letters
-# Round 2 options (chosen on pooled dev by the fixed rule; see bench/safeguarding_cv.py).
-POOLED = True  # the trained stages also learn from POOLED_FILE
+# Round 2 options, measured and chosen (on or off) by the same rule:
 KNN_K = 5  # fixed before measuring
-KNN_CUT = 9.0  # k-NN: share of disclosures among the K nearest training texts (9 = off)
+KNN_CUT = 9.0  # k-NN stage ("knn"): share of disclosures among the K nearest (9 = off)
 SHORT_WORDS = 0  # an answer of fewer words is never flagged by a model stage (0 = off)
 RESOLVED_CONTEXT = False  # a suppressor in the same full sentence also covers its ";"-clauses
-PAIRS = False  # the model stages also score pairs of consecutive sentences
+PAIRS = True  # the model stages also score pairs of consecutive sentences
 _FULL_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
@@ -133,7 +133,7 @@ def version(similarity: bool = True, stages: Sequence[str] = STAGES) -> str:
     if similarity and "similarity" in stages:
         parts.append(f"s2@{MARGIN}")
     if similarity and "classifier" in stages:
-        parts.append(f"c{2 if POOLED else 1}@{THRESHOLD}")
+        parts.append(f"c1@{THRESHOLD}")
     if similarity and "knn" in stages:
         parts.append(f"k{KNN_K}@{KNN_CUT}")
     if similarity and SHORT_WORDS:
@@ -226,15 +226,12 @@ def _kind_banks() -> tuple[list[str], list[str], list[str]]:
     return situations, kinds, benign
 
 
-def training_set(pooled: bool = POOLED) -> tuple[list[str], list[str]]:
-    """(texts, kind or "none") the trained stages learn from: the banks of rules.json, the
-    examples, and with `pooled` the pooled dev examples."""
+def training_set() -> tuple[list[str], list[str]]:
+    """(texts, kind or "none") the trained stages learn from: the banks of rules.json and the
+    examples (training on the dev tables too was measured in round 2 and not chosen)."""
     situations, kinds, benign = _kind_banks()
-    texts, labels = [*situations, *benign], [*kinds, *(["none"] * len(benign))]
-    for path in (EXAMPLES_FILE, POOLED_FILE) if pooled else (EXAMPLES_FILE,):
-        more, more_labels = read_examples(path)
-        texts, labels = texts + more, labels + more_labels
-    return texts, labels
+    more, more_labels = read_examples()
+    return [*situations, *benign, *more], [*kinds, *(["none"] * len(benign)), *more_labels]
 
 
 def training_vectors(encode: Encoder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
