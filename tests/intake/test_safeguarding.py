@@ -171,8 +171,8 @@ def test_the_lead_reads_marks_seen_and_records_action_all_audited(
     client, signed_in, world, conversation_payload
 ):
     _campaign, partner, lead, _reviewer, _admin = world
-    # (v2's similarity stage flags "Fine here." as suicidal, margin 0.166 over 0.16: a known
-    # false alarm on two-word answers, bench/README.md; an ordinary answer of more words here)
+    # (v2's similarity stage flagged "Fine here." as suicidal, margin 0.166 over 0.16; round 2's
+    # margin is 0.24, test_safeguarding_detector; an ordinary answer of more words here)
     put(client, partner, conversation_payload(responses=["Rents are up.", DISCLOSURE]))
     case = db.session.scalar(select(SafeguardingCase))
     browser = signed_in(lead)
@@ -181,7 +181,9 @@ def test_the_lead_reads_marks_seen_and_records_action_all_audited(
     assert f"/safeguarding/cases/{case.id}" in listing and "Domestic abuse" in listing
     page = browser.get(f"/safeguarding/cases/{case.id}").get_data(as_text=True)
     assert "I&#39;m scared of what he&#39;ll do" in page
-    assert "Rents are up." in page  # the whole conversation; only the flagged answer's read is audited
+    assert (
+        "Rents are up." in page
+    )  # the whole conversation; only the flagged answer's read is audited
     [read] = events("intake.read_case")
     assert read.actor_id == lead.id and read.after == {
         "responses": [case.conversation.responses[1].id]
