@@ -7,7 +7,8 @@ Tables (columns id, category, language, person, style, text; category "none" = o
 - bench/data/safeguarding_dev_v2.tsv: written by the author of the detector (dev: the rules,
   the stages and the cut-offs were chosen on it);
 - bench/data/safeguarding_heldout.tsv: written by two independent authors given only the list
-  of categories, committed before any detector change, never tuned on (the headline figures).
+  of categories, committed before any detector change, never tuned on (v2's headline figures;
+  from round 2 on it is dev data: bench/safeguarding_cv.py and safeguarding_heldout_v2.tsv).
 Ordinary answers: the demo's SEL answers (even rows = dev, odd rows = held-out), the demo's
 answers in other languages (listening/intake/demo/other_languages.csv) and
 bench/data/multilingual.csv (the cost of the language rule), and the moderated Pol.is comments
@@ -136,7 +137,7 @@ def multilingual_option(dev, other) -> None:
 
     e5 = MultilingualEmbedder()
     situations, kinds, benign = detector._kind_banks()
-    extra, extra_kinds = detector._examples()
+    extra, extra_kinds = detector.read_examples()
     texts = [*situations, *benign, *extra]
     harm = [
         *([True] * len(situations)),

@@ -26,9 +26,10 @@ from tests.mailserver import body_of
 ROOT = Path(__file__).resolve().parents[2]
 NEW = "/intake/conversations/new"
 DISCLOSURE = "My partner hits me when he has been drinking and I'm scared of what he'll do."
-# the rules miss this one; the model stages find it
+# the rules miss this one; the model stages find it (round 2: the classifier, P ≥ 0.725, fires
+# before the similarity stage and calls it financial abuse; v2 said domestic abuse)
 QUIET_DISCLOSURE = "My husband keeps every penny I earn and I am not allowed a key to my own home."
-QUIET_KIND = "adult_domestic"
+QUIET_KIND = "adult_financial"
 # Portuguese: the detector cannot read it, so a person must (the language rule)
 OTHER_LANGUAGE = "O meu marido bate-me quando bebe e tenho medo de voltar para casa."
 BENIGN = "I'd kill for a bus that comes on time, the kids are safe now the crossing is fixed."
@@ -171,8 +172,8 @@ def test_the_lead_reads_marks_seen_and_records_action_all_audited(
     client, signed_in, world, conversation_payload
 ):
     _campaign, partner, lead, _reviewer, _admin = world
-    # (v2's similarity stage flags "Fine here." as suicidal, margin 0.166 over 0.16: a known
-    # false alarm on two-word answers, bench/README.md; an ordinary answer of more words here)
+    # (v2's similarity stage flagged "Fine here." as suicidal, margin 0.166 over 0.16; round 2's
+    # margin is 0.24, test_safeguarding_detector; an ordinary answer of more words here)
     put(client, partner, conversation_payload(responses=["Rents are up.", DISCLOSURE]))
     case = db.session.scalar(select(SafeguardingCase))
     browser = signed_in(lead)

@@ -1,7 +1,7 @@
-"""The safeguarding detector v2 (issue 19 §1): statutory categories, the model stages with the
-real encoder, look-alikes left alone, answers in other languages sent to a person, the kinds'
-labels and severities (old stored kinds too), and the offline rules still valid JavaScript that
-gives the same answers as the server."""
+"""The safeguarding detector (issue 19 §1; round 2): statutory categories, the model stages with
+the real encoder, look-alikes left alone, answers in other languages sent to a person, the kinds'
+labels and severities (old stored kinds too), the offline rules still valid JavaScript that
+gives the same answers as the server, and the training vectors kept between processes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from listening import config
 from listening.intake.safeguarding import detector
 from listening.intake.safeguarding import operations as safeguarding
 from listening.themes.tasks import encode_texts
@@ -114,8 +115,9 @@ OTHER_LANGUAGES = [
 
 @pytest.fixture(scope="module")
 def full():
-    """The shipped detector with the app's real encoder (MiniLM), built once."""
-    return detector.Detector(encode_texts)
+    """The shipped detector with the app's real encoder (MiniLM), built once (the training
+    vectors kept where the app keeps them)."""
+    return detector.Detector(encode_texts, cache_dir=config.INSTANCE_DIR / "cache")
 
 
 def family(kind: str | None) -> str | None:
@@ -180,9 +182,76 @@ def test_answers_in_other_languages_go_to_a_person_even_without_the_model(full):
 def test_the_version_names_the_stages_and_cut_offs(full):
     assert full.version == detector.version()
     assert f"s2@{detector.MARGIN}" in full.version and f"c1@{detector.THRESHOLD}" in full.version
+    assert (
+        full.version == "r2+s2@0.24+c1@0.725+p+l1@30"
+    )  # round 2 (v2 was r2+s2@0.16+c1@0.825+l1@30)
     rules_only = detector.Detector().version
     assert rules_only == detector.version(similarity=False)
     assert rules_only.startswith("r2") and "s2@" not in rules_only and "+l1@" in rules_only
+
+
+def test_a_two_word_ordinary_answer_is_not_flagged(full):
+    # v2 flagged "Fine here." suicidal (similarity margin 0.166 ≥ 0.16); round 2's margin is 0.24
+    assert [f.flag for f in full.check(["Fine here.", "All good.", "Not bad thanks."])] == [
+        False,
+        False,
+        False,
+    ]
+
+
+def test_the_model_stages_also_read_two_consecutive_sentences():
+    units, owners = detector._units(["One. Two. Three.", "Alone."], pairs=True)
+    assert units == [
+        "One. Two. Three.",
+        "One.",
+        "Two.",
+        "Three.",
+        "One. Two.",
+        "Two. Three.",
+        "Alone.",
+    ]
+    assert owners == [0, 0, 0, 0, 0, 0, 1]
+    assert detector._units(["One. Two. Three."], pairs=False)[0] == [
+        "One. Two. Three.",
+        "One.",
+        "Two.",
+        "Three.",
+    ]
+
+
+def test_training_vectors_are_kept_between_processes_and_give_the_same_flags(tmp_path):
+    seen: list[str] = []
+
+    def counting(texts):
+        seen.extend(texts)
+        return encode_texts(texts)
+
+    texts = [t for _, t in DISCLOSURES[:5]] + LOOK_ALIKES[:5]
+    first = detector.Detector(counting, cache_dir=tmp_path)
+    built = len(seen)
+    assert built > 800 and len(list(tmp_path.glob("safeguarding-vectors-*.npy"))) == 1
+    seen.clear()
+    second = detector.Detector(counting, cache_dir=tmp_path)
+    assert len(seen) == 1  # the probe only: the training texts were read from the cache
+    assert second.check(texts) == first.check(texts)
+    # a damaged file is encoded again and rewritten
+    [path] = tmp_path.glob("safeguarding-vectors-*.npy")
+    path.write_bytes(b"not numpy")
+    seen.clear()
+    third = detector.Detector(counting, cache_dir=tmp_path)
+    assert len(seen) == built and third.check(texts) == first.check(texts)
+    # another encoder (another probe vector) never reads this encoder's vectors
+    seen.clear()
+    detector.Detector(lambda t: counting(t)[:, ::-1].copy(), cache_dir=tmp_path)
+    assert len(seen) == built and len(list(tmp_path.glob("safeguarding-vectors-*.npy"))) == 2
+
+
+def test_a_suppressor_reaches_its_semicolon_clauses_only_when_asked():
+    # measured in round 2 and left off (it did not catch more, and the rule prefers fewer options)
+    text = "I used to self-harm as a teenager; I'm 40 now and doing fine."
+    assert detector.RESOLVED_CONTEXT is False and detector.check_rules(text) == "self_harm"
+    assert detector.check_rules(text, context=True) is None
+    assert detector.check_rules("I cut myself most nights.", context=True) == "self_harm"
 
 
 def test_a_flag_for_language_alone_does_not_show_the_partner_safeguarding_guidance(

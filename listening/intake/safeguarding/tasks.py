@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -26,14 +27,16 @@ _lock = threading.Lock()
 
 
 def full_detector() -> detector.Detector:
-    """Every stage with the app's encoder (built and fitted once per process), or the rules and
-    the language rule alone."""
+    """Every stage with the app's encoder (built and fitted once per process, the training
+    vectors kept in instance/cache/ between processes), or the rules and the language rule
+    alone."""
     encode = current_app.extensions.get("sentence_encoder")
     if encode is None:
         return detector.Detector()
     with _lock:
         if id(encode) not in _detectors:
-            _detectors[id(encode)] = detector.Detector(encode)
+            cache = Path(current_app.instance_path) / "cache"
+            _detectors[id(encode)] = detector.Detector(encode, cache_dir=cache)
         return _detectors[id(encode)]
 
 
