@@ -31,6 +31,9 @@ def sweep(campaign_id: int | None = None) -> dict[str, int]:
     assignment for the conversations of cleared answers that lack them. Returns counts."""
     report = screening.screen_outdated(campaign_id)
     conversation_ids = unfinished_conversations(campaign_id)
+    # End the read: outside a request every SQLite transaction takes the write lock, and a
+    # worker that swept at start would otherwise hold it while it waits for jobs.
+    db.session.commit()
     tasks.enqueue_assign_conversations(conversation_ids)
     return {**report.as_dict(), "queued_conversations": len(conversation_ids)}
 

