@@ -230,6 +230,21 @@ def screen_answers(conversation, redacted_by_current: bool = True):
     return conversation
 
 
+def release_language_holds(conversation, actor):
+    """A lead reads the answers held only because the detector cannot read their language and
+    releases them as not a disclosure (`release_case`, as on the case page); they are cleared."""
+    from listening.intake.safeguarding import detector
+    from listening.intake.safeguarding import operations as safeguarding
+
+    flagged = [r for r in conversation.responses if r.safeguarding_flag]
+    assert flagged and all(r.safeguarding_kind == detector.UNREAD for r in flagged)
+    safeguarding.release_case(
+        safeguarding.case_for(conversation), actor, "Read in full: not a disclosure"
+    )
+    db.session.flush()
+    return conversation
+
+
 def table_count(name: str) -> int:
     return db.session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
 

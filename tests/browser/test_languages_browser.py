@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from listening.language import NAMES
 from tests.browser.conftest import fits_and_passes, sign_in
+from tests.conftest import release_language_holds, screen_answers
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +25,7 @@ def _seed_campaign() -> tuple[str, list[str]]:
     languages, one-to-one conversations in Lambeth; no run yet. The language of each answer is
     detected as intake detects it. (The redactor is left out: its handling of other languages
     is its own concern, and what is checked here is what a run does with them.)"""
+    from listening.accounts.models import User
     from listening.extensions import db
     from listening.intake.demo.languages import answers
     from listening.intake.models import Area, Campaign, Conversation, Response
@@ -42,23 +44,30 @@ def _seed_campaign() -> tuple[str, list[str]]:
     housing = [a.text for a in answers() if a.theme == "housing"]
     english = [text for text, _ in SEL_CORPUS]
     groups = [english[i : i + 5] for i in range(0, len(english), 5)] + [[t] for t in housing]
+    lead = User(email=f"lead-{slug}@example.org", role="safeguarding_lead", password_hash="!")
+    db.session.add(lead)
     for texts in groups:
-        db.session.add(
-            Conversation(
-                uuid=str(uuid.uuid4()),
-                campaign=campaign,
-                area=campaign.areas[0],
-                organisation=organisation,
-                held_on=date(2023, 7, 1),
-                format="one-to-one" if len(texts) == 1 else "small-group",
-                people_count=1 if len(texts) == 1 else 6,
-                status="submitted",
-                responses=[
-                    Response(position=n, text=t, redacted_text=t, language=detect_language(t))
-                    for n, t in enumerate(texts)
-                ],
-            )
+        conversation = Conversation(
+            uuid=str(uuid.uuid4()),
+            campaign=campaign,
+            area=campaign.areas[0],
+            organisation=organisation,
+            held_on=date(2023, 7, 1),
+            format="one-to-one" if len(texts) == 1 else "small-group",
+            people_count=1 if len(texts) == 1 else 6,
+            status="submitted",
+            responses=[
+                Response(position=n, text=t, redacted_text=t, language=detect_language(t))
+                for n, t in enumerate(texts)
+            ],
         )
+        db.session.add(conversation)
+        db.session.flush()
+        screen_answers(conversation)  # as intake does after a submit
+        flagged = [r.safeguarding_kind for r in conversation.responses if r.safeguarding_flag]
+        if flagged and set(flagged) == {"unread_language"}:
+            # held only because the detector cannot read the language: a lead reads them
+            release_language_holds(conversation, lead)
     db.session.commit()
     return slug, housing
 

@@ -35,7 +35,9 @@ SEL_CORPUS = [
     ("People treat me differently because of my skin colour", "migration-race"),
     ("My asylum claim has been waiting for two years", "migration-race"),
     ("No recourse to public funds means I can't get help", "migration-race"),
-    ("Racist comments on the bus towards my mother", "migration-race"),
+    # (was "… towards my mother": racist abuse aimed at a named person is a disclosure the
+    # safeguarding detector rightly holds back, and this corpus is for themes)
+    ("Racist comments on the bus are normal round here", "migration-race"),
     ("The GP has no interpreter so I can't explain myself", "migration-race"),
     ("Worried about my visa and being sent back", "migration-race"),
     ("My degree from Nigeria is not recognised here", "migration-race"),

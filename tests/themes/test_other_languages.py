@@ -12,6 +12,7 @@ from listening.themes import embedding, operations, queries, queue, runs
 from listening.themes.models import Assignment, EmbeddingCache, SubTheme, Theme
 from listening.themes.pipeline import Embedder, text_key
 from listening.themes.pipeline.multilingual import MultilingualEmbedder
+from tests.conftest import release_language_holds
 
 pytestmark = pytest.mark.slow
 
@@ -49,9 +50,15 @@ def _stored(model_id) -> int:
 
 
 @pytest.fixture
-def mixed_campaign(themes_campaign, make_conversation):
+def lead(make_user):
+    return make_user("safeguarding_lead", organisation=None)
+
+
+@pytest.fixture
+def mixed_campaign(themes_campaign, make_conversation, lead):
     conversation = make_conversation(themes_campaign, [SPANISH, POLISH], borough="lambeth")
     _with_languages(conversation, ["es", "pl"])
+    release_language_holds(conversation, lead)  # held for a person first (issue 19)
     return themes_campaign, conversation
 
 
@@ -113,11 +120,14 @@ def test_the_queue_groups_other_languages_by_text_only(mixed_campaign):
     assert set(queue._vectors([spanish, english], Embedder().model_id)) == {english.id}
 
 
-def test_new_answers_in_other_languages_are_assigned_and_placed(mixed_campaign, make_conversation):
+def test_new_answers_in_other_languages_are_assigned_and_placed(
+    mixed_campaign, make_conversation, lead
+):
     campaign, _ = mixed_campaign
     run = _run(campaign)
     new = make_conversation(campaign, [TURKISH, "The landlord won't fix the damp"])
     _with_languages(new, ["tr", "en"])
+    release_language_holds(new, lead)
     assert runs.assign_conversations([new.id]) == 2
     turkish, english = (queries.model_row(r.id, run.id) for r in new.responses)
     assert _slug(turkish) == "housing" and _slug(english) == "housing"

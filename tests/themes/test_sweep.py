@@ -92,7 +92,7 @@ def test_the_sweep_at_start_up_assigns_answers_the_current_run_has_not(
 
 
 def test_a_run_screens_what_is_not_cleared_first(themes_campaign, left_behind):
-    cleared = db.session.scalar(  # 23 of the 24: "Racist comments … towards my mother" flags
+    cleared = db.session.scalar(  # every one of the 24 today; counted, not assumed
         select(func.count(Response.id))
         .join(Conversation)
         .where(Conversation.campaign_id == themes_campaign.id, screening.cleared())
