@@ -6,6 +6,12 @@
 * `JOBS_EAGER` (the tests; like Celery's task_always_eager): the same call, run at once.
 
 Job functions take ids, never objects, and find their app context with `job_app_context()`.
+Jobs are idempotent: they look at the rows as they find them and do what is still to do, so a
+re-run (an RQ retry, a sweep after a killed process) is harmless.
+
+A CLI command that enqueued in-process jobs waits for them before it exits (`drain`, called
+for every command by `listening.cli`): a command never ends while its jobs are half-done, and
+no job is scheduled after the interpreter has begun to shut down.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import nullcontext
 
 from flask import Flask, current_app, has_app_context
@@ -21,6 +27,7 @@ from flask import Flask, current_app, has_app_context
 log = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
+_pending: set[Future] = set()  # in-process jobs queued or running (drain waits for them)
 
 
 def enqueue(
@@ -43,7 +50,38 @@ def enqueue(
     if app.config.get("JOBS_EAGER"):
         _run(app, fn, ids)
         return None
-    return _pool().submit(_run, app, fn, ids)
+    future = _pool().submit(_run, app, fn, ids)
+    with _executor_lock:
+        _pending.add(future)
+    future.add_done_callback(_forget)
+    return future
+
+
+def _forget(future: Future) -> None:
+    with _executor_lock:
+        _pending.discard(future)
+
+
+def pending() -> int:
+    """How many in-process jobs are queued or running."""
+    with _executor_lock:
+        return sum(1 for future in _pending if not future.done())
+
+
+def drain(on_progress: Callable[[int, int], None] | None = None) -> int:
+    """Wait until no in-process job is queued or running, including the jobs those jobs
+    enqueue (a job enqueues its follow-up before it finishes, so the set is never empty in
+    between). `on_progress(done, total)` hears of each one finishing. Returns how many did."""
+    finished: set[Future] = set()
+    while True:
+        with _executor_lock:
+            waiting = _pending - finished
+        if not waiting:
+            return len(finished)
+        done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+        finished |= done
+        if on_progress is not None:
+            on_progress(len(finished), len(finished) + pending())
 
 
 def _pool() -> ThreadPoolExecutor:

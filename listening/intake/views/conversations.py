@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from listening.extensions import db, writes_on_read
+from listening.ids import query_int
 from listening.intake import bp, formdata, listing, operations
 from listening.intake.campaigns import campaign_arg
 from listening.intake.forms import MAX_ANSWERS, period_warning
@@ -106,9 +107,7 @@ def list_conversations():
     campaigns = operations.list_campaigns()
     default = operations.default_campaign(current_app.config["DEFAULT_CAMPAIGN"])
     filters, campaign = listing.build_filters(request.args, current_user, campaigns, default)
-    result = listing.list_page(
-        filters, current_user, campaign, listing.page_number(request.args.get("page"))
-    )
+    result = listing.list_page(filters, current_user, campaign, query_int("page", 1))
 
     def href(number: int) -> str:
         args = {k: v for k, v in request.args.items() if k not in ("page", "sent") and v}
