@@ -33,7 +33,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STAFF_EMAIL = "load-staff@example.org"
-STAFF_PASSWORD = "load-staff-password"
+STAFF_PASSWORD = "busy day at the centre"
 IMPORT_COLUMNS = (
     "conversation_ref,date,borough,organisation,format,people_count,groups,consent_to_quote,"
     "response"
@@ -116,7 +116,7 @@ with app.app_context():
     for i in range(PARTNERS):
         org = organisations[i % len(organisations)]
         user = operations.create_user(f"load{i}@example.org", "partner",
-                                      f"load-test-password-{i}", organisation_name=org.name)
+                                      f"a partner on a phone {i}", organisation_name=org.name)
         out.append({"token": operations.issue_token(user), "organisation": org.name})
     operations.create_user("STAFF_EMAIL", "admin", "STAFF_PASSWORD")
     db.session.commit()
@@ -140,11 +140,12 @@ def seed(root: Path, env: dict, partners: int) -> dict:
         [sys.executable, "-c", script],
         cwd=root,
         env=env,
-        check=True,
         capture_output=True,
         text=True,
         timeout=600,
     )
+    if result.returncode:
+        raise RuntimeError(f"seeding failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -288,15 +289,20 @@ def staff_session(base: str, out: Outcome) -> requests.Session:
     return session
 
 
-def _token(session: requests.Session, url: str, out: Outcome) -> str:
+def _token(session: requests.Session, url: str, out: Outcome) -> str | None:
+    """The form's CSRF token; None when the page did not come (a 5xx under load)."""
     page = session.get(url, timeout=300)
     out.count(page.status_code)
-    return CSRF.search(page.text).group(1)
+    found = CSRF.search(page.text)
+    return found.group(1) if found else None
 
 
 def import_file(base: str, staff: requests.Session, data: bytes, out: Outcome) -> None:
     """Upload the spreadsheet as staff do; wait until the import says it is done."""
     token = _token(staff, f"{base}/intake/imports/new", out)
+    if token is None:
+        out.import_status = "upload page failed"
+        return
     started = time.perf_counter()
     try:
         response = staff.post(
@@ -328,8 +334,14 @@ def import_file(base: str, staff: requests.Session, data: bytes, out: Outcome) -
 
 def theme_run(base: str, staff: requests.Session, database_url: str, out: Outcome) -> None:
     """Start a theme run from the themes page; wait for its row to finish."""
-    token = _token(staff, f"{base}/themes/?campaign=sel-2023", out)
     started = time.perf_counter()
+    token = _token(staff, f"{base}/themes/?campaign=sel-2023", out)
+    while token is None and time.perf_counter() - started < 600:  # staff would reload
+        time.sleep(5)
+        token = _token(staff, f"{base}/themes/?campaign=sel-2023", out)
+    if token is None:
+        out.run_status = "themes page failed for 10 minutes"
+        return
     response = staff.post(
         f"{base}/themes/runs",
         data={"campaign": "sel-2023", "csrf_token": token},

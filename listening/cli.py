@@ -119,6 +119,9 @@ def wait_for_jobs() -> None:
     waiting = jobs.pending()
     if not waiting:
         return
+    # End the command's own transaction (it committed what it meant to keep): on SQLite an
+    # open one holds the write lock the jobs are waiting for.
+    db.session.rollback()
     with click.progressbar(
         length=waiting, label="Finishing background jobs", file=sys.stderr
     ) as bar:

@@ -30,7 +30,12 @@ def test_the_parser_reads_plain_numbers_and_bounds():
 
 @pytest.mark.parametrize(
     ("query", "name"),
-    [("page=²", "page"), ("per_page=²", "per_page"), ("per_page=١٢", "per_page"), ("page=١", "page")],
+    [
+        ("page=²", "page"),
+        ("per_page=²", "per_page"),
+        ("per_page=١٢", "per_page"),
+        ("page=١", "page"),
+    ],
 )
 def test_api_paging_with_other_digits_is_a_400_naming_the_parameter(client, world, query, name):
     response = client.get(f"/api/v1/pledges?campaign={world.campaign.slug}&{query}")
@@ -48,7 +53,8 @@ def test_api_paging_with_other_digits_is_a_400_naming_the_parameter(client, worl
 )
 @pytest.mark.parametrize("value", ["²", "١٢", "abc", "0", "-2"])
 def test_html_lists_with_a_bad_page_say_so(clients, world, role, path, value):
-    response = clients[role].get(path, query_string={"page": value, "campaign": world.campaign.slug})
+    query = {"page": value, "campaign": world.campaign.slug}
+    response = clients[role].get(path, query_string=query)
     assert response.status_code == 400
     assert "page must be a whole number of 1 or more" in response.get_data(as_text=True)
 

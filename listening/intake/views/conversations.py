@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from listening.dbwrite import retry_when_busy
 from listening.extensions import db, writes_on_read
 from listening.ids import query_int
 from listening.intake import bp, formdata, listing, operations
@@ -45,16 +46,25 @@ def _handle(form, template: str, **context):
     if submit and warning and form.date_checked.data != form.date.data.isoformat():
         form.date_checked.data = form.date.data.isoformat()  # asked once; sent again, it stands
         return render_template(template, form=form, date_warning=warning, **context)
-    try:
+    data = formdata.to_input(form, submit)
+    db.session.commit()  # end the reads: the answers are redacted with no transaction open
+    prepared = operations.prepare_answers(data.responses)
+
+    def save():
         conversation, _created = operations.save_conversation(
-            formdata.to_input(form, submit),
+            data,
             current_user,
             allow_edit_submitted=current_user.role == Role.ADMIN,
+            prepared=prepared,
         )
+        db.session.commit()
+        return conversation
+
+    try:
+        conversation = retry_when_busy(save)
     except operations.IntakeError as error:
         getattr(form, error.field).errors = [error.message]
         return render_template(template, form=form, **context), error.status
-    db.session.commit()
     if conversation.status == ConversationStatus.SUBMITTED:
         safeguarding_tasks.after_submit([conversation.id])
         flash("Conversation sent. Thank you.", "info")
