@@ -110,11 +110,15 @@ def default_campaign(preferred_slug: str | None = None) -> Campaign | None:
     return db.session.scalar(select(Campaign).order_by(Campaign.created_at.desc()).limit(1))
 
 
+LOGGING_ROLES = (Role.PARTNER, Role.REVIEWER, Role.ADMIN)
+
+
 def organisations_for(user: User) -> list[Organisation]:
-    """Partners log for their own organisation; staff for any."""
+    """Partners log for their own organisation; staff for any; anyone else (a safeguarding
+    lead) for none."""
     if user.role == Role.PARTNER:
         return [user.organisation] if user.organisation else []
-    return organisations.list_organisations()
+    return organisations.list_organisations() if user.is_staff else []
 
 
 def get_conversation(uuid: str) -> Conversation | None:
@@ -157,6 +161,8 @@ def resolve(data: ConversationInput, actor: User) -> dict:
     )
     if organisation is None:
         raise IntakeError("organisation", f"Organisation “{data.organisation}” does not exist")
+    if actor is not None and actor.role not in LOGGING_ROLES:
+        raise IntakeError("organisation", "Only partners and staff can log conversations", 403)
     if (
         actor is not None
         and actor.role == Role.PARTNER

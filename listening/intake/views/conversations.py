@@ -13,7 +13,7 @@ from listening.intake.models import ConversationStatus
 from listening.intake.safeguarding import detector
 from listening.intake.safeguarding import operations as safeguarding
 from listening.intake.safeguarding import tasks as safeguarding_tasks
-from listening.security import Role, any_role_required
+from listening.security import Role, any_role_required, roles_required
 
 
 def _campaign_or_404():
@@ -74,7 +74,7 @@ def _handle(form, template: str, **context):
 
 
 @bp.route("/conversations/new", methods=["GET", "POST"])
-@any_role_required
+@roles_required(*operations.LOGGING_ROLES)
 def new_conversation():
     campaign = _campaign_or_404()
     form = formdata.build_form(campaign, current_user)
@@ -85,7 +85,7 @@ def new_conversation():
 
 
 @bp.route("/conversations/<uuid>/edit", methods=["GET", "POST"])
-@any_role_required
+@roles_required(*operations.LOGGING_ROLES)
 @writes_on_read  # the form shows the original answers: the read is audited
 def edit_conversation(uuid: str):
     conversation = operations.get_conversation(uuid)
