@@ -8,6 +8,8 @@ Command-line flags (--workers, --threads, --bind) still win over anything here.
   yourself to change it.
 - Each worker loads the redaction model (and, with in-process jobs, the encoder) as it starts,
   so no visitor waits ~7 s for the first save. LISTENING_WARM_MODELS=false turns that off.
+- A worker that is stopping lets its in-process jobs (and the follow-ups they start) finish,
+  for up to the graceful timeout, before it exits; what is left then is left for a re-run.
 """
 
 import os
@@ -33,3 +35,12 @@ def post_worker_init(worker):
         ", ".join(loaded),
         time.perf_counter() - started,
     )
+
+
+def worker_exit(_server, worker):
+    """In a stopping worker: finish the in-process jobs it started, within the graceful time."""
+    from listening import jobs
+
+    finished = jobs.drain(timeout=max(1, worker.cfg.graceful_timeout - 5))
+    if finished:
+        worker.log.info("worker %s: %d background jobs finished before exit", worker.pid, finished)

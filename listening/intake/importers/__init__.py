@@ -61,7 +61,7 @@ __all__ = [
     "run_import",
     "start_import",
 ]
-BATCH = 50  # conversations per transaction
+BATCH = 25  # conversations per transaction
 log = logging.getLogger(__name__)
 
 
@@ -164,10 +164,14 @@ def run_import(
         retry_when_busy(lambda: _begin(import_id, len(rows), len(groups), loose))
         for start in range(done, len(groups), max(batch, 1)):
             chunk = groups[start : start + max(batch, 1)]
-            prepared = operations.prepare_answers(t for g in chunk for t, _row in g.responses)
+            with read_only():  # the form's checks read; the batch's transaction only writes
+                checked = [_check_group(group, checker) for group in chunk]
+                db.session.rollback()
+            texts = (t for data, _errors in checked if data for t in data.responses)
+            prepared = operations.prepare_answers(texts)
             created = retry_when_busy(
-                lambda chunk=chunk, start=start, prepared=prepared: _write_batch(
-                    import_id, chunk, checker, actor_id, prepared, start + len(chunk)
+                lambda chunk=chunk, checked=checked, start=start, prepared=prepared: _write_batch(
+                    import_id, chunk, checked, checker, actor_id, prepared, start + len(chunk)
                 )
             )
             safeguarding_tasks.after_submit(created)
@@ -193,6 +197,7 @@ def _begin(import_id: int, rows: int, total: int, loose: list[RowError]) -> None
 def _write_batch(
     import_id: int,
     chunk: list[Group],
+    checked: list[tuple],
     checker: Checker,
     actor_id: int | None,
     prepared: dict,
@@ -202,8 +207,8 @@ def _write_batch(
     job = db.session.get(ImportJob, import_id)
     actor = db.session.get(User, actor_id) if actor_id is not None else None
     report = ImportReport()
-    for group in chunk:
-        _import_group(group, checker, actor, report, prepared)
+    for group, result in zip(chunk, checked, strict=True):
+        _import_group(group, result, checker, actor, report, prepared)
     job.done, job.created = done, job.created + report.created
     job.duplicates += report.duplicates
     job.errors = job.errors + [[e.row, e.column, e.reason] for e in report.errors]
@@ -244,9 +249,9 @@ def report_for(job: ImportJob) -> ImportReport:
     return ImportReport(job.created, job.duplicates, errors, skipped, job.rows)
 
 
-def _import_group(
-    group: Group, checker: Checker, actor: User | None, report, prepared: dict
-) -> None:
+def _check_group(group: Group, checker: Checker) -> tuple[object | None, list[RowError]]:
+    """The conversation's input when its rows pass the form's checks, and its errors (reads
+    only: done before the batch's write transaction)."""
     ref = checker.import_uuid(group)
     errors = list(group.errors)
     if len(group.responses) > MAX_ANSWERS:
@@ -262,8 +267,14 @@ def _import_group(
         )
     form = checker.form_for(group, ref)
     errors += form_errors(form, group, checker)
+    return (None if errors else formdata.to_input(form, submit=True)), errors
+
+
+def _import_group(
+    group: Group, checked, checker: Checker, actor: User | None, report, prepared: dict
+) -> None:
+    data, errors = checked
     if not errors:
-        data = formdata.to_input(form, submit=True)
         errors = _save(group, data, checker, actor, report, prepared)
     if errors:
         report.errors += errors
