@@ -456,7 +456,8 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def table(label: str, out: Outcome, check: dict, imported: tuple[int, int]) -> str:
     """One block of figures for the report."""
-    seconds = [s for ref, status, s in out.puts if isinstance(status, int) and ref not in out.quiet]
+    timed = [(ref, s) for ref, status, s in out.puts if isinstance(status, int)]
+    seconds = [s for ref, s in timed if ref not in out.quiet and ref not in out.warming]
     quiet = [s for ref, s in timed if ref in out.quiet]
     fivexx = sum(
         n for status, n in out.statuses.items() if isinstance(status, int) and status >= 500
