@@ -242,7 +242,12 @@ def partner(base: str, meta: dict, index: int, stop: threading.Event, out: Outco
     """One phone: a new conversation every 2 s (sooner never), with its token."""
     rng = random.Random(seed_)
     session = requests.Session()
-    headers = {"Authorization": f"Bearer {meta['partners'][index]['token']}"}
+    # a new connection per sync, as a phone on a poor signal makes (a kept-alive one would
+    # race gunicorn's 2 s keep-alive timeout, the partners' own period)
+    headers = {
+        "Authorization": f"Bearer {meta['partners'][index]['token']}",
+        "Connection": "close",
+    }
     next_at = time.monotonic()
     while not stop.is_set():
         reference = str(uuid.uuid4())
