@@ -31,6 +31,7 @@ _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
 JOB_NICENESS = 10  # in-process jobs run this much "nicer" than requests (0 to 19)
 _pending: set[Future] = set()  # in-process jobs queued or running (drain waits for them)
+_completed = 0  # in-process jobs finished since the process started
 
 
 def enqueue(
@@ -69,8 +70,10 @@ def enqueue(
 
 
 def _forget(future: Future) -> None:
+    global _completed
     with _executor_lock:
         _pending.discard(future)
+        _completed += 1
 
 
 def pending() -> int:
@@ -86,18 +89,19 @@ def drain(
     enqueue (a job enqueues its follow-up before it finishes, so the set is never empty in
     between), or until `timeout` seconds have passed. `on_progress(done, total)` hears of each
     one finishing. Returns how many did."""
-    finished: set[Future] = set()
+    with _executor_lock:
+        before = _completed - sum(1 for future in _pending if future.done())
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
-        with _executor_lock:
-            waiting = _pending - finished
+        with _executor_lock:  # a finished job counts once: still pending, or completed
+            waiting = {future for future in _pending if not future.done()}
+            done = _completed - before + len(_pending) - len(waiting)
+        if on_progress is not None:
+            on_progress(done, done + len(waiting))
         left = None if deadline is None else deadline - time.monotonic()
         if not waiting or (left is not None and left <= 0):
-            return len(finished)
-        done, _ = wait(waiting, timeout=left, return_when=FIRST_COMPLETED)
-        finished |= done
-        if on_progress is not None:
-            on_progress(len(finished), len(finished) + pending())
+            return done
+        wait(waiting, timeout=left, return_when=FIRST_COMPLETED)
 
 
 def _pool() -> ThreadPoolExecutor:

@@ -80,7 +80,7 @@ def test_drain_waits_for_jobs_and_the_jobs_they_enqueue(app, monkeypatch):
     assert jobs.drain(lambda done, total: progress.append((done, total))) == 2
     assert jobs.pending() == 0
     assert [value for _thread, value, _name in seen] == [20, 21]
-    assert progress[-1] == (2, 2)
+    assert progress[-1] == (2, 2) and all(done <= total for done, total in progress)
 
 
 def test_a_cli_command_finishes_the_jobs_it_started(app, runner, monkeypatch):

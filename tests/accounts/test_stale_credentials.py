@@ -5,6 +5,7 @@ a cap on follow confirmations sent on behalf of one client; a safeguarding lead 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 
@@ -163,7 +164,7 @@ def test_a_safeguarding_lead_logs_no_conversations(
         campaign="sel-2023",
         borough="southwark",
         organisation="Peckham Community Centre",
-        date=None,
+        date=date(2023, 7, 1),
         format="small-group",
         people_count=3,
         groups=(),
