@@ -107,6 +107,7 @@ MAIL_PASSWORD  # unused variable (listening/config.py:49)
 MAIL_FROM  # unused variable (listening/config.py:50)
 CONTACT_EMAIL  # unused variable (listening/config.py:51)
 FOLLOW_CONFIRM_RATE_LIMIT  # unused variable (listening/config.py:52)
+FOLLOW_CONFIRM_PER_CLIENT_LIMIT  # read by name in listening/follow/views.py
 FOLLOW_CONFIRM_DAYS  # unused variable (listening/config.py:53)
 _connect  # unused function (listening/follow/views.py:21)
 updated_by_id  # unused variable (listening/pages/models.py:22)
@@ -158,3 +159,5 @@ localize_callback  # flask-login reads it to translate its sign-in prompt
 _.process_text  # Presidio's SpacyNlpEngine.process_text, overridden in redaction.engine (one parse)
 RULES  # intake.redaction.languages: the name layer's rules, read by bench/redaction_languages.py
 _.CACHE_DIR  # numba's config, read by numba's cache locator (listening/themes/pipeline/reduce.py)
+process_formdata  # WTForms calls it on each field (intake and assembly WholeNumberField)
+finished  # ImportJob.finished, read by templates/intake/import_report.html
