@@ -160,4 +160,3 @@ _.process_text  # Presidio's SpacyNlpEngine.process_text, overridden in redactio
 RULES  # intake.redaction.languages: the name layer's rules, read by bench/redaction_languages.py
 _.CACHE_DIR  # numba's config, read by numba's cache locator (listening/themes/pipeline/reduce.py)
 process_formdata  # WTForms calls it on each field (intake and assembly WholeNumberField)
-finished  # ImportJob.finished, read by templates/intake/import_report.html

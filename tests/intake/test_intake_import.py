@@ -608,7 +608,9 @@ def test_an_import_still_going_shows_its_progress_and_refreshes(world, client, s
     _login(client, reviewer)
     page = client.get(f"/intake/imports/{job.id}").get_data(as_text=True)
     assert 'data-import-status="queued"' in page and 'http-equiv="refresh"' in page
-    assert "Reading the file" in page
+    assert "Reading the file" in page and "/assets/js/import-progress.js" in page
+    status = client.get(f"/intake/imports/{job.id}/status.json").get_json()
+    assert status == {"status": "queued", "done": 0, "total": 0, "finished": False}
     assert signed_in(partner).get(f"/intake/imports/{job.id}").status_code == 403
     assert client.get("/intake/imports/999999").status_code == 404
 

@@ -6,7 +6,7 @@ then the report. Sending the same file again is harmless: importing is idempoten
 time everything counts as a duplicate).
 """
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from listening.csvutil import csv_response
@@ -52,6 +52,14 @@ def show_import(import_id: int):
         campaign=job.campaign,
         filename=importers.echo(job.filename),
     )
+
+
+@bp.get("/imports/<int(max=2147483647):import_id>/status.json")
+@staff_required
+def show_import_status(import_id: int):
+    """How far an import has got, for its page to poll."""
+    job = db.session.get(ImportJob, import_id) or abort(404)
+    return jsonify(status=job.status, done=job.done, total=job.total, finished=job.finished)
 
 
 @bp.get("/imports/template.csv")
