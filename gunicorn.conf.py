@@ -8,6 +8,8 @@ Command-line flags (--workers, --threads, --bind) still win over anything here.
   yourself to change it.
 - Each worker loads the redaction model (and, with in-process jobs, the encoder) as it starts,
   so no visitor waits ~7 s for the first save. LISTENING_WARM_MODELS=false turns that off.
+- A worker that is stopping lets its in-process jobs (and the follow-ups they start) finish,
+  for up to the graceful timeout, before it exits; what is left then is left for a re-run.
 """
 
 import os
@@ -34,3 +36,12 @@ def post_worker_init(worker):
         )
     if start_background_work(app):  # after the models load: the sweep uses them
         worker.log.info("worker %s: sweep queued (in-process jobs)", worker.pid)
+
+
+def worker_exit(_server, worker):
+    """In a stopping worker: finish the in-process jobs it started, within the graceful time."""
+    from listening import jobs
+
+    finished = jobs.drain(timeout=max(1, worker.cfg.graceful_timeout - 5))
+    if finished:
+        worker.log.info("worker %s: %d background jobs finished before exit", worker.pid, finished)

@@ -107,6 +107,7 @@ MAIL_PASSWORD  # unused variable (listening/config.py:49)
 MAIL_FROM  # unused variable (listening/config.py:50)
 CONTACT_EMAIL  # unused variable (listening/config.py:51)
 FOLLOW_CONFIRM_RATE_LIMIT  # unused variable (listening/config.py:52)
+FOLLOW_CONFIRM_PER_CLIENT_LIMIT  # read by name in listening/follow/views.py
 FOLLOW_CONFIRM_DAYS  # unused variable (listening/config.py:53)
 _connect  # unused function (listening/follow/views.py:21)
 updated_by_id  # unused variable (listening/pages/models.py:22)
@@ -162,3 +163,4 @@ start_background_work  # listening/__init__.py: called by gunicorn.conf.py's pos
 no_personal_details  # listening/assembly/forms.py: ApproveQuoteForm field, read by name
 no_risk_of_harm  # listening/assembly/forms.py: ApproveQuoteForm field, read by name
 public_pledge  # listening/assembly/models.py: read by templates (show_theme, list_events, report)
+process_formdata  # WTForms calls it on each field (intake and assembly WholeNumberField)

@@ -1,4 +1,16 @@
-"""Load: many partners syncing at once, then the public tracker vs a trivial route.
+"""Load on a real gunicorn: a busy campaign day (default), or a burst of syncs (`burst`).
+
+Busy day (`bench/busy_day.py`): PARTNERS partners syncing (one PUT every 2 s each) while staff
+import a ROWS-row spreadsheet through the upload page and start a theme run, against gunicorn
+started the way `make run` starts it. Prints requests, 5xx, acknowledged-and-lost, sync PUT
+p50/p95/max, import time and run time. `--root DIR` runs another copy of the code (e.g. main's,
+for the "before" figures).
+
+    nice -n 5 .venv/bin/python bench/load.py
+    nice -n 5 .venv/bin/python bench/load.py --postgres postgresql://postgres@127.0.0.1:54339/load
+
+Burst (the older scenario) — many partners syncing at once, then the public tracker vs a
+trivial route:
 
 Starts gunicorn on a free 127.0.0.1 port against a fresh database (a temporary SQLite file,
 or the PostgreSQL database given with --postgres, which must be empty), upgraded with
@@ -15,8 +27,8 @@ Then:
 
 Figures are printed, never asserted. Loopback only; everything stops by itself.
 
-    nice -n 5 .venv/bin/python bench/load.py
-    nice -n 5 .venv/bin/python bench/load.py --postgres postgresql://postgres@127.0.0.1:54330/load
+    nice -n 5 .venv/bin/python bench/load.py burst
+    nice -n 5 .venv/bin/python bench/load.py burst --postgres postgresql://…/load
 """
 
 from __future__ import annotations
@@ -325,8 +337,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def burst(argv: list[str]) -> None:
+    """The older scenario: CLIENTS partners syncing as fast as they can, then the tracker."""
+    parser = argparse.ArgumentParser(description="load.py burst: " + __doc__.split("\n")[0])
     parser.add_argument("--postgres", help="an EMPTY PostgreSQL database URL (default: SQLite)")
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=50)
@@ -344,7 +357,7 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the work directory and log")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="listening-load-"))
     database_url = args.postgres or f"sqlite:///{workdir / 'load.sqlite3'}"
@@ -488,6 +501,16 @@ def tracker(port: int, args) -> tuple[float, float, Counter, Counter]:
     health, health_status = rate(port, "/healthz", args.tracker_seconds, args.tracker_clients)
     pledges, pledge_status = rate(port, "/pledges", args.tracker_seconds, args.tracker_clients)
     return health, pledges, health_status, pledge_status
+
+
+def main() -> None:
+    """`load.py [busy-day options]` (the default) or `load.py burst [options]`."""
+    if sys.argv[1:2] == ["burst"]:
+        burst(sys.argv[2:])
+    else:
+        from bench import busy_day
+
+        busy_day.main(sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -27,6 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from listening.requests import CleanRequest
 
     app.request_class = CleanRequest
+    from listening.ids import AsciiIntegerConverter
+
+    app.url_map.converters["int"] = AsciiIntegerConverter  # before any route is added
     configure(app, config)
     configure_templates(app)
     register_extensions(app)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import sys
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from listening import jobs
 from listening.extensions import db
 
 users_cli = AppGroup("users", help="Create users and API tokens.")
@@ -68,6 +72,19 @@ def register(app: Flask) -> None:
     from listening.report.cli import report_cli
     from listening.themes.cli import themes_cli
 
+    groups = (
+        users_cli,
+        demo_cli,
+        intake_cli,
+        themes_cli,
+        privacy_cli,
+        assembly_cli,
+        follow_cli,
+        report_cli,
+    )
+    for group in groups:
+        for command in group.commands.values():
+            _finish_jobs_after(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(intake_cli)
@@ -76,3 +93,41 @@ def register(app: Flask) -> None:
     app.cli.add_command(assembly_cli)
     app.cli.add_command(follow_cli)
     app.cli.add_command(report_cli)
+
+
+def _finish_jobs_after(command: click.Command) -> None:
+    """Make `command` wait for the in-process jobs it started before it returns."""
+    if getattr(command.callback, "finishes_jobs", False):
+        return  # registered by an earlier app (the tests build several)
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            wait_for_jobs()
+
+    run.finishes_jobs = True
+    command.callback = run
+
+
+def wait_for_jobs() -> None:
+    """Wait, with a progress bar on stderr, for the in-process jobs still queued or running
+    (a safeguarding check and theme assignment after an import, follow emails …): a command
+    never exits under them. Stdout is left alone: its last line stays the command's own."""
+    waiting = jobs.pending()
+    if not waiting:
+        return
+    # End the command's own transaction (it committed what it meant to keep): on SQLite an
+    # open one holds the write lock the jobs are waiting for.
+    db.session.rollback()
+    with click.progressbar(
+        length=waiting, label="Finishing background jobs", file=sys.stderr
+    ) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, done)
+            bar.update(done - bar.pos)
+
+        jobs.drain(progress)

@@ -62,6 +62,8 @@ class Config:
     MAIL_FROM = "listening@localhost"
     CONTACT_EMAIL = "listening@example.org"  # shown on the contact, privacy and accessibility pages
     FOLLOW_CONFIRM_RATE_LIMIT = "3/day"  # confirmation emails per address: no inbox flooding
+    # confirmation emails sent on behalf of one client address (a centre may share one)
+    FOLLOW_CONFIRM_PER_CLIENT_LIMIT = "30/day"
     FOLLOW_CONFIRM_DAYS = 7  # a confirmation link works this long; unconfirmed follows go after
     TESTING = False
 

@@ -1,6 +1,9 @@
 """Unbound extension objects; create_app binds them. Imports no feature."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import current_app, has_request_context, request
 from flask_babel import Babel
@@ -58,7 +61,24 @@ def writes_on_read(view):
     return view
 
 
+_reading: ContextVar[bool] = ContextVar("reading", default=False)
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """Transactions begun inside only read: on SQLite a plain (deferred) BEGIN, so a job or a
+    request reading before long work holds no write lock meanwhile. End the transaction
+    (commit or rollback) before writing: a deferred transaction cannot wait for the lock."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
 def _read_only_request() -> bool:
+    if _reading.get():
+        return True
     if not has_request_context() or request.method not in READ_ONLY_METHODS:
         return False
     view = current_app.view_functions.get(request.endpoint or "")

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.exceptions import TooManyRequests
 
 from listening.extensions import db
+from listening.ids import parse_int
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
@@ -57,9 +58,10 @@ def parse_limit(value: object) -> Limit | None:
         return None
     count, _, period = text.partition("/")
     seconds = PERIODS.get(period.strip().rstrip("s") or "minute")
-    if seconds is None or not count.strip().isdigit():
+    number = parse_int(count, minimum=0)
+    if seconds is None or number is None:
         raise ValueError(f"Rate limit must look like '120/minute', not {value!r}")
-    return Limit(int(count), seconds) if int(count) > 0 else None
+    return Limit(number, seconds) if number > 0 else None
 
 
 def hit(bucket: str, limit: Limit, now: float | None = None) -> int | None:

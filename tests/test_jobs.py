@@ -64,3 +64,39 @@ def test_a_job_outside_any_app_context_says_how_to_run_it():
     thread.start()
     thread.join()
     assert "themes worker" in str(result[0])
+
+
+def chained_job(value: int) -> None:
+    """A job that enqueues a follow-up before it finishes (as the safeguarding check does)."""
+    with jobs.job_app_context():
+        seen.append(("first", value, current_app.name))
+        jobs.enqueue(record_job, value + 1)
+
+
+def test_drain_waits_for_jobs_and_the_jobs_they_enqueue(app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_EAGER", False)
+    jobs.enqueue(chained_job, 20)
+    progress: list[tuple[int, int]] = []
+    assert jobs.drain(lambda done, total: progress.append((done, total))) == 2
+    assert jobs.pending() == 0
+    assert [value for _thread, value, _name in seen] == [20, 21]
+    assert progress[-1] == (2, 2) and all(done <= total for done, total in progress)
+
+
+def test_a_cli_command_finishes_the_jobs_it_started(app, runner, monkeypatch):
+    @app.cli.command("enqueue-chain")
+    def enqueue_chain():
+        jobs.enqueue(chained_job, 30)
+        print('{"queued": 1}')
+
+    from listening.cli import _finish_jobs_after
+
+    _finish_jobs_after(app.cli.commands["enqueue-chain"])
+    monkeypatch.setitem(app.config, "JOBS_EAGER", False)
+    try:
+        result = runner.invoke(args=["enqueue-chain"])
+    finally:
+        del app.cli.commands["enqueue-chain"]
+    assert result.exit_code == 0, result.output
+    assert [value for _thread, value, _name in seen] == [30, 31]  # both ran before it returned
+    assert result.stdout.strip().splitlines()[-1] == '{"queued": 1}'

@@ -177,6 +177,7 @@ def set_active(user: User, active: bool, actor: User) -> None:
     if not active:
         end_sessions(user)
         revoke_tokens(user)
+        cancel_password_resets(user)
     db.session.flush()
 
 
@@ -235,14 +236,17 @@ def authenticate(
     password: str,
     remote_addr: str,
     *,
-    known_device_user_id: int | None = None,
+    known_device: tuple[int, int] | None = None,
     limit: int = 5,
     window_seconds: int = 900,
 ) -> User:
-    """The user for these credentials; raises AccountError (and records the failure) if not."""
+    """The user for these credentials; raises AccountError (and records the failure) if not.
+
+    `known_device`: (user id, session version) from the device's cookie; a device that signed
+    in as this user since the last password change or sign-out everywhere is not limited."""
     email = normalise_email(email)[:254]
     user = find_user(email)
-    known_device = user is not None and known_device_user_id == user.id
+    known_device = user is not None and known_device == (user.id, user.session_version)
     if not known_device and too_many_failures(email, remote_addr, limit, window_seconds):
         audit.record(
             LoginAttempt,
@@ -268,7 +272,13 @@ def _hash_token(token: str) -> str:
 
 
 def start_password_reset(user: User, actor: User) -> str:
-    """A one-time reset link's token (valid an hour); ends the user's sessions and tokens."""
+    """A one-time reset link's token (valid an hour); ends the user's sessions and tokens.
+
+    One live link per user: a new one cancels the ones before it. A deactivated user gets
+    none (reactivate them first)."""
+    if not user.active:
+        raise AccountError("active", "This account is deactivated: reactivate it first")
+    cancel_password_resets(user)
     token = secrets.token_urlsafe(32)
     db.session.add(
         PasswordReset(
@@ -284,19 +294,31 @@ def start_password_reset(user: User, actor: User) -> str:
     return token
 
 
+def cancel_password_resets(user: User) -> int:
+    """End every reset link of `user` that could still be used (marked used now)."""
+    result = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
 def reset_for_token(token: str) -> PasswordReset | None:
-    """The unused, unexpired reset for this token, or None."""
+    """The unused, unexpired reset for this token of an active user, or None."""
     reset = db.session.scalar(
         select(PasswordReset).where(PasswordReset.token_hash == _hash_token(token))
     )
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
         return None
-    return reset
+    return reset if reset.user.active else None
 
 
 def complete_password_reset(reset: PasswordReset, password: str, min_length: int = 12) -> User:
+    """Set the password through a reset link; that link and every other one end."""
     set_password(reset.user, password, reset.user, min_length=min_length)
-    reset.used_at = utcnow()
+    cancel_password_resets(reset.user)
     db.session.flush()
     return reset.user
 

@@ -39,7 +39,7 @@ def login():
                 form.email.data,
                 form.password.data,
                 request.remote_addr or "",
-                known_device_user_id=_known_device(),
+                known_device=_known_device(),
                 limit=config["LOGIN_MAX_FAILURES"],
                 window_seconds=config["LOGIN_WINDOW_SECONDS"],
             )
@@ -62,12 +62,16 @@ def login():
 def logout():
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
-        if current_user.is_authenticated:
-            operations.sign_out(current_user)
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        if user is not None:
+            operations.sign_out(user)
             db.session.commit()
         logout_user()
         flash(gettext("You have signed out."), "info")
-        return redirect(url_for("accounts.login"), code=303)
+        response = redirect(url_for("accounts.login"), code=303)
+        if user is not None and _known_device() == (user.id, user.session_version - 1):
+            _remember_device(response, user)  # still this person's device; the others' go
+        return response
     return render_template("accounts/logout.html", form=form)
 
 
@@ -102,29 +106,34 @@ def new_user():
     return render_template("accounts/new_user.html", form=form)
 
 
-# A device that has signed in as a user carries a signed cookie saying so; it is never held
-# back by sign-in failures from elsewhere (operations.authenticate).
+# A device that has signed in as a user carries a signed cookie saying so, bound to the
+# user's session version: it is never held back by sign-in failures from elsewhere
+# (operations.authenticate) until the password changes or the user signs out everywhere (the
+# device that signs out, or changes the password, gets a fresh one). It lasts 90 days.
 DEVICE_COOKIE = "listening_device"
-DEVICE_DAYS = 365
+DEVICE_DAYS = 90
 
 
 def _device_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="known-device")
+    return URLSafeTimedSerializer(current_app.secret_key, salt="known-device-v2")
 
 
-def _known_device() -> int | None:
+def _known_device() -> tuple[int, int] | None:
+    """(user id, session version) from this device's cookie, or None."""
     value = request.cookies.get(DEVICE_COOKIE, "")
     try:
-        user_id = _device_serializer().loads(value, max_age=DEVICE_DAYS * 86400)
+        found = _device_serializer().loads(value, max_age=DEVICE_DAYS * 86400)
     except BadSignature:
         return None
-    return user_id if isinstance(user_id, int) else None
+    if isinstance(found, list) and len(found) == 2 and all(type(x) is int for x in found):
+        return found[0], found[1]
+    return None
 
 
 def _remember_device(response, user: User) -> None:
     response.set_cookie(
         DEVICE_COOKIE,
-        _device_serializer().dumps(user.id),
+        _device_serializer().dumps([user.id, user.session_version]),
         max_age=DEVICE_DAYS * 86400,
         httponly=True,
         samesite="Lax",
@@ -205,7 +214,10 @@ def reset_user_password(user_id: int):
     user = _user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form has expired. Go back and try again.")
-    token = operations.start_password_reset(user, current_user)
+    try:
+        token = operations.start_password_reset(user, current_user)
+    except operations.AccountError as error:
+        return _render_user(user, EditUserForm(obj=user), error=error.message), 400
     db.session.commit()
     reset_url = public_url("accounts.reset_password", token=token)
     emailed = _email_reset_link(user, reset_url)
@@ -267,7 +279,9 @@ def show_account():
             remember_session(current_user)  # this session goes on; every other one ends
             db.session.commit()
             flash("Your password has been changed. Other devices have been signed out.", "info")
-            return redirect(url_for("accounts.show_account"), code=303)
+            response = redirect(url_for("accounts.show_account"), code=303)
+            _remember_device(response, current_user)  # this device only
+            return response
     elif "token-name" in request.form and token_form.validate_on_submit():
         new_token = operations.issue_token(current_user, current_user, name=token_form.name.data)
         db.session.commit()

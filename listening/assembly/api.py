@@ -13,20 +13,11 @@ from flask import abort, jsonify, request
 from listening.assembly import api_bp, cache, opendata, queries
 from listening.assembly.views.public import campaign_key, public_campaign, read_filters
 from listening.assembly.views.reuse import open_data
+from listening.ids import query_int
 from listening.urls import public_url
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
-
-
-def _positive(name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.args.get(name, "")
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
-        limit = f" from 1 to {maximum}" if maximum else " of 1 or more"
-        abort(400, f"{name} must be a whole number{limit}.")
-    return int(raw)
 
 
 def _page_url(page: int, per_page: int) -> str:
@@ -41,8 +32,8 @@ def list_public_pledges():
     """Pledges with theme slugs, status, progress, signatories, actions, metrics and updates."""
     campaign = public_campaign()
     filters = read_filters(campaign, strict=True)
-    per_page = _positive("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    page = _positive("page", 1)
+    per_page = query_int("per_page", DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE)
+    page = query_int("page", 1)
     pledges = queries.list_pledges(campaign, filters)
     pages = max(1, -(-len(pledges) // per_page))
     if page > pages:

@@ -73,6 +73,8 @@ class NumberField(StringField):
             self.number = None
             return
         try:
+            if not text.isascii():  # float() reads "١٢" as twelve: digits are ASCII here
+                raise ValueError(text)
             self.number = float(text)
         except ValueError:
             raise ValidationError(f"{self.label.text} must be a number, like 42 or 12.5") from None

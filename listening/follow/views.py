@@ -111,12 +111,19 @@ def _confirm_days() -> int:
 
 
 def _within_limit(email: str) -> bool:
-    """Whether one more confirmation email may go to this address (anyone can type it)."""
-    limit = ratelimit.parse_limit(current_app.config["FOLLOW_CONFIRM_RATE_LIMIT"])
-    if limit is None:
-        return True
-    bucket = "follow:" + hashlib.sha256(email.encode()).hexdigest()[:40]
-    return ratelimit.hit(bucket, limit) is None
+    """Whether one more confirmation email may go to this address (anyone can type it), on
+    behalf of this client (one client typing a thousand addresses floods a thousand inboxes
+    and spends the sender's reputation)."""
+    to_address = "follow:" + hashlib.sha256(email.encode()).hexdigest()[:40]
+    from_client = "follow:client:" + (request.remote_addr or "-")[:80]
+    for bucket, key in (
+        (to_address, "FOLLOW_CONFIRM_RATE_LIMIT"),
+        (from_client, "FOLLOW_CONFIRM_PER_CLIENT_LIMIT"),
+    ):
+        limit = ratelimit.parse_limit(current_app.config[key])
+        if limit is not None and ratelimit.hit(bucket, limit) is not None:
+            return False
+    return True
 
 
 def _campaign():

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from listening.accounts.auth import signed_in_by_token
+from listening.dbwrite import retry_when_busy
 from listening.extensions import csrf, db
 from listening.intake import api_bp, formdata, operations
 from listening.intake.forms import MAX_ANSWERS
@@ -128,12 +129,23 @@ def put_conversation(uuid: str):
     if not (form.validate_draft() if draft else form.validate()):
         return api_error(422, "Invalid conversation", _form_errors(form, campaign))
     data = formdata.to_input(form, submit=not draft)
-    before = operations.get_conversation(uuid)
-    was_submitted = before is not None and not before.is_draft
+    # End the reads, then redact with no transaction open: the write lock (SQLite) is held
+    # only for the few milliseconds the save itself takes.
+    db.session.commit()
+    prepared = operations.prepare_answers(data.responses)
+
+    def save():
+        before = operations.get_conversation(uuid)
+        was_submitted = before is not None and not before.is_draft
+        conversation, created = operations.save_conversation(
+            data, current_user, source="api", prepared=prepared
+        )
+        db.session.commit()
+        return conversation, created, was_submitted
+
     for attempt in range(3):
         try:
-            conversation, created = operations.save_conversation(data, current_user, source="api")
-            db.session.commit()
+            conversation, created, was_submitted = retry_when_busy(save)
             break
         except operations.IntakeError as error:
             db.session.rollback()

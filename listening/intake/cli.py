@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -22,22 +24,29 @@ def import_command(file: str, campaign_slug: str) -> None:
     summary {"created": N, "duplicates": N, "errors": N} (errors = rows with an error).
     Exit status 0 when the file was read (even if some rows had errors), 1 when it could not
     be read at all or the campaign does not exist. Acts as the system (no user), audited.
+    Committed a batch of conversations at a time, with a progress bar on stderr; the
+    safeguarding check and theme assignment of what was imported finish before it exits.
     """
     from listening.extensions import db
     from listening.intake import importers, operations
-    from listening.intake.safeguarding import tasks as safeguarding_tasks
 
     campaign = operations.get_campaign(campaign_slug)
     if campaign is None:
         raise click.ClickException(f"Campaign “{campaign_slug}” does not exist.")
     try:
-        report = importers.import_file(file, None, campaign, actor=None)
+        job = importers.start_import(Path(file).read_bytes(), Path(file).name, campaign, None)
     except OSError as error:
         raise click.ClickException(f"{file}: {error.strerror or error}") from error
     except importers.ImportFileError as error:
         raise click.ClickException(f"{file}: {error.message}") from error
     db.session.commit()
-    safeguarding_tasks.after_submit(report.conversation_ids)
+    with click.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        report = importers.report_for(importers.run_import(job.id, progress))
     for error in report.errors:
         click.echo(f"row {error.row}, {error.column or '-'}: {error.reason}", err=True)
     for skipped in report.skipped:

@@ -29,6 +29,7 @@ from wtforms.validators import (
 
 from listening.formfields import MultiCheckboxField, plain_errors
 from listening.i18n import day_text
+from listening.ids import parse_int
 from listening.intake.models import FORMATS
 
 MAX_ANSWERS = 30
@@ -45,17 +46,19 @@ MAX_PEOPLE = 10_000
 
 
 class WholeNumberField(IntegerField):
-    """An IntegerField whose "not a number" error is one plain message, not two."""
+    """A whole number in ASCII digits (the one parser, `ids.parse_int`), whose "not a number"
+    error is one plain message, not two."""
 
     def __init__(self, label=None, validators=None, parse_error="Enter a whole number", **kw):
         super().__init__(label, validators, **kw)
         self.parse_error = parse_error
 
     def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.parse_error) from error
+        if not valuelist:
+            return
+        self.data = parse_int(valuelist[0])  # ASCII digits only: "١٢" is not twelve
+        if self.data is None:
+            raise ValueError(self.parse_error)
 
     def pre_validate(self, form):
         if self.process_errors and self.raw_data and str(self.raw_data[0]).strip():

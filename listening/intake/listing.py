@@ -14,7 +14,6 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from listening.accounts.models import User
 from listening.extensions import db
-from listening.ids import parse_whole_number
 from listening.intake.models import (
     Area,
     Campaign,
@@ -155,11 +154,6 @@ ORDER = {
     "newest": (Conversation.held_on.desc(), Conversation.id.desc()),
     "oldest": (Conversation.held_on.asc(), Conversation.id.asc()),
 }
-
-
-def page_number(text: str | None) -> int:
-    number = parse_whole_number(text or "")
-    return number if number and number > 0 else 1
 
 
 def list_page(form: ListFilters, user: User, campaign: Campaign | None, page: int) -> ListPage:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listening.extensions import db
@@ -265,3 +275,45 @@ class Erasure(db.Model):
 
     uuid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class ImportJob(db.Model):
+    """A spreadsheet being imported by a job, a batch of conversations per transaction.
+
+    `done` (conversations handled) is committed with each batch, so a job that is run again
+    goes on from there; the file is kept until the import has finished.
+    """
+
+    __tablename__ = "intake_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("intake_campaign.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts_user.id", ondelete="SET NULL")
+    )
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20), default=ImportStatus.QUEUED)
+    rows: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)  # conversations in the file
+    done: Mapped[int] = mapped_column(default=0)  # conversations handled so far
+    created: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list] = mapped_column(JSON, default=list)  # [row, column, reason]
+    skipped: Mapped[list] = mapped_column(JSON, default=list)  # [reference, organisation, rows]
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)

@@ -110,11 +110,15 @@ def default_campaign(preferred_slug: str | None = None) -> Campaign | None:
     return db.session.scalar(select(Campaign).order_by(Campaign.created_at.desc()).limit(1))
 
 
+LOGGING_ROLES = (Role.PARTNER, Role.REVIEWER, Role.ADMIN)
+
+
 def organisations_for(user: User) -> list[Organisation]:
-    """Partners log for their own organisation; staff for any."""
+    """Partners log for their own organisation; staff for any; anyone else (a safeguarding
+    lead) for none."""
     if user.role == Role.PARTNER:
         return [user.organisation] if user.organisation else []
-    return organisations.list_organisations()
+    return organisations.list_organisations() if user.is_staff else []
 
 
 def get_conversation(uuid: str) -> Conversation | None:
@@ -157,6 +161,8 @@ def resolve(data: ConversationInput, actor: User) -> dict:
     )
     if organisation is None:
         raise IntakeError("organisation", f"Organisation “{data.organisation}” does not exist")
+    if actor is not None and actor.role not in LOGGING_ROLES:
+        raise IntakeError("organisation", "Only partners and staff can log conversations", 403)
     if (
         actor is not None
         and actor.role == Role.PARTNER
@@ -191,13 +197,38 @@ def _snapshot(conversation: Conversation) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class PreparedAnswer:
+    """An answer's language and redacted text, worked out before any transaction begins."""
+
+    language: str | None
+    redacted: str
+
+
+def prepare_answers(texts) -> dict[str, PreparedAnswer]:
+    """Detect the language of and redact each answer (the slow part of a save) with no
+    transaction open, so a writer never holds the database while a model runs."""
+    from listening.intake.redaction import redact  # spaCy loads on first use
+
+    prepared = {}
+    for text in {t.strip() for t in texts if t and t.strip()}:
+        language = detect_language(text)
+        prepared[text] = PreparedAnswer(language, redact(text, language=language))
+    return prepared
+
+
 def save_conversation(
-    data: ConversationInput, actor: User, source: str = "web", allow_edit_submitted: bool = False
+    data: ConversationInput,
+    actor: User,
+    source: str = "web",
+    allow_edit_submitted: bool = False,
+    prepared: dict[str, PreparedAnswer] | None = None,
 ) -> tuple[Conversation, bool]:
     """Create or update the conversation named by `data.uuid`; returns (conversation, created).
 
     Sending the same conversation again (a double tap, a retry, a replayed sync) changes
     nothing. A different conversation under a UUID that is already submitted is a conflict.
+    `prepared` (from `prepare_answers`, made before the transaction) saves redacting inside it.
     """
     existing = get_conversation(data.uuid)
     if existing is None and was_erased(data.uuid):
@@ -240,7 +271,7 @@ def save_conversation(
     conversation.consent_to_quote = data.consent_to_quote
     conversation.reference = data.reference
     conversation.payload_hash = fingerprint
-    answers = _update_responses(conversation, data.responses)
+    answers = _update_responses(conversation, data.responses, prepared or {})
     if data.submit and conversation.status != ConversationStatus.SUBMITTED:
         conversation.status = ConversationStatus.SUBMITTED
         conversation.submitted_at = utcnow()
@@ -282,19 +313,21 @@ def add_tombstone(uuid: str) -> None:
 
 
 def _update_responses(
-    conversation: Conversation, texts: tuple[str, ...]
+    conversation: Conversation, texts: tuple[str, ...], prepared: dict[str, PreparedAnswer]
 ) -> tuple[list[str], list[str]] | None:
     """Bring the answers in line with `texts`, changing rows in place so that what hangs off an
     answer (approved quotes, reviewers' theme decisions) stays with it; only answers that are
     gone are deleted and only new ones added. Returns the redacted answers (before, after)
     when they changed: the audit keeps redacted text, never the original."""
-    from listening.intake.redaction import REDACTOR_VERSION, redact  # spaCy loads on first use
+    from listening.intake.redaction import REDACTOR_VERSION
 
     kept = [t.strip() for t in texts if t and t.strip()]
     rows = list(conversation.responses)
     current = [r.source_text for r in rows]  # purged: redacted
     if current == kept:
         return None
+    missing = [t for t in kept if t not in prepared]
+    prepared = prepared | (prepare_answers(missing) if missing else {})
     before = [r.redacted_text for r in rows]
     final: list[Response] = []
     reworded: list[int] = []
@@ -305,8 +338,8 @@ def _update_responses(
             final += old
             continue
         for row, text in zip(old, new, strict=False):  # an edited answer keeps its row
-            row.text, row.language = text, detect_language(text)
-            row.redacted_text = redact(text, language=row.language)
+            row.text, row.language = text, prepared[text].language
+            row.redacted_text = prepared[text].redacted
             row.redactor_version = REDACTOR_VERSION
             row.safeguarding_version = row.screened_at = None  # new words: screened afresh
             reworded.append(row.id)
@@ -314,13 +347,12 @@ def _update_responses(
         for row in old[len(new) :]:
             conversation.responses.remove(row)  # delete-orphan: only this answer goes
         for text in new[len(old) :]:
-            language = detect_language(text)  # chooses the redactor's name layer
             final.append(
                 Response(
                     text=text,
-                    redacted_text=redact(text, language=language),
+                    redacted_text=prepared[text].redacted,
                     redactor_version=REDACTOR_VERSION,
-                    language=language,
+                    language=prepared[text].language,  # it chose the redactor's name layer
                 )
             )
     _renumber(conversation, final)

@@ -73,21 +73,48 @@ def _insert_ignoring_duplicates():
     return dialect_insert(EmbeddingCache).on_conflict_do_nothing(index_elements=["key", "model_id"])
 
 
-def make_embedder():
-    """An embedder backed by the database cache (the model itself is shared per process)."""
+class HeldEmbeddingCache(DatabaseEmbeddingCache):
+    """The database cache, but new vectors are held in memory until `write()`: a job embeds
+    with no write transaction open, then stores them in its short write transaction."""
+
+    def __init__(self, model_id: str):
+        super().__init__(model_id)
+        self.held: dict[str, np.ndarray] = {}
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Vectors held here or already stored."""
+        found = {key: self.held[key] for key in keys if key in self.held}
+        rest = [key for key in keys if key not in found]
+        return found | (super().get_many(rest) if rest else {})
+
+    def put_many(self, items: Mapping[str, np.ndarray]) -> None:
+        """Hold new vectors for `write()`."""
+        self.held.update(items)
+
+    def write(self) -> None:
+        """Store the held vectors (in the caller's transaction); they stay held for a retry."""
+        if self.held:
+            super().put_many(self.held)
+
+
+def make_embedder(held: bool = False):
+    """An embedder backed by the database cache (the model itself is shared per process);
+    `held`: new vectors wait in memory for `cache.write()`."""
     from listening.themes.pipeline import Embedder
 
     probe = Embedder()
-    return Embedder(cache=DatabaseEmbeddingCache(probe.model_id))
+    cache = HeldEmbeddingCache if held else DatabaseEmbeddingCache
+    return Embedder(cache=cache(probe.model_id))
 
 
-def make_multilingual_embedder():
+def make_multilingual_embedder(held: bool = False):
     """The multilingual embedder for answers in other languages, backed by the database cache
-    under its own model id (its vectors never meet MiniLM's)."""
+    under its own model id (its vectors never meet MiniLM's); `held` as for `make_embedder`."""
     from listening.themes.pipeline.multilingual import MultilingualEmbedder
 
     probe = MultilingualEmbedder()
-    return MultilingualEmbedder(cache=DatabaseEmbeddingCache(probe.model_id))
+    cache = HeldEmbeddingCache if held else DatabaseEmbeddingCache
+    return MultilingualEmbedder(cache=cache(probe.model_id))
 
 
 def not_routed():

@@ -425,19 +425,8 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None, multili
     only embedded (into the shared cache), so its first full run finds them ready and themes
     them. Returns the number of responses assigned. Flushes; the caller commits.
     """
-    conversations = db.session.scalars(
-        select(Conversation).where(
-            Conversation.id.in_(list(conversation_ids)),
-            Conversation.status == ConversationStatus.SUBMITTED,
-        )
-    ).all()
-    by_campaign: dict[int, list[Response]] = {}
-    for conversation in conversations:
-        by_campaign.setdefault(conversation.campaign_id, []).extend(
-            r for r in conversation.responses if screening.is_cleared(r)
-        )
     assigned = 0
-    for campaign_id, responses in by_campaign.items():
+    for campaign_id, responses in _responses_by_campaign(conversation_ids).items():
         if not responses:
             continue
         run = queries.current_run(campaign_id)
@@ -451,6 +440,37 @@ def assign_conversations(conversation_ids: Iterable[int], embedder=None, multili
         signals.public_changed("themes")
     db.session.flush()
     return assigned
+
+
+def prepare_assignment(conversation_ids: Iterable[int], embedder, multilingual) -> None:
+    """Compute now, writing nothing, what `assign_conversations` will need: the answers'
+    vectors (held by the embedders' caches) and the current run's assigner and sub-theme
+    centroids (kept per process). A job calls it before its write transaction."""
+    for campaign_id, responses in _responses_by_campaign(conversation_ids).items():
+        if not responses:
+            continue
+        _embed_ahead(responses, embedder, multilingual)
+        run = queries.current_run(campaign_id)
+        if run is not None and run.assigner_tensors is not None:
+            assigner_for(run, embedder)
+            sub_theme_centroids(run, embedder)
+
+
+def _responses_by_campaign(conversation_ids: Iterable[int]) -> dict[int, list[Response]]:
+    """The cleared answers of these submitted conversations, by campaign (the publication gate:
+    screened by the current redactor and detector, not flagged)."""
+    conversations = db.session.scalars(
+        select(Conversation).where(
+            Conversation.id.in_(list(conversation_ids)),
+            Conversation.status == ConversationStatus.SUBMITTED,
+        )
+    ).all()
+    by_campaign: dict[int, list[Response]] = {}
+    for conversation in conversations:
+        by_campaign.setdefault(conversation.campaign_id, []).extend(
+            r for r in conversation.responses if screening.is_cleared(r)
+        )
+    return by_campaign
 
 
 def _embed_ahead(responses: list[Response], embedder, multilingual) -> None:

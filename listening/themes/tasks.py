@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 
 from listening import jobs
-from listening.extensions import db
+from listening.dbwrite import retry_when_busy
+from listening.extensions import db, read_only
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +31,25 @@ def run_theme_job(run_id: int) -> None:
 def assign_conversations_job(*conversation_ids: int) -> None:
     """Embed and assign just these conversations' responses with the current model (only
     embed them, for the first run, in a campaign that has none yet)."""
-    from listening.themes import runs
+    from listening.themes import embedding, runs
 
     ids = [int(i) for i in conversation_ids]
     with jobs.job_app_context():
         runs.load_model()  # before any query: no transaction (SQLite: write lock) held meanwhile
-        try:
-            runs.assign_conversations(ids)
+        embedder = embedding.make_embedder(held=True)
+        multilingual = embedding.make_multilingual_embedder(held=True)
+        with read_only():  # the model work, writing nothing: no write lock held meanwhile
+            runs.prepare_assignment(ids, embedder, multilingual)
+            db.session.rollback()
+
+        def write() -> None:
+            runs.assign_conversations(ids, embedder, multilingual)
+            embedder.cache.write()
+            multilingual.cache.write()
             db.session.commit()
+
+        try:
+            retry_when_busy(write)
         except Exception:
             db.session.rollback()
             raise

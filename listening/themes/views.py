@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from listening import confirm
 from listening.extensions import db, writes_on_read
+from listening.ids import query_int
 from listening.intake import listing
 from listening.intake.campaigns import campaign_arg
 from listening.intake.models import Campaign, Response
@@ -349,7 +350,7 @@ def split_sub_theme(sub_theme_id: int):
 @staff_required
 def list_needs_review():
     campaign = _campaign()
-    result = workspace.needs_review(campaign, listing.page_number(request.args.get("page")))
+    result = workspace.needs_review(campaign, query_int("page", 1))
 
     def href(number: int) -> str:
         return url_for("themes.list_needs_review", campaign=campaign.slug, page=number)

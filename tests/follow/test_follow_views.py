@@ -209,3 +209,29 @@ def test_confirmation_emails_to_one_address_are_limited(app, client, inbox, make
         app.config["FOLLOW_CONFIRM_RATE_LIMIT"] = saved
     assert len(inbox.to("v@example.org")) == 2
     assert _count() == 4
+
+
+def test_confirmation_emails_sent_for_one_client_are_capped_a_day(app, client, inbox, make_pledge):
+    pledge = make_pledge()
+    saved = app.config["FOLLOW_CONFIRM_PER_CLIENT_LIMIT"]
+    app.config["FOLLOW_CONFIRM_PER_CLIENT_LIMIT"] = "2/day"
+    flooder = {"REMOTE_ADDR": "203.0.113.50"}
+    try:
+        for n in range(4):  # one client typing other people's addresses
+            response = client.post(
+                f"/follow/pledges/{pledge.id}",
+                data={"email": f"victim{n}@example.org"},
+                environ_base=flooder,
+            )
+            assert response.status_code == 303  # the same answer, capped or not
+        elsewhere = client.post(
+            f"/follow/pledges/{pledge.id}",
+            data={"email": "neighbour@example.org"},
+            environ_base={"REMOTE_ADDR": "198.51.100.4"},
+        )
+        assert elsewhere.status_code == 303
+    finally:
+        app.config["FOLLOW_CONFIRM_PER_CLIENT_LIMIT"] = saved
+    sent = [n for n in range(4) if inbox.to(f"victim{n}@example.org")]
+    assert sent == [0, 1]
+    assert len(inbox.to("neighbour@example.org")) == 1  # another client is not held back

@@ -90,10 +90,12 @@ def test_staff_see_the_true_count_and_pages_of_25(client, login, world):
     # every conversation on exactly one page
     second = body(client.get(LIST + "?page=2"))
     assert set(shown(first) + shown(second) + shown(third)) == {c.uuid for c in made}
-    # a page past the end is the last page; nonsense is the first
+    # a page past the end is the last page; nonsense is a 400 that names the parameter
     assert shown(body(client.get(LIST + "?page=99"))) == shown(third)
-    assert shown(body(client.get(LIST + "?page=abc"))) == shown(first)
-    assert shown(body(client.get(LIST + "?page=-2"))) == shown(first)
+    for bad in ("abc", "-2", "²"):
+        response = client.get(LIST + f"?page={bad}")
+        assert response.status_code == 400
+        assert "page must be a whole number" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

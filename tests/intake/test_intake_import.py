@@ -5,22 +5,35 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import subprocess
+import sys
 import uuid
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from listening.audit import AuditEvent
 from listening.extensions import db
 from listening.intake import importids
-from listening.intake.importers import COLUMNS, ImportFileError, import_file
-from listening.intake.models import Conversation, Response
+from listening.intake.importers import (
+    COLUMNS,
+    ImportFileError,
+    import_file,
+    start_import,
+)
+from listening.intake.importers import run_import as run_import_job_now
+from listening.intake.models import Conversation, ImportJob, Response
 from listening.organisations.models import Organisation
 from tests.conftest import table_count
 
 ORG = "Peckham Community Centre"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -445,11 +458,14 @@ def _login(client, user):
     assert response.status_code == 303
 
 
-def _upload(client, data: bytes, filename: str, campaign="sel-2023"):
+def _upload(client, data: bytes, filename: str, campaign="sel-2023", follow=True):
+    """Upload as staff do; the import runs as a job (at once in the tests) and the answer
+    leads to its page (followed unless `follow` is false)."""
     return client.post(
         "/intake/imports/new",
         content_type="multipart/form-data",
         data={"campaign": campaign, "file": (io.BytesIO(data), filename)},
+        follow_redirects=follow,
     )
 
 
@@ -568,3 +584,131 @@ def test_upload_accepts_xlsx_and_upper_case_extensions(world, client):
         as_text=True
     )
     assert table_count("intake_conversation") == 2
+
+
+# ---------------------------------------------------------------- imports as jobs
+
+
+def test_upload_leads_to_the_imports_page_which_shows_the_report(world, client):
+    _campaign, _partner, reviewer = world
+    _login(client, reviewer)
+    response = _upload(client, csv_bytes(GOOD), "x.csv", follow=False)
+    assert response.status_code == 303
+    assert re.fullmatch(r"/intake/imports/\d+", urlsplit(response.location).path)
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'data-import-status="succeeded"' in page and 'http-equiv="refresh"' not in page
+    assert '<dd class="nhsuk-summary-list__value" id="created">2</dd>' in page
+    assert db.session.get(ImportJob, int(response.location.rsplit("/", 1)[1])).data is None
+
+
+def test_an_import_still_going_shows_its_progress_and_refreshes(world, client, signed_in):
+    campaign, partner, reviewer = world
+    job = start_import(csv_bytes(GOOD), "x.csv", campaign, reviewer)
+    db.session.commit()
+    _login(client, reviewer)
+    page = client.get(f"/intake/imports/{job.id}").get_data(as_text=True)
+    assert 'data-import-status="queued"' in page and 'http-equiv="refresh"' in page
+    assert "Reading the file" in page and "/assets/js/import-progress.js" in page
+    status = client.get(f"/intake/imports/{job.id}/status.json").get_json()
+    assert status == {"status": "queued", "done": 0, "total": 0, "finished": False}
+    assert signed_in(partner).get(f"/intake/imports/{job.id}").status_code == 403
+    assert client.get("/intake/imports/999999").status_code == 404
+
+
+class Stop(Exception):
+    """Raised from the progress callback: the process running the import dies here."""
+
+
+def test_an_import_commits_batch_by_batch_and_a_rerun_goes_on_from_there(world):
+    campaign, _partner, reviewer = world
+    rows = GOOD + [row(ref=f"D{i}", response=f"Answer {i}") for i in range(3)]
+    job = start_import(csv_bytes(rows), "x.csv", campaign, reviewer)
+    db.session.commit()
+    seen = []
+
+    def die_after_two(done, total):
+        seen.append((done, total))
+        if done == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        run_import_job_now(job.id, die_after_two, batch=1)
+    db.session.expire_all()
+    stopped = db.session.get(ImportJob, job.id)
+    assert (stopped.done, stopped.created, stopped.total) == (2, 2, 5)
+    assert table_count("intake_conversation") == 2  # both batches stayed
+    finished = run_import_job_now(job.id, lambda done, total: seen.append((done, total)), batch=1)
+    assert (finished.status, finished.created, finished.duplicates) == ("succeeded", 5, 0)
+    assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert table_count("intake_conversation") == 5
+    assert run_import_job_now(job.id).created == 5  # a finished import is left alone
+    imports = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "intake.import")
+    ).all()
+    assert len(imports) == 1 and imports[0].after["created"] == 5
+    again = run_import(csv_bytes(rows), campaign, reviewer)
+    assert (again.created, again.duplicates) == (0, 5)  # the same file again creates nothing
+
+
+def test_the_cli_shows_progress_and_finishes_its_jobs_before_it_exits(tmp_path):
+    """A real `flask intake import` process: no traceback, the JSON summary last, and the
+    follow-up jobs (safeguarding check, then theme embedding) done before it exited."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("LISTENING_")}
+    environ |= {
+        "LISTENING_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "LISTENING_SECRET_KEY": "cli-test",
+        "PYTHONPATH": str(ROOT),
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*flask, *args], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=600
+        )
+
+    assert run("db", "upgrade").returncode == 0
+    made = subprocess.run(
+        [sys.executable, "-c", CLI_CAMPAIGN],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert made.returncode == 0, made.stderr[-2000:]
+    path = tmp_path / "conversations.csv"
+    path.write_bytes(csv_bytes(GOOD))
+    result = run("intake", "import", str(path), "--campaign", "sel-2023")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert "Importing" in result.stderr and "Finishing background jobs" in result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "created": 2,
+        "duplicates": 0,
+        "errors": 0,
+    }
+    engine = create_engine(environ["LISTENING_DATABASE_URL"])
+    with engine.connect() as connection:
+        embedded = connection.execute(text("SELECT count(*) FROM themes_embedding_cache"))
+        assert embedded.scalar() == 3  # every imported answer, embedded by the last job
+    engine.dispose()
+
+
+CLI_CAMPAIGN = """
+from datetime import date
+from listening import create_app
+from listening.extensions import db
+from listening.intake.models import Area, Campaign, CommunityGroup
+from listening.organisations.models import Organisation
+app = create_app()
+with app.app_context():
+    campaign = Campaign(slug="sel-2023", name="SEL", question="?", starts_on=date(2023, 6, 1))
+    for name in ("Southwark", "Bexley"):
+        campaign.areas.append(Area(slug=name.lower(), name=name))
+    for name in ("Young people", "Carers and lone parents"):
+        campaign.groups.append(CommunityGroup(slug=name.lower().replace(" ", "-"), name=name))
+    db.session.add(campaign)
+    db.session.add(Organisation(name="Peckham Community Centre", type="community"))
+    db.session.add(Organisation(name="Brixton Youth Hub", type="youth"))
+    db.session.commit()
+"""

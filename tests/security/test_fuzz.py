@@ -369,6 +369,8 @@ def test_both_imports_never_500(world, clients, unlimited):
         )
         assert response.status_code < 500, response.get_data(as_text=True)[:300]
         seen.add(("conversations", response.status_code))
+        if response.status_code == 303:  # the import's page: progress, then the report
+            assert client.get(response.location).status_code == 200
         response = client.post(
             "/staff/pledges/import",
             data={"file": (io.BytesIO(updates), name)},
@@ -380,35 +382,73 @@ def test_both_imports_never_500(world, clients, unlimited):
 
     seen = set()
     check()
-    # the files reached both importers: some were read (200, a report), some refused (422)
-    assert {("conversations", 200), ("conversations", 422), ("updates", 422)} <= seen, seen
+    # the files reached both importers: some were read (303 to the import's page; 200, a
+    # report, for updates), some refused (422)
+    assert {("conversations", 303), ("conversations", 422), ("updates", 422)} <= seen, seen
 
 
-PUBLIC_GETS = (
-    "/pledges",
-    "/pledges/themes/housing",
-    "/pledges/events",
-    "/pledges/updates.atom",
-    "/open-data",
-    "/open-data/pledges.csv",
-    "/api/v1/pledges",
-    "/api/v1/themes",
+QUERY_NAMES = (
+    "campaign",
+    "theme",
+    "borough",
+    "lead",
+    "status",
+    "page",
+    "per_page",
+    "q",
+    "sort",
+    "view",
+    "table",
+    "show",
+    "name",
+    "sent",
+    "ref",
+    "next",
+    "lang",
+    "organisation",
+    "format",
+    "from",
+    "to",
 )
-FILTERS = ("campaign", "theme", "borough", "lead", "status", "page", "per_page", "q", "sort")
+OTHER_DIGITS = st.sampled_from(["²", "١٢", "١", "۴۲", "１２", "٣٠٠", "12²", "⁵", "Ⅻ", "𝟙"])
 
 
-def test_public_query_strings_never_500(world, clients):
-    client = clients["anonymous"]
+def _get_paths(app, world, api_and_public: bool) -> list[str]:
+    """Every GET route (its sample URLs), public and API ones or the staff ones."""
+    paths = set()
+    for target in walk.targets(app, world):
+        if "GET" not in target.rule.methods or "missing" in target.tags:
+            continue
+        if target.path.startswith("/assets") or "logout" in target.rule.endpoint:
+            continue
+        public = target.path.startswith(("/api/", "/pledges", "/open-data", "/follow", "/"))
+        staff = target.rule.endpoint.split(".")[0] in {"themes", "privacy", "safeguarding"} or (
+            target.path.startswith(("/intake", "/staff", "/admin", "/account", "/themes"))
+        )
+        if (public and not staff) == api_and_public:
+            paths.add(target.path)
+    return sorted(paths)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin"])
+def test_every_query_string_never_500(app, world, clients, who):
+    """Any query string (numbers in other scripts too) to every GET page and API route: the
+    public ones and the API for anyone, every staff page for an admin."""
+    client = clients[who]
+    paths = _get_paths(app, world, api_and_public=who == "anonymous")
+    assert len(paths) > 10, paths
 
     @FUZZ
     @given(
-        path=st.sampled_from(PUBLIC_GETS),
+        path=st.sampled_from(paths),
         query=st.dictionaries(
-            st.sampled_from(FILTERS) | st.text(max_size=8), HOSTILE | cells, max_size=4
+            st.sampled_from(QUERY_NAMES) | st.text(max_size=8),
+            HOSTILE | cells | OTHER_DIGITS,
+            max_size=4,
         ),
     )
     def check(path, query):
-        response = client.get(path, query_string=query)
+        response = walk.request(client, "GET", path, query)  # read and closed (static files)
         assert response.status_code < 500, (path, query)
         seen.add(response.status_code)
         if path.startswith("/api/") and response.status_code >= 400:
@@ -417,3 +457,22 @@ def test_public_query_strings_never_500(world, clients):
     seen = set()
     check()
     assert 200 in seen, seen
+
+
+@pytest.mark.parametrize("name", ["page", "per_page"])
+@pytest.mark.parametrize("value", ["²", "١٢", "１２"])
+def test_paging_in_other_digits_on_every_paged_route_is_a_400(app, world, clients, name, value):
+    """Every route that reads ?page= or ?per_page= refuses digits other than 0-9, naming it."""
+    paged = {
+        ("anonymous", "/api/v1/pledges"),
+        ("admin", "/intake/conversations"),
+        ("admin", "/intake/organisations"),
+        ("admin", "/themes/review"),
+    }
+    for who, path in paged:
+        response = clients[who].get(path, query_string={name: value})
+        if name == "per_page" and not path.startswith("/api/"):
+            assert response.status_code == 200, (path, name)  # pages have no per_page
+            continue
+        assert response.status_code == 400, (path, name, value)
+        assert f"{name} must be a whole number" in response.get_data(as_text=True)

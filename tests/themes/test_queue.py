@@ -229,8 +229,9 @@ def test_the_review_page_shows_twenty_cards_a_page_in_queue_order(
     assert html.count('class="app-queue__card"') == 20
     assert f'id="response-{order[20]}"' in html and f'id="response-{order[19]}"' not in html
     assert 'href="/themes/review?campaign=queue-test&amp;page=3"' in html  # next / page 3
-    for bad in ("0", "-1", "abc", "99", "1e9", "9" * 40):
-        assert client.get(f"{base}&page={bad}").status_code == 200, bad
+    assert client.get(f"{base}&page=99").status_code == 200  # past the end: the last page
+    for bad in ("0", "-1", "abc", "1e9", "9" * 40, "²"):
+        assert client.get(f"{base}&page={bad}").status_code == 400, bad
     last = client.get(base + "&page=99").get_data(as_text=True)
     assert "(page 3 of 3)" in last and last.count('class="app-queue__card"') == 5
     # a decision on page 2 comes back to page 2

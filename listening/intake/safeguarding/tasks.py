@@ -17,7 +17,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from listening import audit, jobs, mail, signals, urls
-from listening.extensions import db
+from listening.dbwrite import retry_when_busy
+from listening.extensions import db, read_only
 from listening.intake.models import CaseStatus, Conversation, SafeguardingCase
 from listening.intake.safeguarding import detector, operations
 
@@ -64,15 +65,47 @@ def screen_conversations_job(*conversation_ids: int) -> None:
         signals.conversations_submitted.send("intake", ids=list(conversation_ids))
 
 
+class Checked:
+    """The detector's findings, worked out before the write transaction: the same text gets
+    the same finding, and a text edited meanwhile is checked when it is met."""
+
+    def __init__(self, found: detector.Detector, texts: list[str]):
+        self.found, self.version = found, found.version
+        unique = list(dict.fromkeys(texts))
+        self.findings = dict(zip(unique, found.check(unique), strict=True))
+
+    def check(self, texts) -> list[detector.Finding]:
+        """One finding per text, in order (as `Detector.check`)."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self.findings]
+        if missing:
+            self.findings.update(zip(missing, self.found.check(missing), strict=True))
+        return [self.findings[t] for t in texts]
+
+
 def screen_conversations(conversation_ids) -> None:
-    """Run the full detector on the conversations' answers; commit; email new cases' leads."""
+    """Run the full detector on the conversations' answers; commit; email new cases' leads.
+
+    The model runs between a read and a short write: no write lock is held while it computes.
+    """
     found = full_detector()
-    conversations = db.session.scalars(
-        select(Conversation).where(Conversation.id.in_(list(conversation_ids)))
-    ).all()
-    for conversation in conversations:
-        operations.screen_conversation(conversation, None, found, stamp=True)
-    db.session.commit()
+    query = select(Conversation).where(Conversation.id.in_(list(conversation_ids)))
+    with read_only():
+        texts = [
+            operations.unreleased_text(r)
+            for conversation in db.session.scalars(query)
+            for r in conversation.responses
+        ]
+        db.session.rollback()
+    checked = Checked(found, texts)
+
+    def write() -> list[Conversation]:
+        conversations = db.session.scalars(query).all()
+        for conversation in conversations:
+            operations.screen_conversation(conversation, None, checked, stamp=True)
+        db.session.commit()
+        return conversations
+
+    conversations = retry_when_busy(write)
     for conversation in conversations:
         case = operations.case_for(conversation)
         if case is not None and case.status == CaseStatus.NEW:

@@ -3,7 +3,9 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from listening.dbwrite import retry_when_busy
 from listening.extensions import db, writes_on_read
+from listening.ids import query_int
 from listening.intake import bp, formdata, listing, operations
 from listening.intake.campaigns import campaign_arg
 from listening.intake.forms import MAX_ANSWERS, period_warning
@@ -11,7 +13,7 @@ from listening.intake.models import ConversationStatus
 from listening.intake.safeguarding import detector
 from listening.intake.safeguarding import operations as safeguarding
 from listening.intake.safeguarding import tasks as safeguarding_tasks
-from listening.security import Role, any_role_required
+from listening.security import Role, any_role_required, roles_required
 
 
 def _campaign_or_404():
@@ -44,16 +46,25 @@ def _handle(form, template: str, **context):
     if submit and warning and form.date_checked.data != form.date.data.isoformat():
         form.date_checked.data = form.date.data.isoformat()  # asked once; sent again, it stands
         return render_template(template, form=form, date_warning=warning, **context)
-    try:
+    data = formdata.to_input(form, submit)
+    db.session.commit()  # end the reads: the answers are redacted with no transaction open
+    prepared = operations.prepare_answers(data.responses)
+
+    def save():
         conversation, _created = operations.save_conversation(
-            formdata.to_input(form, submit),
+            data,
             current_user,
             allow_edit_submitted=current_user.role == Role.ADMIN,
+            prepared=prepared,
         )
+        db.session.commit()
+        return conversation
+
+    try:
+        conversation = retry_when_busy(save)
     except operations.IntakeError as error:
         getattr(form, error.field).errors = [error.message]
         return render_template(template, form=form, **context), error.status
-    db.session.commit()
     if conversation.status == ConversationStatus.SUBMITTED:
         safeguarding_tasks.after_submit([conversation.id])
         flash("Conversation sent. Thank you.", "info")
@@ -63,7 +74,7 @@ def _handle(form, template: str, **context):
 
 
 @bp.route("/conversations/new", methods=["GET", "POST"])
-@any_role_required
+@roles_required(*operations.LOGGING_ROLES)
 def new_conversation():
     campaign = _campaign_or_404()
     form = formdata.build_form(campaign, current_user)
@@ -74,7 +85,7 @@ def new_conversation():
 
 
 @bp.route("/conversations/<uuid>/edit", methods=["GET", "POST"])
-@any_role_required
+@roles_required(*operations.LOGGING_ROLES)
 @writes_on_read  # the form shows the original answers: the read is audited
 def edit_conversation(uuid: str):
     conversation = operations.get_conversation(uuid)
@@ -106,9 +117,7 @@ def list_conversations():
     campaigns = operations.list_campaigns()
     default = operations.default_campaign(current_app.config["DEFAULT_CAMPAIGN"])
     filters, campaign = listing.build_filters(request.args, current_user, campaigns, default)
-    result = listing.list_page(
-        filters, current_user, campaign, listing.page_number(request.args.get("page"))
-    )
+    result = listing.list_page(filters, current_user, campaign, query_int("page", 1))
 
     def href(number: int) -> str:
         args = {k: v for k, v in request.args.items() if k not in ("page", "sent") and v}

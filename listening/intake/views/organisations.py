@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from listening.extensions import db
+from listening.ids import query_int
 from listening.intake import bp, listing
 from listening.intake.models import Area
 from listening.organisations import operations
@@ -25,7 +26,7 @@ def list_organisations():
     status = status if status in OUTREACH_STATUSES else None
     name = " ".join((request.args.get("name") or "").split())[:100]
     rows, total, page = operations.page_organisations(
-        name, status, listing.page_number(request.args.get("page")), ORGANISATIONS_PER_PAGE
+        name, status, query_int("page", 1), ORGANISATIONS_PER_PAGE
     )
     pages = max(1, -(-total // ORGANISATIONS_PER_PAGE))
 
