@@ -284,8 +284,11 @@ def partner(base: str, meta: dict, index: int, stop: threading.Event, out: Outco
 
 
 def staff_session(base: str, out: Outcome) -> requests.Session:
-    """An admin signed in through the login form (CSRF token and all)."""
+    """An admin signed in through the login form (CSRF token and all). A new connection per
+    request, as for the partners: a kept-alive one races gunicorn's 2 s keep-alive timeout (the
+    server closes it just as the next poll is sent: "connection reset by peer")."""
     session = requests.Session()
+    session.headers["Connection"] = "close"
     page = session.get(f"{base}/login", timeout=120)
     out.count(page.status_code)
     token = CSRF.search(page.text).group(1)

@@ -314,3 +314,11 @@ def test_the_partner_forms_javascript_compiles_the_rules_and_agrees_with_the_ser
     data = detector.rules_data()
     assert out["n"] == sum(len(r["all"]) for k in data["order"] for r in data["kinds"][k]["rules"])
     assert out["kinds"] == [detector.check_rules(t) for t in texts]
+
+
+def test_the_detector_version_fits_the_column_it_is_stored_in():
+    """PostgreSQL refuses a longer string (SQLite does not): the round-2 version outgrew 24."""
+    from listening.intake.models import Response
+
+    limit = Response.__table__.c.safeguarding_version.type.length
+    assert len(detector.version()) <= limit and len(detector.version(similarity=False)) <= limit
