@@ -192,7 +192,7 @@ class Response(db.Model):
     # it); with `redactor_version` and `screened_at` this is the publication gate's record:
     # an answer is cleared only when both versions are current and it is not flagged
     # (intake.screening)
-    safeguarding_version: Mapped[str | None] = mapped_column(String(64))
+    safeguarding_version: Mapped[str | None] = mapped_column(String(24))
     screened_at: Mapped[datetime | None]
     # a lead released a false alarm: hashes of its sentences, which never flag again (a new or
     # changed sentence is checked afresh); see safeguarding.operations.release_case

@@ -19,8 +19,6 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("intake_response") as batch:
         batch.add_column(sa.Column("screened_at", sa.DateTime(), nullable=True))
-        # the detector's version names every stage and cut-off ("r2+s2@0.24+c1@0.725+p+l1@30")
-        batch.alter_column("safeguarding_version", type_=sa.String(64), existing_type=sa.String(24))
     with op.batch_alter_table("assembly_quote") as batch:
         batch.add_column(sa.Column("withdrawn_reason", sa.String(20), nullable=True))
 
@@ -30,4 +28,3 @@ def downgrade():
         batch.drop_column("withdrawn_reason")
     with op.batch_alter_table("intake_response") as batch:
         batch.drop_column("screened_at")
-        batch.alter_column("safeguarding_version", type_=sa.String(24), existing_type=sa.String(64))

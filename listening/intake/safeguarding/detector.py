@@ -131,17 +131,23 @@ def version(similarity: bool = True, stages: Sequence[str] = STAGES) -> str:
     `similarity` (the model is there), and the language rule."""
     parts = [f"r{rules_data()['version']}" + ("x" if RESOLVED_CONTEXT else "")]
     if similarity and "similarity" in stages:
-        parts.append(f"s2@{MARGIN}")
+        parts.append(f"s{_cut(MARGIN)}")
     if similarity and "classifier" in stages:
-        parts.append(f"c1@{THRESHOLD}")
+        parts.append(f"c{_cut(THRESHOLD)}")
     if similarity and "knn" in stages:
-        parts.append(f"k{KNN_K}@{KNN_CUT}")
+        parts.append(f"k{KNN_K}@{_cut(KNN_CUT)}")
     if similarity and SHORT_WORDS:
         parts.append(f"w{SHORT_WORDS}")
     if similarity and PAIRS:
         parts.append("p")
-    parts.append(f"l1@{UNREAD_MIN_LETTERS}")
-    return "+".join(parts)
+    parts.append(f"l{UNREAD_MIN_LETTERS}")
+    return "+".join(parts)  # short: stored in a 24-character column ("r2+s.24+c.725+p+l30")
+
+
+def _cut(value: float) -> str:
+    """A cut-off as few characters as it takes (0.725 → ".725")."""
+    text = f"{value:g}"
+    return text[1:] if text.startswith("0.") else text
 
 
 @cache
